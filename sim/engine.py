@@ -1,0 +1,225 @@
+"""The run engine: one code path for a single couple and for batches of many.
+
+``simulate`` is ``simulate_batch`` of one couple with its trajectory kept. The inner loop runs either
+compiled by numba (one couple per thread-slot, every step in machine code) or as numpy array code
+over the couples axis; both call the same functions of :mod:`sim.dynamics` and
+:mod:`sim.metrics`, and give the same numbers.
+
+Time is in days. A run has ``steps`` steps of ``dt`` days: ``steps + 1`` recorded instants
+``t = 0, dt, ..., steps * dt``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from . import dynamics, metrics
+from ._accel import HAVE_NUMBA, jitable
+from .dynamics import N_STATE
+from .events import Event, draw_random_events, event_table
+from .interventions import Intervention, apply_interventions, coaching_rates
+from .partners import PARTNER_PARAMS, Couple, Partner
+
+__all__ = ["BACKENDS", "default_backend", "run_arrays", "secure_params"]
+
+SECURE_SCORE = 0.1
+"""Anxiety and avoidance of the secure partner that coaching moves toward."""
+
+N_PARAM = len(PARTNER_PARAMS)
+
+
+def secure_params() -> np.ndarray:
+    """Parameter vector of a secure partner (anxiety = avoidance = SECURE_SCORE), shape (P,)."""
+    return Partner(anxiety=SECURE_SCORE, avoidance=SECURE_SCORE).param_vector()
+
+
+@jitable
+def _loop(x: Any, acc: Any, seg_params: Any, seg_steps: Any, secure: Any, coach_rate: Any,
+          coach_step: Any, learned: Any, delta: Any, ceiling: Any, events: Any, steps: int,
+          dt: float, traj: Any, learn_traj: Any, record: bool, work: Any, pa: Any, pb: Any) -> None:
+    """The time loop for one couple (numba) or for a batch (numpy); see :func:`run_arrays`.
+
+    Array shapes, with ``...`` empty for one couple and (N,) for a batch:
+    x (9, ...), acc (NACC, ...), seg_params (S, 2, P, ...), seg_steps (S,), secure (P,),
+    coach_rate (2, ...), coach_step (2,), learned (2, ...), events (K, 4),
+    traj (steps + 1, 9, ...), learn_traj (steps + 1, 2, ...), work (5, 9, ...), pa / pb (P, ...).
+    """
+    n_seg = seg_steps.shape[0]
+    n_ev = events.shape[0]
+    seg = 0
+    ev = 0
+    late = steps // 2
+    if record:
+        traj[0] = x
+        learn_traj[0] = learned
+    for n in range(steps):
+        while seg + 1 < n_seg and n >= seg_steps[seg + 1]:
+            seg += 1
+        while ev < n_ev and events[ev, 0] <= n:
+            x[0] = x[0] + events[ev, 1]
+            for s in range(3, 5):
+                x[s] = x[s] + events[ev, 2]
+            for s in range(5, 7):
+                x[s] = x[s] + events[ev, 3]
+            dynamics.bound(x, ceiling)
+            ev += 1
+        if n == 0 or n == seg_steps[seg] or n >= coach_step[0] or n >= coach_step[1]:
+            for q in range(N_PARAM):
+                pa[q] = seg_params[seg, 0, q] + learned[0] * (secure[q] - seg_params[seg, 0, q])
+                pb[q] = seg_params[seg, 1, q] + learned[1] * (secure[q] - seg_params[seg, 1, q])
+            dynamics.to_rates(pa)
+            dynamics.to_rates(pb)
+        c_before = x[0] * 1.0
+        dynamics.rk4_step(x, pa, pb, delta, ceiling, dt, work)
+        for i in range(2):
+            if n >= coach_step[i]:
+                learned[i] = 1.0 - (1.0 - learned[i]) * np.exp(-coach_rate[i] * dt)
+        metrics.accumulate(acc, x, c_before, work[0], n + 1, late, steps, dt, ceiling)
+        if record:
+            traj[n + 1] = x
+            learn_traj[n + 1] = learned
+
+
+def _compile_kernel() -> Any:
+    """Compile the time loop with numba, parallel over couples (one couple per iteration)."""
+    import numba
+
+    loop = _loop
+
+    @numba.njit(parallel=True, cache=True)
+    def kernel(x0, acc, seg_params, seg_steps, secure, coach_rate, coach_step, delta, ceiling,
+               events, steps, dt, traj, learn_traj, record):  # pragma: no cover - compiled
+        for i in numba.prange(x0.shape[0]):
+            x = x0[i].copy()
+            learned = np.zeros(2)
+            work = np.empty((5, N_STATE))
+            pa = np.empty(N_PARAM)
+            pb = np.empty(N_PARAM)
+            loop(x, acc[i], seg_params[i], seg_steps, secure, coach_rate[i], coach_step, learned,
+                 delta[i], ceiling[i], events, steps, dt, traj[i], learn_traj[i], record, work,
+                 pa, pb)
+            acc[i, metrics.A_LEARN_A] = learned[0]
+            acc[i, metrics.A_LEARN_B] = learned[1]
+            x0[i] = x
+
+    return kernel
+
+
+_KERNEL: Any = None
+
+
+BACKENDS = ("numba", "numpy")
+
+
+def default_backend() -> str:
+    """"numba" where it is installed, unless ATTRACT_REPEL_BACKEND=numpy is set; else "numpy"."""
+    wanted = os.environ.get("ATTRACT_REPEL_BACKEND", "numba")
+    return "numba" if wanted == "numba" and HAVE_NUMBA else "numpy"
+
+
+def _run_numba(x0: np.ndarray, acc: np.ndarray, seg_params: np.ndarray, seg_steps: np.ndarray,
+               coach_rate: np.ndarray, coach_step: np.ndarray, delta: np.ndarray,
+               ceiling: np.ndarray, events: np.ndarray, steps: int, dt: float, record: bool
+               ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    global _KERNEL
+    n = x0.shape[0]
+    if _KERNEL is None:
+        _KERNEL = _compile_kernel()
+    length = steps + 1 if record else 1
+    traj = np.empty((n, length, N_STATE))
+    learn = np.empty((n, length, 2))
+    _KERNEL(x0, acc, seg_params, seg_steps, secure_params(), coach_rate, coach_step, delta,
+            ceiling, events, steps, dt, traj, learn, record)
+    if not record:
+        return None, None
+    return np.moveaxis(traj, 2, 1), np.moveaxis(learn, 2, 1)
+
+
+def _run_numpy(x0: np.ndarray, acc: np.ndarray, seg_params: np.ndarray, seg_steps: np.ndarray,
+               coach_rate: np.ndarray, coach_step: np.ndarray, delta: np.ndarray,
+               ceiling: np.ndarray, events: np.ndarray, steps: int, dt: float, record: bool
+               ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    n = x0.shape[0]
+    x = np.ascontiguousarray(x0.T)  # (9, N)
+    acc_t = np.ascontiguousarray(acc.T)  # (NACC, N)
+    sp = np.ascontiguousarray(np.moveaxis(seg_params, 0, -1))  # (S, 2, P, N)
+    learned = np.zeros((2, n))
+    work = np.empty((5, N_STATE, n))
+    pa = np.empty((N_PARAM, n))
+    pb = np.empty((N_PARAM, n))
+    traj = np.empty((steps + 1, N_STATE, n)) if record else np.empty((1, N_STATE, n))
+    learn = np.empty((steps + 1, 2, n)) if record else np.empty((1, 2, n))
+    _loop(x, acc_t, sp, seg_steps, secure_params(), coach_rate.T, coach_step, learned,
+          delta, ceiling, events, steps, dt, traj, learn, record, work, pa, pb)
+    acc_t[metrics.A_LEARN_A] = learned[0]
+    acc_t[metrics.A_LEARN_B] = learned[1]
+    acc[:] = acc_t.T
+    x0[:] = x.T
+    if not record:
+        return None, None
+    return np.transpose(traj, (2, 1, 0)), np.transpose(learn, (2, 1, 0))
+
+
+def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tuple[Event, ...],
+               interventions: tuple[Intervention, ...], record: bool, backend: str | None = None
+               ) -> dict[str, Any]:
+    """Run couples and return raw arrays; the common core of ``simulate`` and ``simulate_batch``.
+
+    Returns
+    -------
+    dict with ``acc`` (N, NACC) metric accumulators, ``final`` (N, 9) last state, and when
+    ``record``: ``traj`` (N, 9, steps + 1) and ``learned`` (N, 2, steps + 1).
+    """
+    backend = backend or default_backend()
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
+    n = len(couples)
+    base = np.empty((n, 2, N_PARAM))
+    x0 = np.zeros((n, N_STATE))
+    delta = np.empty(n)
+    ceiling = np.empty(n)
+    for i, couple in enumerate(couples):
+        base[i, 0] = couple.a.param_vector()
+        base[i, 1] = couple.b.param_vector()
+        x0[i, 0] = couple.closeness0
+        delta[i] = couple.fading
+        ceiling[i] = couple.fear_ceiling
+    x0[:, 7:9] = 1.0
+    seg_params, seg_steps = parameter_segments(base, interventions, dt, steps)
+    rate, start = coaching_rates(interventions)
+    coach_rate = np.broadcast_to(rate, (n, 2)).copy()
+    coach_step = np.where(np.isfinite(start), np.ceil(np.minimum(start, 1e12) / dt - 1e-9), steps + 1.0)
+    coach_step = coach_step.astype(np.int64)
+    table = event_table(events, dt, steps)
+    acc = metrics.new_accumulators(n, x0[:, 0])
+    run = _run_numba if backend == "numba" else _run_numpy
+    traj, learned = run(x0, acc, seg_params, seg_steps, coach_rate, coach_step, delta, ceiling,
+                        table, steps, dt, record)
+    out: dict[str, Any] = {"acc": acc, "final": x0, "base": base, "ceiling": ceiling}
+    if record:
+        out["traj"] = traj
+        out["learned"] = learned
+    return out
+
+
+def parameter_segments(base: np.ndarray, interventions: tuple[Intervention, ...], dt: float,
+                       steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Piecewise-constant parameters: one segment from each distinct intervention start.
+
+    Returns
+    -------
+    seg_params : array (N, S, 2, P); seg_steps : int array (S,), the first step of each segment.
+    """
+    fixed = tuple(iv for iv in interventions if iv.kind != "coaching")
+    starts = sorted({int(np.ceil(iv.start / dt - 1e-9)) for iv in fixed})
+    starts = [s for s in starts if 0 < s <= steps]
+    bounds = [0] + starts
+    seg_params = np.empty((base.shape[0], len(bounds)) + base.shape[1:])
+    for k, first in enumerate(bounds):
+        active = tuple(iv for iv in fixed if int(np.ceil(iv.start / dt - 1e-9)) <= first)
+        seg_params[:, k] = apply_interventions(base, active)
+    return seg_params, np.array(bounds, dtype=np.int64)

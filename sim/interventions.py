@@ -1,0 +1,172 @@
+"""Interventions: what partners and coaches do, as changes of the model's parameters.
+
+The five kinds are the ones the seed article names. Each is a small named unit: which parameters
+of the partner who does it (``self``) and of the other partner (``other``) change, by how much at
+full strength, and why. Four act from their start day on; coaching is gradual learning toward a
+secure partner's parameters, and what is learned stays with the partner (see
+:func:`sim.engine.partners_after`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .partners import PARTNER_PARAMS
+
+__all__ = [
+    "COACHING_RATE",
+    "INTERVENTION_KINDS",
+    "Intervention",
+    "InterventionKind",
+    "apply_interventions",
+]
+
+COACHING_RATE = 1.0 / 25.0
+"""Learning rate of coaching at strength 1 (per day): about 63 % of the way to secure in 25 days."""
+
+WHO = ("both", "a", "b")
+
+
+@dataclass(frozen=True, kw_only=True)
+class InterventionKind:
+    """Parameter effects of one kind at full strength.
+
+    ``self_effects`` and ``other_effects`` map a parameter name to ``(mode, amount)``:
+    mode "scale" multiplies the parameter by ``1 + amount * strength``; mode "shift" adds
+    ``amount * strength``. Results are clipped to the parameter's range.
+    """
+
+    self_effects: dict[str, tuple[str, float]]
+    other_effects: dict[str, tuple[str, float]]
+    label: dict[str, str]
+    why: str
+    gradual: bool = False
+
+
+INTERVENTION_KINDS: dict[str, InterventionKind] = {
+    "acknowledge": InterventionKind(
+        self_effects={"pressure_alarm": ("scale", -0.5), "withdrawal_fear": ("scale", -0.5)},
+        other_effects={},
+        label={"en": "Acknowledge the mechanism", "nl": "Erken het mechanisme"},
+        why="Seeing withdrawal as a survival reflex rather than a lack of love, and pursuit as fear "
+            "rather than control, halves how much the partner's move alarms you: the loop gain "
+            "hE * hB * k^2 falls (emotionally focused therapy: reframing the cycle, Johnson 2004)."),
+    "safety": InterventionKind(
+        self_effects={"comfort_ceiling": ("shift", 0.5), "closeness_alarm": ("scale", -0.3),
+                      "security_floor": ("shift", -0.3)},
+        other_effects={"pressure_alarm": ("scale", -0.3)},
+        label={"en": "Create safety", "nl": "Creëer veiligheid"},
+        why="Clarity, boundaries and doubts voiced without reproach widen the comfort zone "
+            "(ceiling up, floor down, less alarm at closeness) and make one's own pursuit feel "
+            "less like pressure to the other (Gottman 2002: softened start-up)."),
+    "commitment": InterventionKind(
+        self_effects={"longing": ("shift", 0.2), "alarm_lag": ("scale", -0.3),
+                      "despair_rate": ("scale", -0.5)},
+        other_effects={"withdrawal_fear": ("scale", -0.3)},
+        label={"en": "Stay committed", "nl": "Blijf trouw"},
+        why="Coming back even while fear is felt: a steadier pull toward the partner, shorter "
+            "withdrawals, less giving up; announced returns make the other's abandonment fear "
+            "at a withdrawal smaller (Rusbult 1983, investment and commitment)."),
+    "responsibility": InterventionKind(
+        self_effects={"alarm_lag": ("scale", -0.4), "fear_lag": ("scale", -0.4),
+                      "closeness_alarm": ("scale", -0.3), "distance_fear": ("scale", -0.3)},
+        other_effects={},
+        label={"en": "Take your own share", "nl": "Pak je eigen verantwoordelijkheid"},
+        why="Looking at one's own part and soothing one's own fear: fears fade faster (shorter "
+            "lags) and react less to closeness and distance (self-regulation; Butler 2011, "
+            "co-regulation damps the coupled oscillation)."),
+    "coaching": InterventionKind(
+        self_effects={}, other_effects={}, gradual=True,
+        label={"en": "Get coaching", "nl": "Zoek begeleiding"},
+        why="Practised new responses: from its start day every parameter drifts toward those of a "
+            "secure partner at a rate proportional to strength (COACHING_RATE per day at full "
+            "strength); what is learned is kept and carried into a next relationship "
+            "(earned security, Roisman et al. 2002)."),
+}
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """``Intervention("acknowledge", start=20.0, who="both", strength=1.0)``."""
+
+    kind: str
+    start: float = field(default=0.0, kw_only=True)
+    who: str = field(default="both", kw_only=True)
+    strength: float = field(default=1.0, kw_only=True)
+
+    def __post_init__(self) -> None:
+        if self.kind not in INTERVENTION_KINDS:
+            raise ValueError(
+                f"unknown intervention kind {self.kind!r}; valid kinds: {', '.join(INTERVENTION_KINDS)}"
+            )
+        if self.who not in WHO:
+            raise ValueError(f"intervention who must be one of {', '.join(WHO)}, got {self.who!r}")
+        for name, low, high in (("start", 0.0, 1e6), ("strength", 0.0, 1.0)):
+            value = getattr(self, name)
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"intervention {name} must be a number in [{low}, {high}], got {value!r}") from None
+            if not math.isfinite(number) or not low <= number <= high:
+                raise ValueError(f"intervention {name} must be in [{low}, {high}], got {value!r}")
+            object.__setattr__(self, name, number)
+
+    def applies_to(self, partner: int) -> bool:
+        """Whether partner 0 (a) or 1 (b) takes part."""
+        return self.who == "both" or self.who == "ab"[partner]
+
+
+_LOW = np.array([s.low for s in PARTNER_PARAMS.values()])
+_HIGH = np.array([s.high for s in PARTNER_PARAMS.values()])
+_INDEX = {name: i for i, name in enumerate(PARTNER_PARAMS)}
+
+
+def _apply(p: np.ndarray, effects: dict[str, tuple[str, float]], strength: float) -> None:
+    for name, (mode, amount) in effects.items():
+        i = _INDEX[name]
+        if mode == "scale":
+            p[..., i] *= 1.0 + amount * strength
+        else:
+            p[..., i] += amount * strength
+
+
+def apply_interventions(pab: np.ndarray, interventions: tuple[Intervention, ...]) -> np.ndarray:
+    """Parameters after the (non-gradual) interventions are in force.
+
+    Parameters
+    ----------
+    pab : array, shape (..., 2, P): parameters of partner a (row 0) and b (row 1)
+    interventions : the interventions to apply (all of them, regardless of start)
+
+    Returns
+    -------
+    array of the same shape, clipped to each parameter's range.
+    """
+    out = np.array(pab, dtype=float, copy=True)
+    for iv in interventions:
+        kind = INTERVENTION_KINDS[iv.kind]
+        for i in (0, 1):
+            if iv.applies_to(i):
+                _apply(out[..., i, :], kind.self_effects, iv.strength)
+                _apply(out[..., 1 - i, :], kind.other_effects, iv.strength)
+    return np.clip(out, _LOW, _HIGH)
+
+
+def coaching_rates(interventions: tuple[Intervention, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Per partner: learning rate (1/day) and start day of coaching (inf when not coached).
+
+    Several coaching interventions for one partner add their rates; learning starts at the
+    earliest of their start days.
+    """
+    rate = np.zeros(2)
+    start = np.full(2, np.inf)
+    for iv in interventions:
+        if INTERVENTION_KINDS[iv.kind].gradual:
+            for i in (0, 1):
+                if iv.applies_to(i):
+                    rate[i] += COACHING_RATE * iv.strength
+                    start[i] = min(start[i], iv.start)
+    return rate, start

@@ -1,0 +1,297 @@
+"""Partners and couples: the model's parameters, declared once with ranges, units and labels.
+
+A partner is described by the two dimensions of adult attachment (Brennan, Clark & Shaver 1998):
+``anxiety`` (fear of being left, *verlatingsangst*) and ``avoidance`` (fear of closeness,
+*bindingsangst*), each from 0 to 1. Every dynamic parameter of the model is derived from those two
+scores by a linear rule declared on its field, and every one of them can be overridden by keyword.
+
+The metadata on each field (range, unit, English and Dutch label and help, derivation rule and
+source) is the single source for validation, the page's sliders and the parameter table in
+``docs/model.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "Couple",
+    "Partner",
+    "ParamSpec",
+    "PARTNER_PARAMS",
+    "COUPLE_PARAMS",
+    "param_spec",
+    "style_of",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParamSpec:
+    """Metadata of one numeric parameter.
+
+    Attributes
+    ----------
+    low, high : float
+        Allowed closed range.
+    unit : str
+        Unit in English ("1" for dimensionless, "day", "1/day").
+    label : dict[str, str]
+        Short name per language code ("en", "nl").
+    help : dict[str, str]
+        One sentence per language code on what the parameter does.
+    base, slope, driver : float, float, str or None
+        For derived parameters: ``value = base + slope * partner.<driver>``. ``driver`` is
+        "anxiety", "avoidance" or None (a constant ``base``).
+    source : str
+        Where the idea comes from (literature or model brief).
+    """
+
+    low: float
+    high: float
+    unit: str
+    label: dict[str, str]
+    help: dict[str, str]
+    base: float = 0.0
+    slope: float = 0.0
+    driver: str | None = None
+    source: str = ""
+
+    def derive(self, anxiety: float, avoidance: float) -> float:
+        """Value of the parameter for a partner with these attachment scores."""
+        score = {"anxiety": anxiety, "avoidance": avoidance, None: 0.0}[self.driver]
+        return self.base + self.slope * score
+
+
+def _spec(**kwargs: Any) -> dict[str, ParamSpec]:
+    return {"spec": ParamSpec(**kwargs)}
+
+
+def _derived(default_spec: dict[str, ParamSpec]) -> Any:
+    return field(default=None, metadata=default_spec)
+
+
+def check_value(name: str, value: Any, spec: ParamSpec) -> float:
+    """Return ``value`` as a float, or raise ``ValueError`` naming the parameter and its range."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be a number in [{spec.low}, {spec.high}], got {value!r}"
+        ) from None
+    if isinstance(value, bool) or not math.isfinite(number) or not spec.low <= number <= spec.high:
+        raise ValueError(f"{name} must be in [{spec.low}, {spec.high}] ({spec.unit}), got {value!r}")
+    return number
+
+
+@dataclass(frozen=True, kw_only=True)
+class Partner:
+    """One partner: two attachment scores, and the model parameters they imply.
+
+    ``anxiety`` and ``avoidance`` (0..1) set every other parameter through the rule on its field;
+    pass any of the others by keyword to override it (``Partner(avoidance=0.8, alarm_lag=1.0)``).
+    Read the effective values with :meth:`params`.
+    """
+
+    name: str = "A"
+    anxiety: float = field(default=0.2, metadata=_spec(
+        low=0.0, high=1.0, unit="1",
+        label={"en": "Fear of being left (anxiety)", "nl": "Angst om verlaten te worden (verlatingsangst)"},
+        help={"en": "Attachment anxiety: how strongly distance feels like abandonment.",
+              "nl": "Hechtingsangst: hoe sterk afstand voelt als verlaten worden."},
+        source="Brennan, Clark & Shaver 1998 (ECR anxiety scale, rescaled to 0..1)"))
+    avoidance: float = field(default=0.2, metadata=_spec(
+        low=0.0, high=1.0, unit="1",
+        label={"en": "Fear of closeness (avoidance)", "nl": "Angst voor nabijheid (bindingsangst)"},
+        help={"en": "Attachment avoidance: how strongly closeness feels like losing yourself.",
+              "nl": "Vermijding: hoe sterk nabijheid voelt als jezelf verliezen."},
+        source="Brennan, Clark & Shaver 1998 (ECR avoidance scale, rescaled to 0..1)"))
+    longing: float | None = _derived(_spec(
+        low=0.0, high=2.0, unit="1/day", base=0.6, slope=-0.2, driver="avoidance",
+        label={"en": "Longing", "nl": "Verlangen"},
+        help={"en": "Steady pull toward the partner when no fear is felt; avoidant partners long too.",
+              "nl": "Vaste trek naar de partner zonder angst; ook wie vermijdt verlangt."},
+        source="Model brief 1.5 (ambivalence); Rinaldi 1998 (appeal term)"))
+    comfort_ceiling: float | None = _derived(_spec(
+        low=0.0, high=4.0, unit="closeness", base=1.6, slope=-1.2, driver="avoidance",
+        label={"en": "Comfort ceiling", "nl": "Comfortgrens"},
+        help={"en": "Closeness above this level raises the inner alarm (engulfment fear).",
+              "nl": "Nabijheid boven dit niveau laat het innerlijke alarm afgaan (angst om opgeslokt te worden)."},
+        source="Model brief 3 (hi_i); Feeney 1999 on avoidant comfort with closeness"))
+    security_floor: float | None = _derived(_spec(
+        low=0.0, high=4.0, unit="closeness", base=0.1, slope=1.0, driver="anxiety",
+        label={"en": "Security floor", "nl": "Veiligheidsgrens"},
+        help={"en": "Closeness below this level raises abandonment fear.",
+              "nl": "Nabijheid onder dit niveau wekt verlatingsangst."},
+        source="Model brief 3 (lo_i)"))
+    closeness_alarm: float | None = _derived(_spec(
+        low=0.0, high=12.0, unit="1", base=0.2, slope=5.0, driver="avoidance",
+        label={"en": "Alarm at closeness", "nl": "Alarm bij nabijheid"},
+        help={"en": "How strongly closeness beyond the ceiling raises engulfment fear.",
+              "nl": "Hoe sterk nabijheid boven de grens de angst voor opgeslokt worden verhoogt."},
+        source="Model brief 3 (gE_i)"))
+    pressure_alarm: float | None = _derived(_spec(
+        low=0.0, high=12.0, unit="day", base=0.1, slope=3.0, driver="avoidance",
+        label={"en": "Alarm at pursuit", "nl": "Alarm bij achtervolgen"},
+        help={"en": "How strongly the partner's pursuit feels like pressure.",
+              "nl": "Hoe sterk het najagen van de partner als druk voelt."},
+        source="Model brief 3 (hE_i); Christensen & Heavey 1990 (demand-withdraw)"))
+    distance_fear: float | None = _derived(_spec(
+        low=0.0, high=12.0, unit="1", base=0.2, slope=5.0, driver="anxiety",
+        label={"en": "Fear at distance", "nl": "Angst bij afstand"},
+        help={"en": "How strongly closeness below the floor raises abandonment fear.",
+              "nl": "Hoe sterk te weinig nabijheid de verlatingsangst verhoogt."},
+        source="Model brief 3 (gB_i)"))
+    withdrawal_fear: float | None = _derived(_spec(
+        low=0.0, high=12.0, unit="day", base=0.1, slope=3.0, driver="anxiety",
+        label={"en": "Fear at withdrawal", "nl": "Angst bij terugtrekken"},
+        help={"en": "How strongly the partner's withdrawal feels like rejection.",
+              "nl": "Hoe sterk het terugtrekken van de partner als afwijzing voelt."},
+        source="Model brief 3 (hB_i); Christensen & Heavey 1990 (demand-withdraw)"))
+    responsiveness: float | None = _derived(_spec(
+        low=0.05, high=5.0, unit="1", base=1.0,
+        label={"en": "Responsiveness", "nl": "Reactiviteit"},
+        help={"en": "How strongly feelings turn into moves toward or away.",
+              "nl": "Hoe sterk gevoelens omslaan in toenadering of afstand."},
+        source="Model brief 3 (k_i)"))
+    alarm_lag: float | None = _derived(_spec(
+        low=0.05, high=20.0, unit="day", base=0.5, slope=3.0, driver="avoidance",
+        label={"en": "Alarm lag", "nl": "Vertraging van het alarm"},
+        help={"en": "Time for engulfment fear to build and fade: withdrawal comes shortly after closeness.",
+              "nl": "Tijd waarin de angst voor opgeslokt worden opbouwt en zakt: terugtrekken volgt kort na nabijheid."},
+        source="Seed article (withdrawal 'shortly after' closeness); Gottman et al. 2002 (emotional inertia)"))
+    fear_lag: float | None = _derived(_spec(
+        low=0.05, high=20.0, unit="day", base=0.5,
+        label={"en": "Abandonment-fear lag", "nl": "Vertraging van verlatingsangst"},
+        help={"en": "Time for abandonment fear to build and fade.",
+              "nl": "Tijd waarin verlatingsangst opbouwt en zakt."},
+        source="Gottman et al. 2002 (emotional inertia)"))
+    move_lag: float | None = _derived(_spec(
+        low=0.05, high=20.0, unit="day", base=1.5,
+        label={"en": "Behaviour lag", "nl": "Vertraging van gedrag"},
+        help={"en": "Time for a feeling to become a move, and for a move to stop.",
+              "nl": "Tijd voordat een gevoel gedrag wordt, en voordat gedrag stopt."},
+        source="Butler 2011 (coupled oscillators need inertia)"))
+    despair_rate: float | None = _derived(_spec(
+        low=0.0, high=30.0, unit="1", base=0.0, slope=4.0, driver="anxiety",
+        label={"en": "Exhaustion of protest", "nl": "Uitputting van protest"},
+        help={"en": "How fast unanswered abandonment fear wears out the energy to pursue (protest turns into despair).",
+              "nl": "Hoe snel onbeantwoorde verlatingsangst de energie om na te jagen opbrengt (protest wordt wanhoop)."},
+        source="Bowlby 1973 (protest, despair, detachment); model brief 3"))
+    recovery_time: float | None = _derived(_spec(
+        low=0.1, high=60.0, unit="day", base=6.0,
+        label={"en": "Recovery of hope", "nl": "Herstel van hoop"},
+        help={"en": "Time for the energy to reach out to come back after despair.",
+              "nl": "Tijd waarin de energie om contact te zoeken terugkomt na wanhoop."},
+        source="Bowlby 1973; model brief 3"))
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or len(self.name) > 60:
+            raise ValueError(f"name must be a text of at most 60 characters, got {self.name!r}")
+        for f in fields(self):
+            spec = f.metadata.get("spec")
+            value = getattr(self, f.name)
+            if spec is None or value is None:
+                continue
+            object.__setattr__(self, f.name, check_value(f.name, value, spec))
+
+    def params(self) -> dict[str, float]:
+        """The effective dynamic parameters: overrides where given, derived values elsewhere."""
+        out = {}
+        for name, spec in PARTNER_PARAMS.items():
+            value = getattr(self, name)
+            out[name] = spec.derive(self.anxiety, self.avoidance) if value is None else value
+        return out
+
+    def param_vector(self) -> np.ndarray:
+        """Effective parameters as an array of shape (len(PARTNER_PARAMS),), in field order."""
+        return np.array(list(self.params().values()), dtype=float)
+
+    def overrides(self) -> dict[str, float]:
+        """Only the parameters that were set by keyword."""
+        return {n: getattr(self, n) for n in PARTNER_PARAMS if getattr(self, n) is not None}
+
+    @property
+    def style(self) -> str:
+        """Attachment style by quadrant: "secure", "anxious", "avoidant" or "fearful"."""
+        return style_of(self.anxiety, self.avoidance)
+
+    def with_scores(self, anxiety: float, avoidance: float) -> Partner:
+        """A copy with new attachment scores (overrides kept)."""
+        return replace(self, anxiety=anxiety, avoidance=avoidance)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Couple:
+    """Two partners and what belongs to the pair: starting closeness, fading of closeness, fear ceiling."""
+
+    a: Partner = field(default_factory=lambda: Partner(name="A"))
+    b: Partner = field(default_factory=lambda: Partner(name="B"))
+    closeness0: float = field(default=1.0, metadata=_spec(
+        low=0.0, high=5.0, unit="closeness", base=1.0,
+        label={"en": "Starting closeness", "nl": "Nabijheid bij de start"},
+        help={"en": "How close the pair is on day 0.", "nl": "Hoe dicht het paar bij elkaar is op dag 0."},
+        source="model choice"))
+    fading: float = field(default=0.5, metadata=_spec(
+        low=0.01, high=5.0, unit="1/day", base=0.5,
+        label={"en": "Fading of closeness", "nl": "Wegebben van nabijheid"},
+        help={"en": "How fast closeness fades when neither partner moves toward the other.",
+              "nl": "Hoe snel nabijheid wegebt als geen van beiden toenadering zoekt."},
+        source="Rinaldi 1998 (forgetting coefficient)"))
+    fear_ceiling: float = field(default=2.0, metadata=_spec(
+        low=0.5, high=10.0, unit="1", base=2.0,
+        label={"en": "Fear ceiling", "nl": "Plafond van angst"},
+        help={"en": "Upper bound of every fear; fears approach it but never exceed it.",
+              "nl": "Bovengrens van elke angst; angst nadert die maar komt er nooit boven."},
+        source="Model brief 3 (F)"))
+
+    def __post_init__(self) -> None:
+        for name in ("a", "b"):
+            if not isinstance(getattr(self, name), Partner):
+                raise ValueError(f"{name} must be a Partner, got {type(getattr(self, name)).__name__}")
+        for name, spec in COUPLE_PARAMS.items():
+            object.__setattr__(self, name, check_value(name, getattr(self, name), spec))
+
+    def swapped(self) -> Couple:
+        """The same couple with partners a and b exchanged."""
+        return replace(self, a=self.b, b=self.a)
+
+
+def _collect(cls: type, derived_only: bool) -> dict[str, ParamSpec]:
+    out = {}
+    for f in fields(cls):
+        spec = f.metadata.get("spec")
+        if spec is not None and (not derived_only or f.default is None):
+            out[f.name] = spec
+    return out
+
+
+PARTNER_SCORES: dict[str, ParamSpec] = {
+    n: s for n, s in _collect(Partner, derived_only=False).items() if n in ("anxiety", "avoidance")
+}
+"""The two attachment scores, name -> spec."""
+
+PARTNER_PARAMS: dict[str, ParamSpec] = _collect(Partner, derived_only=True)
+"""The dynamic parameters of a partner, name -> spec, in the order of :meth:`Partner.param_vector`."""
+
+COUPLE_PARAMS: dict[str, ParamSpec] = _collect(Couple, derived_only=False)
+"""Couple-level parameters, name -> spec."""
+
+
+def param_spec(name: str) -> ParamSpec:
+    """The spec of any partner score, partner parameter or couple parameter."""
+    for table in (PARTNER_SCORES, PARTNER_PARAMS, COUPLE_PARAMS):
+        if name in table:
+            return table[name]
+    valid = sorted({**PARTNER_SCORES, **PARTNER_PARAMS, **COUPLE_PARAMS})
+    raise ValueError(f"unknown parameter {name!r}; valid: {', '.join(valid)}")
+
+
+def style_of(anxiety: float, avoidance: float, cut: float = 0.5) -> str:
+    """Attachment style by the quadrants of the two-dimensional model (Bartholomew & Horowitz 1991)."""
+    if anxiety < cut:
+        return "secure" if avoidance < cut else "avoidant"
+    return "anxious" if avoidance < cut else "fearful"
