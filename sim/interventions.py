@@ -63,13 +63,13 @@ INTERVENTION_KINDS: dict[str, InterventionKind] = {
             "(ceiling up, floor down, less alarm at closeness) and make one's own pursuit feel "
             "less like pressure to the other (Gottman 2002: softened start-up)."),
     "commitment": InterventionKind(
-        self_effects={"longing": ("shift", 0.2), "alarm_lag": ("scale", -0.3),
-                      "despair_rate": ("scale", -0.5)},
-        other_effects={"withdrawal_fear": ("scale", -0.3)},
+        self_effects={"alarm_lag": ("scale", -0.3), "closeness_alarm": ("scale", -0.25)},
+        other_effects={"withdrawal_fear": ("scale", -0.4)},
         label={"en": "Stay committed", "nl": "Blijf trouw"},
-        why="Coming back even while fear is felt: a steadier pull toward the partner, shorter "
-            "withdrawals, less giving up; announced returns make the other's abandonment fear "
-            "at a withdrawal smaller (Rusbult 1983, investment and commitment)."),
+        why="Staying, and coming back, even while fear is felt: withdrawals are shorter (a shorter "
+            "alarm lag) and smaller (less alarm at closeness), and announced returns make the "
+            "other's abandonment fear at a withdrawal smaller (Rusbult 1983, investment and "
+            "commitment)."),
     "responsibility": InterventionKind(
         self_effects={"alarm_lag": ("scale", -0.4), "fear_lag": ("scale", -0.4),
                       "closeness_alarm": ("scale", -0.3), "distance_fear": ("scale", -0.3)},

@@ -116,37 +116,37 @@ class Partner:
               "nl": "Vaste trek naar de partner zonder angst; ook wie vermijdt verlangt."},
         source="Model brief 1.5 (ambivalence); Rinaldi 1998 (appeal term)"))
     comfort_ceiling: float | None = _derived(_spec(
-        low=0.0, high=4.0, unit="closeness", base=1.6, slope=-1.2, driver="avoidance",
+        low=0.0, high=4.0, unit="closeness", base=1.6, slope=-0.9, driver="avoidance",
         label={"en": "Comfort ceiling", "nl": "Comfortgrens"},
         help={"en": "Closeness above this level raises the inner alarm (engulfment fear).",
               "nl": "Nabijheid boven dit niveau laat het innerlijke alarm afgaan (angst om opgeslokt te worden)."},
         source="Model brief 3 (hi_i); Feeney 1999 on avoidant comfort with closeness"))
     security_floor: float | None = _derived(_spec(
-        low=0.0, high=4.0, unit="closeness", base=0.1, slope=1.0, driver="anxiety",
+        low=0.0, high=4.0, unit="closeness", base=0.05, slope=1.15, driver="anxiety",
         label={"en": "Security floor", "nl": "Veiligheidsgrens"},
         help={"en": "Closeness below this level raises abandonment fear.",
               "nl": "Nabijheid onder dit niveau wekt verlatingsangst."},
         source="Model brief 3 (lo_i)"))
     closeness_alarm: float | None = _derived(_spec(
-        low=0.0, high=12.0, unit="1", base=0.2, slope=5.0, driver="avoidance",
+        low=0.0, high=12.0, unit="1", base=0.2, slope=6.0, driver="avoidance",
         label={"en": "Alarm at closeness", "nl": "Alarm bij nabijheid"},
         help={"en": "How strongly closeness beyond the ceiling raises engulfment fear.",
               "nl": "Hoe sterk nabijheid boven de grens de angst voor opgeslokt worden verhoogt."},
         source="Model brief 3 (gE_i)"))
     pressure_alarm: float | None = _derived(_spec(
-        low=0.0, high=12.0, unit="day", base=0.1, slope=3.0, driver="avoidance",
+        low=0.0, high=12.0, unit="day", base=0.1, slope=1.5, driver="avoidance",
         label={"en": "Alarm at pursuit", "nl": "Alarm bij achtervolgen"},
         help={"en": "How strongly the partner's pursuit feels like pressure.",
               "nl": "Hoe sterk het najagen van de partner als druk voelt."},
         source="Model brief 3 (hE_i); Christensen & Heavey 1990 (demand-withdraw)"))
     distance_fear: float | None = _derived(_spec(
-        low=0.0, high=12.0, unit="1", base=0.2, slope=5.0, driver="anxiety",
+        low=0.0, high=12.0, unit="1", base=0.2, slope=6.0, driver="anxiety",
         label={"en": "Fear at distance", "nl": "Angst bij afstand"},
         help={"en": "How strongly closeness below the floor raises abandonment fear.",
               "nl": "Hoe sterk te weinig nabijheid de verlatingsangst verhoogt."},
         source="Model brief 3 (gB_i)"))
     withdrawal_fear: float | None = _derived(_spec(
-        low=0.0, high=12.0, unit="day", base=0.1, slope=3.0, driver="anxiety",
+        low=0.0, high=12.0, unit="day", base=0.1, slope=3.5, driver="anxiety",
         label={"en": "Fear at withdrawal", "nl": "Angst bij terugtrekken"},
         help={"en": "How strongly the partner's withdrawal feels like rejection.",
               "nl": "Hoe sterk het terugtrekken van de partner als afwijzing voelt."},
@@ -176,13 +176,13 @@ class Partner:
               "nl": "Tijd voordat een gevoel gedrag wordt, en voordat gedrag stopt."},
         source="Butler 2011 (coupled oscillators need inertia)"))
     despair_rate: float | None = _derived(_spec(
-        low=0.0, high=30.0, unit="1", base=0.0, slope=4.0, driver="anxiety",
+        low=0.0, high=30.0, unit="1", base=0.0, slope=5.0, driver="anxiety",
         label={"en": "Exhaustion of protest", "nl": "Uitputting van protest"},
         help={"en": "How fast unanswered abandonment fear wears out the energy to pursue (protest turns into despair).",
               "nl": "Hoe snel onbeantwoorde verlatingsangst de energie om na te jagen opbrengt (protest wordt wanhoop)."},
         source="Bowlby 1973 (protest, despair, detachment); model brief 3"))
     recovery_time: float | None = _derived(_spec(
-        low=0.1, high=60.0, unit="day", base=6.0,
+        low=0.1, high=60.0, unit="day", base=7.5,
         label={"en": "Recovery of hope", "nl": "Herstel van hoop"},
         help={"en": "Time for the energy to reach out to come back after despair.",
               "nl": "Tijd waarin de energie om contact te zoeken terugkomt na wanhoop."},
