@@ -1,0 +1,51 @@
+"""Attract & Repel: an agent model of the pursue-withdraw dance between two partners.
+
+Quick start::
+
+    import sim
+    result = sim.simulate(sim.PRESETS["anxious-avoidant"])
+    result.verdict          # "cycles": the endless dance
+    result.metrics["period"]
+
+Time is in days. See ``docs/model.md`` for the equations and every parameter.
+"""
+
+from .batch import DEFAULT_DT, DEFAULT_STEPS, simulate, simulate_batch
+from .events import EVENT_KINDS, Event
+from .interventions import INTERVENTION_KINDS, Intervention
+from .partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, Couple, Partner, param_spec, style_of
+from .presets import PRESET_TEXT, PRESETS
+from .result import BatchResult, Result
+from .signals import FEELINGS, SIGNALS, Signal
+from .stability import Stability, stability
+from .verdict import HEDGE, VERDICT_TEXT, VERDICTS
+
+__all__ = [
+    "COUPLE_PARAMS",
+    "DEFAULT_DT",
+    "DEFAULT_STEPS",
+    "EVENT_KINDS",
+    "FEELINGS",
+    "HEDGE",
+    "INTERVENTION_KINDS",
+    "PARTNER_PARAMS",
+    "PARTNER_SCORES",
+    "PRESETS",
+    "PRESET_TEXT",
+    "SIGNALS",
+    "VERDICTS",
+    "VERDICT_TEXT",
+    "BatchResult",
+    "Couple",
+    "Event",
+    "Intervention",
+    "Partner",
+    "Result",
+    "Signal",
+    "Stability",
+    "param_spec",
+    "simulate",
+    "simulate_batch",
+    "stability",
+    "style_of",
+]

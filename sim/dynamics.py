@@ -62,8 +62,7 @@ def phi(x: Any) -> Any:
 
 def dphi(x: Any) -> Any:
     """Derivative of :func:`phi`: 0, then (x + EPS) / (2 EPS), then 1."""
-    y = np.minimum(np.maximum(x + EPS, 0.0), 2.0 * EPS)
-    return y * (0.5 / EPS) + 1.0 * (np.asarray(x) > EPS)
+    return np.minimum(np.maximum((x + EPS) * (0.5 / EPS), 0.0), 1.0)
 
 
 @jitable

@@ -1,0 +1,186 @@
+"""Public runs: ``simulate`` for one couple, ``simulate_batch`` for many, on one code path.
+
+A batch is a single run with a leading couples axis: couple i of ``simulate_batch(couples, ...)``
+equals ``simulate(couples[i], ...)`` with the same arguments. Random triggers are drawn once per
+call from the seeded generator, so every couple of a batch meets the same random events (common
+random numbers: differences between couples come from the couples, not from luck).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import replace
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from . import engine, metrics
+from .events import Event, draw_random_events
+from .interventions import Intervention
+from .partners import PARTNER_PARAMS, Couple, Partner
+from .result import BatchResult, Result, freeze_arrays
+from .signals import detect_signals
+
+__all__ = ["DEFAULT_DT", "DEFAULT_STEPS", "learned_partner", "simulate", "simulate_batch"]
+
+DEFAULT_STEPS = 2000
+DEFAULT_DT = 0.1
+"""Default step: 0.1 day; 2,000 steps cover 200 days."""
+MAX_STEPS = 1_000_000
+KEEP = ("summary", "trajectories")
+
+
+def _check_run(steps: Any, dt: Any, events: Any, interventions: Any, random_events: Any
+               ) -> tuple[int, float, tuple[Event, ...], tuple[Intervention, ...], float]:
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be a whole number in [1, {MAX_STEPS}], got {steps!r}")
+    try:
+        dt_f = float(dt)
+    except (TypeError, ValueError):
+        raise ValueError(f"dt must be a number in (0, 1] (days), got {dt!r}") from None
+    if not math.isfinite(dt_f) or not 0.0 < dt_f <= 1.0:
+        raise ValueError(f"dt must be in (0, 1] (days), got {dt!r}")
+    events = tuple(events)
+    for ev in events:
+        if not isinstance(ev, Event):
+            raise ValueError(f"events must be sim.Event objects, got {ev!r}")
+    interventions = tuple(interventions)
+    for iv in interventions:
+        if not isinstance(iv, Intervention):
+            raise ValueError(f"interventions must be sim.Intervention objects, got {iv!r}")
+    try:
+        rate = float(random_events)
+    except (TypeError, ValueError):
+        raise ValueError(f"random_events must be a rate in [0, 10] per day, got {random_events!r}") from None
+    if not math.isfinite(rate) or not 0.0 <= rate <= 10.0:
+        raise ValueError(f"random_events must be a rate in [0, 10] per day, got {random_events!r}")
+    return int(steps), dt_f, events, interventions, rate
+
+
+def _seed_and_events(seed: Any, rate: float, events: tuple[Event, ...], duration: float
+                     ) -> tuple[int, tuple[Event, ...]]:
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0 or None, got {seed!r}")
+    rng = np.random.default_rng(int(seed))
+    drawn = draw_random_events(rate, duration, rng)
+    return int(seed), tuple(sorted(events + drawn, key=lambda ev: ev.at))
+
+
+def simulate_batch(couples: Iterable[Couple], *, steps: int = DEFAULT_STEPS, dt: float = DEFAULT_DT,
+                   seed: int | None = None, events: Iterable[Event] = (),
+                   interventions: Iterable[Intervention] = (), random_events: float = 0.0,
+                   keep: str = "summary", backend: str | None = None) -> BatchResult:
+    """Run many couples at once.
+
+    Parameters
+    ----------
+    couples : N couples
+    steps, dt : number of steps and step size in days (the run covers ``steps * dt`` days)
+    seed : seed of the generator for random triggers (shared by all couples)
+    events, interventions : applied to every couple
+    random_events : expected random triggers per day
+    keep : "summary" (verdicts and metrics only, no trajectories in memory) or "trajectories"
+    backend : "numba" or "numpy"; default numba where installed
+
+    Returns
+    -------
+    BatchResult with ``verdict`` (N,), ``metrics`` (N,) arrays and, with keep="trajectories",
+    ``trajectories``.
+    """
+    couples = tuple(couples)
+    for c in couples:
+        if not isinstance(c, Couple):
+            raise ValueError(f"couples must be sim.Couple objects, got {c!r}")
+    if keep not in KEEP:
+        raise ValueError(f"keep must be one of {', '.join(KEEP)}, got {keep!r}")
+    steps, dt, events, interventions, rate = _check_run(steps, dt, events, interventions, random_events)
+    _, all_events = _seed_and_events(seed, rate, events, steps * dt)
+    record = keep == "trajectories"
+    raw = engine.run_arrays(couples, steps=steps, dt=dt, events=all_events,
+                            interventions=interventions, record=record, backend=backend)
+    summary = metrics.summarize(raw["acc"], steps, dt, raw["ceiling"])
+    trajectories = None
+    if record:
+        trajectories = MappingProxyType(freeze_arrays(**_split(raw["traj"], raw["learned"])))
+    return BatchResult(
+        couples=couples,
+        verdict=summary.pop("verdict"),
+        metrics=MappingProxyType(freeze_arrays(**summary)),
+        trajectories=trajectories,
+        t=np.arange(steps + 1) * dt,
+    )
+
+
+def _split(traj: np.ndarray, learned: np.ndarray) -> dict[str, np.ndarray]:
+    """Name the rows of raw trajectories (N, 9, n + 1) and learning (N, 2, n + 1)."""
+    return {
+        "closeness": traj[:, 0],
+        "move": traj[:, 1:3],
+        "engulfment": traj[:, 3:5],
+        "abandonment": traj[:, 5:7],
+        "energy": traj[:, 7:9],
+        "learned": learned,
+    }
+
+
+def simulate(couple: Couple | None = None, *, steps: int = DEFAULT_STEPS, dt: float = DEFAULT_DT,
+             seed: int | None = None, events: Iterable[Event] = (),
+             interventions: Iterable[Intervention] = (), random_events: float = 0.0,
+             backend: str | None = None) -> Result:
+    """Run one couple and keep its whole trajectory.
+
+    Time is in days: the run covers ``steps * dt`` days from day 0. ``simulate()`` runs the
+    default couple; ``simulate(sim.PRESETS["anxious-avoidant"])`` the classic trap.
+
+    Returns
+    -------
+    Result, with arrays of ``steps + 1`` instants, the verdict, metrics and visible signals.
+    """
+    couple = Couple() if couple is None else couple
+    if not isinstance(couple, Couple):
+        raise ValueError(f"couple must be a sim.Couple, got {couple!r}")
+    steps, dt, events, interventions, rate = _check_run(steps, dt, events, interventions, random_events)
+    seed, all_events = _seed_and_events(seed, rate, events, steps * dt)
+    batch = simulate_batch([couple], steps=steps, dt=dt, seed=seed, events=all_events,
+                           interventions=interventions, keep="trajectories", backend=backend)
+    assert batch.trajectories is not None
+    tr = {k: v[0] for k, v in batch.trajectories.items()}
+    t = batch.t
+    signals = detect_signals(t, tr["move"], tr["engulfment"], tr["abandonment"], tr["energy"])
+    return Result(
+        couple=couple,
+        t=batch.t,
+        verdict=str(batch.verdict[0]),
+        metrics=MappingProxyType({k: _scalar(v[0]) for k, v in batch.metrics.items()}),
+        signals=signals,
+        events=all_events,
+        interventions=interventions,
+        seed=seed,
+        dt=dt,
+        **tr,
+    )
+
+
+def _scalar(value: Any) -> float | None:
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def learned_partner(partner: Partner, learned: float) -> Partner:
+    """``partner`` moved toward a secure partner by the share ``learned`` (0..1) in every score and override."""
+    if learned <= 0.0:
+        return partner
+    secure = dict(zip(PARTNER_PARAMS, engine.secure_params()))
+    toward = engine.SECURE_SCORE
+    changes: dict[str, Any] = {
+        "anxiety": partner.anxiety + learned * (toward - partner.anxiety),
+        "avoidance": partner.avoidance + learned * (toward - partner.avoidance),
+    }
+    for name, value in partner.overrides().items():
+        changes[name] = value + learned * (secure[name] - value)
+    return replace(partner, **changes)
+

@@ -1,0 +1,153 @@
+"""Results: small read-only objects of arrays with documented shapes, and tidy tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .events import Event
+from .interventions import Intervention
+from .partners import Couple, Partner
+from .signals import Signal
+from .verdict import driving_loop, explain
+
+__all__ = ["BatchResult", "Result"]
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array = np.asarray(array)
+    array.flags.writeable = False
+    return array
+
+
+def _metric_value(value: Any) -> Any:
+    if value is None or isinstance(value, np.str_ | str):
+        return None if value is None else str(value)
+    number = float(value)
+    return None if np.isnan(number) else number
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """One run of one couple.
+
+    Attributes
+    ----------
+    couple : the couple that was run
+    t : array (n + 1,), days
+    closeness : array (n + 1,)
+    move : array (2, n + 1); row 0 partner a, row 1 partner b; > 0 toward, < 0 away (closeness/day)
+    engulfment, abandonment : arrays (2, n + 1), fears in [0, fear ceiling]
+    energy : array (2, n + 1), energy to pursue in [0, 1] (low = despair)
+    learned : array (2, n + 1), coaching progress toward a secure partner, 0..1
+    verdict : "settles", "cycles" or "escalates"
+    metrics : read-only mapping: tension, amplitude, period (None unless it cycles), settle_time
+        (None unless it settles), safe_share, mean_closeness, growth, floor_share, max_fear, ...
+    signals : tuple of :class:`sim.signals.Signal` (day, partner, key into ``sim.SIGNALS``)
+    events : the events applied, the random ones included, in time order
+    interventions : the interventions applied
+    seed : the seed of the run's generator (drawn and recorded when none was given)
+    dt : step in days
+    """
+
+    couple: Couple
+    t: np.ndarray
+    closeness: np.ndarray
+    move: np.ndarray
+    engulfment: np.ndarray
+    abandonment: np.ndarray
+    energy: np.ndarray
+    learned: np.ndarray
+    verdict: str
+    metrics: MappingProxyType[str, Any]
+    signals: tuple[Signal, ...]
+    events: tuple[Event, ...]
+    interventions: tuple[Intervention, ...]
+    seed: int
+    dt: float
+
+    @property
+    def steps(self) -> int:
+        """Number of steps taken (the arrays have ``steps + 1`` entries)."""
+        return int(self.t.shape[0] - 1)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table: one row per time step, one column per quantity (``_a`` / ``_b`` per partner)."""
+        data: dict[str, np.ndarray] = {"t": self.t, "closeness": self.closeness}
+        for name in ("move", "engulfment", "abandonment", "energy", "learned"):
+            values = getattr(self, name)
+            data[f"{name}_a"] = values[0]
+            data[f"{name}_b"] = values[1]
+        return pd.DataFrame(data)
+
+    def partners_after(self) -> tuple[Partner, Partner]:
+        """The two partners as changed by the run: what coaching taught them, kept for a next relationship.
+
+        Coaching moves a partner's attachment scores, and any overridden parameter, toward a secure
+        partner's by the share learned (``learned[:, -1]``); partners without coaching come out as
+        they went in.
+        """
+        from .batch import learned_partner
+
+        return (learned_partner(self.couple.a, float(self.learned[0, -1])),
+                learned_partner(self.couple.b, float(self.learned[1, -1])))
+
+    def loop(self) -> tuple[str, int, int]:
+        """The loop behind the verdict and who withdraws and who pursues (see ``sim.verdict``)."""
+        half = self.steps // 2
+        return driving_loop(self.verdict, self.engulfment[:, half:].mean(axis=1),
+                            self.abandonment[:, half:].mean(axis=1), self.energy.min(axis=1))
+
+    def explain(self, lang: str = "en") -> list[str]:
+        """The verdict, its driving loop and a hedge, as plain sentences in "en" or "nl"."""
+        loop, w, p = self.loop()
+        return explain(self.verdict, loop, (self.couple.a.name, self.couple.b.name), w, p, lang)
+
+    def summary(self) -> dict[str, Any]:
+        """Verdict and metrics as plain Python values (JSON-ready)."""
+        return {"verdict": self.verdict, **{k: _metric_value(v) for k, v in self.metrics.items()}}
+
+
+@dataclass(frozen=True, eq=False)
+class BatchResult:
+    """Runs of many couples: verdicts and metrics per couple, trajectories only when kept.
+
+    Attributes
+    ----------
+    couples : tuple of N couples
+    verdict : array (N,) of str
+    metrics : read-only mapping name -> array (N,) (NaN where a metric does not apply)
+    trajectories : None in summary mode; else a mapping with ``closeness`` (N, n + 1) and
+        ``move``, ``engulfment``, ``abandonment``, ``energy``, ``learned`` (N, 2, n + 1)
+    t : array (n + 1,), days
+    """
+
+    couples: tuple[Couple, ...]
+    verdict: np.ndarray
+    metrics: MappingProxyType[str, np.ndarray]
+    trajectories: MappingProxyType[str, np.ndarray] | None
+    t: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.couples)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table: one row per couple, with both partners' scores, the verdict and every metric."""
+        data: dict[str, Any] = {
+            "anxiety_a": [c.a.anxiety for c in self.couples],
+            "avoidance_a": [c.a.avoidance for c in self.couples],
+            "anxiety_b": [c.b.anxiety for c in self.couples],
+            "avoidance_b": [c.b.avoidance for c in self.couples],
+            "verdict": self.verdict,
+        }
+        data.update({k: v for k, v in self.metrics.items() if k != "verdict"})
+        return pd.DataFrame(data)
+
+
+def freeze_arrays(**arrays: np.ndarray) -> dict[str, np.ndarray]:
+    """Mark arrays read-only (results never change after a run)."""
+    return {k: _frozen(v) for k, v in arrays.items()}

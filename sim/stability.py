@@ -1,0 +1,222 @@
+"""Stability analysis: equilibria, the analytic Jacobian, eigenvalues, and a verdict in words.
+
+At rest every derivative of :func:`sim.dynamics.rhs` is zero. Given the two moves (m_a, m_b),
+closeness is ``c = (m_a + m_b) / delta``, each fear equals its target ``S(...)`` and the energy to
+pursue is ``R = 1 / (1 + d B)``; what remains is two equations ``act(E, B, R) = m`` in two unknowns,
+solved by Newton's method from a grid of starting moves (vectorized over couples). Each solution is
+classified by the eigenvalues of the Jacobian: max Re(lambda) < 0 is stable (it settles); > 0 is
+unstable, with complex leading eigenvalues meaning growing rounds (a Hopf-type dance) and a real
+one a vicious circle. An equilibrium with negative closeness cannot be reached: the pair runs
+into the closeness floor (a frozen distance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .dynamics import D, N_STATE, act, feel, jacobian
+from .engine import secure_params
+from .interventions import Intervention, apply_interventions, coaching_rates
+from .partners import Couple
+
+__all__ = ["KIND_TEXT", "Stability", "equilibria", "stability", "stability_arrays"]
+
+_STARTS = np.array([(x, y) for x in (-1.5, -0.5, 0.1, 0.6, 1.5) for y in (-1.5, -0.5, 0.1, 0.6, 1.5)])
+_TOL = 1e-9
+"""Largest residual (closeness per day) of an accepted resting state."""
+_SAME = 1e-4
+"""Resting states closer than this in every entry are the same one."""
+
+KIND_TEXT: dict[str, dict[str, str]] = {
+    "stable node": {"en": "stable: comes to rest without swinging",
+                    "nl": "stabiel: komt tot rust zonder te schommelen"},
+    "stable spiral": {"en": "stable: comes to rest in rounds that fade",
+                      "nl": "stabiel: komt tot rust in rondes die uitdoven"},
+    "unstable spiral": {"en": "unstable: rounds grow around the resting point (the dance)",
+                        "nl": "instabiel: rondes groeien rond het rustpunt (de dans)"},
+    "unstable node": {"en": "unstable: a vicious circle runs away from the resting point",
+                      "nl": "instabiel: een vicieuze cirkel loopt weg van het rustpunt"},
+    "frozen distance": {"en": "no resting point with closeness left: the distance freezes",
+                        "nl": "geen rustpunt met nabijheid meer: de afstand bevriest"},
+}
+
+
+def _state(m: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray
+           ) -> np.ndarray:
+    """Full state (..., 9) implied by the moves m (..., 2) at rest."""
+    c = (m[..., 0] + m[..., 1]) / delta
+    ea, ba = feel(c, m[..., 1], pa, ceiling)
+    eb, bb = feel(c, m[..., 0], pb, ceiling)
+    ra = 1.0 / (1.0 + pa[D] * ba)
+    rb = 1.0 / (1.0 + pb[D] * bb)
+    return np.stack([c, m[..., 0], m[..., 1], ea, eb, ba, bb, ra, rb], axis=-1)
+
+
+def _residual(m: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: np.ndarray,
+              ceiling: np.ndarray) -> np.ndarray:
+    x = _state(m, pa, pb, delta, ceiling)
+    ra = act(x[..., 3], x[..., 5], x[..., 7], pa) - m[..., 0]
+    rb = act(x[..., 4], x[..., 6], x[..., 8], pb) - m[..., 1]
+    return np.stack([ra, rb], axis=-1)
+
+
+def equilibria(pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray,
+               iterations: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    """All resting states found from the starting grid.
+
+    Parameters
+    ----------
+    pa, pb : arrays (N, P) of parameters (lag form); delta, ceiling : arrays (N,)
+
+    Returns
+    -------
+    states : array (N, S, 9), candidate equilibria (one per start)
+    ok : bool array (N, S), True where Newton converged
+    """
+    n = pa.shape[0]
+    s = _STARTS.shape[0]
+    # parameters as rows (P, N, 1) so they broadcast against moves (N, S)
+    ra = pa.T[:, :, None]
+    rb = pb.T[:, :, None]
+    dl = np.asarray(delta, dtype=float)[:, None]
+    ce = np.asarray(ceiling, dtype=float)[:, None]
+    m = np.broadcast_to(_STARTS, (n, s, 2)).copy()
+    h = 1e-7
+    for _ in range(iterations):
+        r = _residual(m, ra, rb, dl, ce)
+        jac = np.empty((n, s, 2, 2))
+        for k in range(2):
+            dm = m.copy()
+            dm[..., k] += h
+            jac[..., :, k] = (_residual(dm, ra, rb, dl, ce) - r) / h
+        det = jac[..., 0, 0] * jac[..., 1, 1] - jac[..., 0, 1] * jac[..., 1, 0]
+        det = np.where(np.abs(det) < 1e-14, 1e-14, det)
+        step0 = (jac[..., 1, 1] * r[..., 0] - jac[..., 0, 1] * r[..., 1]) / det
+        step1 = (-jac[..., 1, 0] * r[..., 0] + jac[..., 0, 0] * r[..., 1]) / det
+        step = np.stack([step0, step1], axis=-1)
+        size = np.max(np.abs(step), axis=-1, keepdims=True)
+        step = step * np.minimum(1.0, 0.5 / np.maximum(size, 1e-300))
+        m = np.clip(m - step, -20.0, 20.0)
+    r = _residual(m, ra, rb, dl, ce)
+    ok = np.max(np.abs(r), axis=-1) < _TOL
+    return _state(m, ra, rb, dl, ce), ok
+
+
+def _distinct(states: np.ndarray, ok: np.ndarray) -> list[np.ndarray]:
+    found: list[np.ndarray] = []
+    for x, good in zip(states, ok):
+        if good and not any(np.max(np.abs(x - y)) < _SAME for y in found):
+            found.append(x)
+    return found
+
+
+def _classify(eigenvalues: np.ndarray, closeness: float) -> tuple[bool, str]:
+    if closeness < 0.0:
+        return False, "frozen distance"
+    lead = eigenvalues[np.argmax(eigenvalues.real)]
+    stable = bool(lead.real < 0.0)
+    complex_lead = abs(lead.imag) > 1e-9
+    if stable:
+        return True, "stable spiral" if np.any(np.abs(eigenvalues.imag) > 1e-9) else "stable node"
+    return False, "unstable spiral" if complex_lead else "unstable node"
+
+
+@dataclass(frozen=True)
+class Stability:
+    """Linear stability of a couple's resting state.
+
+    Attributes
+    ----------
+    equilibrium : array (9,), the state (c, m_a, m_b, E_a, E_b, B_a, B_b, R_a, R_b) at rest
+    jacobian : array (9, 9), analytic d(rhs)/dx there
+    eigenvalues : array (9,), complex, sorted by real part, largest first
+    stable : bool, all real parts < 0 and closeness >= 0
+    kind : "stable node", "stable spiral", "unstable spiral", "unstable node" or "frozen distance"
+    unique : whether exactly one resting state was found
+    all_equilibria : array (K, 9) of every resting state found
+    """
+
+    equilibrium: np.ndarray
+    jacobian: np.ndarray
+    eigenvalues: np.ndarray
+    stable: bool
+    kind: str
+    unique: bool
+    all_equilibria: np.ndarray
+
+    def describe(self, lang: str = "en") -> str:
+        """The kind in plain words, "en" or "nl"."""
+        return KIND_TEXT[self.kind][lang]
+
+
+def effective_params(couple: Couple, interventions: Iterable[Intervention] = ()) -> np.ndarray:
+    """Long-run parameters (2, P): every intervention in force, coaching fully learned."""
+    interventions = tuple(interventions)
+    base = np.stack([couple.a.param_vector(), couple.b.param_vector()])
+    out = apply_interventions(base, tuple(iv for iv in interventions if iv.kind != "coaching"))
+    rate, _ = coaching_rates(interventions)
+    out[rate > 0] = secure_params()
+    return out
+
+
+def stability(couple: Couple, interventions: Iterable[Intervention] = ()) -> Stability:
+    """Equilibrium, Jacobian, eigenvalues and stability of ``couple`` (with long-run interventions).
+
+    Where several resting states exist, the one reported is the one closest to the start (the
+    couple's starting closeness with both partners still); ``unique`` tells whether it was alone.
+    """
+    p = effective_params(couple, interventions)
+    states, ok = equilibria(p[None, 0], p[None, 1], np.array([couple.fading]),
+                            np.array([couple.fear_ceiling]))
+    found = _distinct(states[0], ok[0])
+    if not found:  # pragma: no cover - Newton failed from every start
+        raise RuntimeError("no resting state found")
+    start = np.zeros(N_STATE)
+    start[0] = couple.closeness0
+    physical = [x for x in found if x[0] >= 0.0] or found
+    x = min(physical, key=lambda y: float(np.sum((y[:3] - start[:3]) ** 2)))
+    jac = jacobian(x, p[0], p[1], couple.fading, couple.fear_ceiling)
+    eig = np.linalg.eigvals(jac)
+    eig = eig[np.argsort(-eig.real)]
+    stable, kind = _classify(eig, float(x[0]))
+    for arr in (x, jac, eig):
+        arr.flags.writeable = False
+    return Stability(equilibrium=x, jacobian=jac, eigenvalues=eig, stable=stable, kind=kind,
+                     unique=len(found) == 1, all_equilibria=np.array(found))
+
+
+def stability_arrays(pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray
+                     ) -> dict[str, Any]:
+    """Vectorized stability of N couples (for regime maps).
+
+    Parameters
+    ----------
+    pa, pb : arrays (N, P); delta, ceiling : arrays (N,)
+
+    Returns
+    -------
+    dict of arrays (N,): ``max_real`` (leading real part, NaN without a physical equilibrium),
+    ``stable`` (bool), ``unique`` (bool: exactly one resting state), ``closeness`` at rest.
+    """
+    states, ok = equilibria(pa, pb, delta, ceiling)
+    n = pa.shape[0]
+    max_real = np.full(n, np.nan)
+    stable = np.zeros(n, dtype=bool)
+    unique = np.zeros(n, dtype=bool)
+    closeness = np.full(n, np.nan)
+    for i in range(n):
+        found = _distinct(states[i], ok[i])
+        unique[i] = len(found) == 1
+        physical = [x for x in found if x[0] >= 0.0]
+        if not physical:
+            continue
+        x = physical[0] if len(physical) == 1 else min(physical, key=lambda y: abs(y[0] - 1.0))
+        eig = np.linalg.eigvals(jacobian(x, pa[i], pb[i], delta[i], ceiling[i]))
+        max_real[i] = eig.real.max()
+        stable[i] = max_real[i] < 0.0
+        closeness[i] = x[0]
+    return {"max_real": max_real, "stable": stable, "unique": unique, "closeness": closeness}
