@@ -1,0 +1,1 @@
+"""User-interface support for the Streamlit pages: language catalogs and page helpers."""
