@@ -13,7 +13,8 @@ from .presets import PRESET_TEXT, PRESETS
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m sim", description="Attract & Repel: simulate the pursue-withdraw dance.")
+    parser = argparse.ArgumentParser(prog="python -m sim",
+                                     description="Attract & Repel: simulate the pursue-withdraw dance.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run one preset couple and report verdict and metrics")
     run.add_argument("--preset", default="anxious-avoidant", choices=sorted(PRESETS))

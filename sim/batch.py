@@ -174,7 +174,7 @@ def learned_partner(partner: Partner, learned: float) -> Partner:
     """``partner`` moved toward a secure partner by the share ``learned`` (0..1) in every score and override."""
     if learned <= 0.0:
         return partner
-    secure = dict(zip(PARTNER_PARAMS, engine.secure_params()))
+    secure = dict(zip(PARTNER_PARAMS, engine.secure_params(), strict=True))
     toward = engine.SECURE_SCORE
     changes: dict[str, Any] = {
         "anxiety": partner.anxiety + learned * (toward - partner.anxiety),

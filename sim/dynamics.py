@@ -31,10 +31,10 @@ from typing import Any
 
 import numpy as np
 
-from ._accel import jitable
+from ._accel import jitable, jitable_inline
 from .partners import PARTNER_PARAMS
 
-__all__ = ["EPS", "N_STATE", "STATE_NAMES", "bound", "jacobian", "phi", "rhs", "rk4_step", "saturate"]
+__all__ = ["EPS", "N_STATE", "STATE_NAMES", "bound", "jacobian", "make_rk4", "phi", "rhs", "rk4_step", "saturate"]
 
 EPS = 0.1
 """Smoothing width of the rectifier ``phi`` (closeness units)."""
@@ -50,7 +50,7 @@ K, TE, TB, TM = _P["responsiveness"], _P["alarm_lag"], _P["fear_lag"], _P["move_
 D, TR = _P["despair_rate"], _P["recovery_time"]
 
 
-@jitable
+@jitable_inline
 def phi(x: Any) -> Any:
     """Smooth rectifier (C1): 0 for x <= -EPS, x for x >= EPS, a parabola (x + EPS)^2 / (4 EPS) between.
 
@@ -65,7 +65,7 @@ def dphi(x: Any) -> Any:
     return np.minimum(np.maximum((x + EPS) * (0.5 / EPS), 0.0), 1.0)
 
 
-@jitable
+@jitable_inline
 def saturate(u: Any, ceiling: Any) -> Any:
     """Bounded response ``u / (1 + u / F)`` for u >= 0: slope 1 at 0, never reaches F."""
     return u / (1.0 + u / ceiling)
@@ -78,7 +78,7 @@ def dsaturate(u: Any, ceiling: Any) -> Any:
     return 1.0 / (q * q)
 
 
-@jitable
+@jitable_inline
 def feel(c: Any, m_other: Any, p: Any, ceiling: Any) -> tuple[Any, Any]:
     """What a partner feels: the targets (E*, B*) that the two fears relax to.
 
@@ -94,13 +94,13 @@ def feel(c: Any, m_other: Any, p: Any, ceiling: Any) -> tuple[Any, Any]:
     return e_target, b_target
 
 
-@jitable
+@jitable_inline
 def act(e: Any, b: Any, r: Any, p: Any) -> Any:
     """The move a partner is drawn to: longing plus (protest or detachment) minus alarm."""
     return p[K] * (p[W] + (2.0 * r - 1.0) * b - e)
 
 
-@jitable
+@jitable_inline
 def rhs(x: Any, pa: Any, pb: Any, delta: Any, ceiling: Any, out: Any) -> Any:
     """Time derivatives of the state (per day), written into ``out``; returns ``out``.
 
@@ -144,27 +144,32 @@ def to_rates(p: Any) -> Any:
     return p
 
 
-@jitable
-def rk4_step(x: Any, pa: Any, pb: Any, delta: Any, ceiling: Any, dt: float, work: Any) -> None:
-    """Advance ``x`` in place by one classical Runge-Kutta step of :func:`rhs`, then bound it.
+def make_rk4(derivative: Any, n_state: int) -> Any:
+    """Build a classical Runge-Kutta step for ``derivative(x, pa, pb, delta, ceiling, out)``.
 
-    ``work`` is scratch space of shape (5,) + x.shape. Closeness is kept >= 0 (a pair at 0 is at
-    a frozen distance), fears in [0, F] and the energy to pursue in [0, 1].
+    The returned ``step(x, pa, pb, delta, ceiling, dt, work)`` advances ``x`` (shape (n_state,)
+    or (n_state, N)) in place; ``work`` is scratch space of shape (5,) + x.shape. The model's
+    :func:`rk4_step` is ``make_rk4(rhs, N_STATE)`` followed by :func:`bound`; the validation tests
+    build the same scheme around the closed-form models of the literature.
     """
-    k1, k2, k3, k4, tmp = work[0], work[1], work[2], work[3], work[4]
-    rhs(x, pa, pb, delta, ceiling, k1)
-    for s in range(N_STATE):
-        tmp[s] = x[s] + 0.5 * dt * k1[s]
-    rhs(tmp, pa, pb, delta, ceiling, k2)
-    for s in range(N_STATE):
-        tmp[s] = x[s] + 0.5 * dt * k2[s]
-    rhs(tmp, pa, pb, delta, ceiling, k3)
-    for s in range(N_STATE):
-        tmp[s] = x[s] + dt * k3[s]
-    rhs(tmp, pa, pb, delta, ceiling, k4)
-    for s in range(N_STATE):
-        x[s] = x[s] + dt / 6.0 * (k1[s] + 2.0 * k2[s] + 2.0 * k3[s] + k4[s])
-    bound(x, ceiling)
+
+    @jitable
+    def step(x: Any, pa: Any, pb: Any, delta: Any, ceiling: Any, dt: float, work: Any) -> None:
+        k1, k2, k3, k4, tmp = work[0], work[1], work[2], work[3], work[4]
+        derivative(x, pa, pb, delta, ceiling, k1)
+        for s in range(n_state):
+            tmp[s] = x[s] + 0.5 * dt * k1[s]
+        derivative(tmp, pa, pb, delta, ceiling, k2)
+        for s in range(n_state):
+            tmp[s] = x[s] + 0.5 * dt * k2[s]
+        derivative(tmp, pa, pb, delta, ceiling, k3)
+        for s in range(n_state):
+            tmp[s] = x[s] + dt * k3[s]
+        derivative(tmp, pa, pb, delta, ceiling, k4)
+        for s in range(n_state):
+            x[s] = x[s] + dt / 6.0 * (k1[s] + 2.0 * k2[s] + 2.0 * k3[s] + k4[s])
+
+    return step
 
 
 @jitable
@@ -177,7 +182,21 @@ def bound(x: Any, ceiling: Any) -> None:
         x[s] = np.minimum(np.maximum(x[s], 0.0), 1.0)
 
 
-def jacobian(x: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: float, ceiling: float) -> np.ndarray:
+_rk4 = make_rk4(rhs, N_STATE)
+
+
+@jitable
+def rk4_step(x: Any, pa: Any, pb: Any, delta: Any, ceiling: Any, dt: float, work: Any) -> None:
+    """Advance the model state ``x`` in place by one RK4 step of :func:`rhs`, then :func:`bound` it.
+
+    ``work`` is scratch space of shape (5,) + x.shape. Closeness is kept >= 0 (a pair at 0 is at a
+    frozen distance), fears in [0, F] and the energy to pursue in [0, 1].
+    """
+    _rk4(x, pa, pb, delta, ceiling, dt, work)
+    bound(x, ceiling)
+
+
+def jacobian(x: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: Any, ceiling: Any) -> np.ndarray:
     """Analytic Jacobian d(rhs)/dx at state x, shape (N_STATE, N_STATE) (or (..., 9, 9) for batches).
 
     Parameters
@@ -190,7 +209,7 @@ def jacobian(x: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: float, ceilin
     pa = np.moveaxis(np.asarray(pa, dtype=float), -1, 0)
     pb = np.moveaxis(np.asarray(pb, dtype=float), -1, 0)
     c, m = x[..., 0], (x[..., 1], x[..., 2])
-    e, b, r = (x[..., 3], x[..., 4]), (x[..., 5], x[..., 6]), (x[..., 7], x[..., 8])
+    b, r = (x[..., 5], x[..., 6]), (x[..., 7], x[..., 8])
     jac = np.zeros(x.shape[:-1] + (N_STATE, N_STATE))
     jac[..., 0, 0] = -delta
     jac[..., 0, 1] = 1.0

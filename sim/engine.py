@@ -11,8 +11,10 @@ Time is in days. A run has ``steps`` steps of ``dt`` days: ``steps + 1`` recorde
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,7 +22,7 @@ import numpy as np
 from . import dynamics, metrics
 from ._accel import HAVE_NUMBA, jitable
 from .dynamics import N_STATE
-from .events import Event, draw_random_events, event_table
+from .events import Event, event_table
 from .interventions import Intervention, apply_interventions, coaching_rates
 from .partners import PARTNER_PARAMS, Couple, Partner
 
@@ -84,10 +86,24 @@ def _loop(x: Any, acc: Any, seg_params: Any, seg_steps: Any, secure: Any, coach_
             learn_traj[n + 1] = learned
 
 
+def _cache_dir() -> str:
+    """Numba cache folder keyed by the model's source, so an edited model never runs stale machine code.
+
+    Numba checks only the timestamp of the file that holds the compiled function; the kernel
+    inlines :mod:`sim.dynamics` and :mod:`sim.metrics`, so their source is part of the key.
+    """
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in ("engine.py", "dynamics.py", "metrics.py", "partners.py", "_accel.py"):
+        digest.update((here / name).read_bytes())
+    return str(here / "__pycache__" / f"numba-{digest.hexdigest()[:16]}")
+
+
 def _compile_kernel() -> Any:
     """Compile the time loop with numba, parallel over couples (one couple per iteration)."""
     import numba
 
+    setattr(numba.config, "CACHE_DIR", _cache_dir())  # noqa: B010 - config has no typed attribute
     loop = _loop
 
     @numba.njit(parallel=True, cache=True)

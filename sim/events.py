@@ -97,7 +97,7 @@ def draw_random_events(rate: float, duration: float, rng: np.random.Generator) -
     times = np.sort(rng.uniform(0.0, duration, size=count))
     kinds = rng.integers(0, len(EVENT_KINDS), size=count)
     names = list(EVENT_KINDS)
-    return tuple(Event(names[k], at=float(t)) for t, k in zip(times, kinds))
+    return tuple(Event(names[k], at=float(t)) for t, k in zip(times, kinds, strict=True))
 
 
 def event_table(events: tuple[Event, ...], dt: float, steps: int) -> np.ndarray:

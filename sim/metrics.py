@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ._accel import jitable
+from ._accel import jitable, jitable_inline
 
 __all__ = ["FLOOR", "MOVE_TOL", "SAFE", "accumulate", "new_accumulators", "summarize"]
 
@@ -40,7 +40,7 @@ def new_accumulators(n: int, c0: np.ndarray) -> np.ndarray:
     return acc
 
 
-@jitable
+@jitable_inline
 def _keep(flag: Any, new: Any, old: Any) -> Any:
     return flag * new + (1.0 - flag) * old
 

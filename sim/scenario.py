@@ -1,12 +1,17 @@
 """Scenario files: a versioned JSON format for everything that defines a run.
 
-A scenario holds the couple (both partners, couple parameters), events, interventions, random
-trigger rate, seed, duration (steps and dt) and the display language. ``save_scenario`` and
-``load_scenario`` round-trip it exactly. Loading is strict: unknown keys, wrong types, values out
-of range or not finite, documents over 1 MB, nesting deeper than the format, and text that is not
-JSON all raise ``ValueError`` naming the field; nothing else is raised.
+A scenario holds the couple (both partners and the couple parameters), events, interventions,
+random trigger rate, seed, duration (``steps`` of ``dt`` days) and the display language.
+:func:`save_scenario` and :func:`load_scenario` round-trip it exactly:
+``load_scenario(save_scenario(s)) == s`` for every valid ``s``.
 
-Format (version 1)::
+Loading is strict and total: unknown keys, repeated keys, wrong types, values out of range or not
+finite, documents over :data:`MAX_BYTES`, nesting deeper than the format, and text that is not
+JSON all raise :class:`ScenarioError` (a ``ValueError``) whose ``field`` names the dotted path of
+the culprit (``"couple.a.anxiety"``, ``"events[2].at"``, or ``"scenario"`` for the document as a
+whole); nothing else is raised. Ranges come from the field metadata in :mod:`sim.partners`.
+
+Format (version 1, the current one; the full description is ``docs/scenario_format.md``)::
 
     {"format": "attract-repel-scenario", "version": 1,
      "couple": {"a": {"name": "A", "anxiety": 0.75, "avoidance": 0.15, ...overrides},
@@ -14,6 +19,10 @@ Format (version 1)::
      "events": [{"kind": "intimate_moment", "at": 10.0, "size": 1.5}],
      "interventions": [{"kind": "safety", "start": 30.0, "who": "both", "strength": 1.0}],
      "random_events": 0.0, "seed": 0, "steps": 2000, "dt": 0.1, "lang": "en"}
+
+Older versions are upgraded one step at a time by the functions in :data:`MIGRATIONS` (version 0
+is the pre-release shape of the prototype notebooks); a file that cannot be upgraded exactly is
+refused with the reason.
 """
 
 from __future__ import annotations
@@ -21,28 +30,106 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .batch import DEFAULT_DT, DEFAULT_STEPS, MAX_STEPS
-from .events import Event
-from .interventions import Intervention
-from .partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, Couple, Partner
+from .events import EVENT_KINDS, Event
+from .interventions import INTERVENTION_KINDS, WHO, Intervention
+from .partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, Couple, ParamSpec, Partner
 
-__all__ = ["FORMAT", "LANGS", "MAX_BYTES", "VERSION", "Scenario", "load_scenario", "save_scenario"]
+__all__ = [
+    "ERROR_CODES",
+    "FORMAT",
+    "LANGS",
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_ITEMS",
+    "MIGRATIONS",
+    "Migration",
+    "OLDEST_VERSION",
+    "VERSION",
+    "Scenario",
+    "ScenarioError",
+    "field_table",
+    "load_scenario",
+    "save_scenario",
+    "upgrade",
+]
 
 FORMAT = "attract-repel-scenario"
+"""Value of the ``format`` key: marks a JSON document as a scenario."""
 VERSION = 1
+"""The version this program writes."""
+OLDEST_VERSION = 0
+"""The oldest version this program still reads (by upgrading it)."""
 MAX_BYTES = 1_000_000
+"""Largest document accepted, in bytes of UTF-8."""
 MAX_DEPTH = 4
+"""Deepest nesting accepted (the format itself needs 3: ``couple.a.name``)."""
 MAX_ITEMS = 200
+"""Most keys in one object and most items in one list (so at most 200 events, 200 interventions)."""
+MAX_NAME = 60
+"""Longest partner name, in characters."""
+MAX_SEED = 2**63
+"""Seeds are whole numbers in ``[0, MAX_SEED)``."""
+MAX_RANDOM_EVENTS = 10.0
+"""Largest rate of random triggers, per day."""
 LANGS = ("en", "nl")
+"""Display languages."""
+
+_BIG_DIGITS = 40
+"""Integers in the JSON text with more digits than this are refused (no field needs them)."""
+_SHOW = 40
+
+
+class ScenarioError(ValueError):
+    """A document that is not a valid scenario.
+
+    Attributes
+    ----------
+    field : str
+        Dotted path of the culprit: ``"couple.a.anxiety"``, ``"events[2].at"``, ``"version"``, or
+        ``"scenario"`` when the document as a whole is at fault (not JSON, too large).
+    code : str
+        The class of error, for choosing a translated notice: one of :data:`ERROR_CODES`.
+    reason : str
+        What is wrong, in English.
+    """
+
+    def __init__(self, field: str, code: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.code = code
+        self.reason = reason
+
+
+ERROR_CODES = (
+    "not_json",       # not JSON text, not UTF-8, or a repeated key
+    "too_large",      # over MAX_BYTES
+    "too_deep",       # nested deeper than MAX_DEPTH, or more than MAX_ITEMS keys or items
+    "not_scenario",   # JSON, but the format marker is missing or wrong
+    "version",        # version missing, unknown, newer than this program, or not upgradable
+    "unknown_key",    # a key the format does not have
+    "missing",        # a required key is absent
+    "wrong_type",     # e.g. text where a number belongs
+    "not_finite",     # NaN or infinity
+    "out_of_range",   # a number outside its declared range
+    "unknown_value",  # a kind, who or lang outside its list
+)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Scenario:
-    """Everything that defines a run, plus the language it is shown in."""
+    """Everything that defines a run, plus the language it is shown in.
+
+    Construction validates every field (``ScenarioError`` names the bad one), so any Scenario can
+    be saved and loaded back unchanged.
+    """
 
     couple: Couple = field(default_factory=Couple)
     events: tuple[Event, ...] = ()
@@ -54,9 +141,25 @@ class Scenario:
     lang: str = "en"
 
     def __post_init__(self) -> None:
-        _check_run_fields(self.random_events, self.seed, self.steps, self.dt, self.lang)
-        object.__setattr__(self, "events", tuple(self.events))
-        object.__setattr__(self, "interventions", tuple(self.interventions))
+        if not isinstance(self.couple, Couple):
+            raise ScenarioError("couple", "wrong_type", f"must be a sim.Couple, got {type(self.couple).__name__}")
+        for slot in ("a", "b"):
+            _check_name(getattr(self.couple, slot).name, f"couple.{slot}.name")
+        object.__setattr__(self, "events", _items(self.events, Event, "events"))
+        object.__setattr__(self, "interventions", _items(self.interventions, Intervention, "interventions"))
+        object.__setattr__(self, "random_events", _range(self.random_events, "random_events",
+                                                         0.0, MAX_RANDOM_EVENTS))
+        seed = _whole(self.seed, "seed")
+        if not 0 <= seed < MAX_SEED:
+            raise ScenarioError("seed", "out_of_range", f"must be in [0, 2^63), got {_show(seed)}")
+        steps = _whole(self.steps, "steps")
+        if not 1 <= steps <= MAX_STEPS:
+            raise ScenarioError("steps", "out_of_range", f"must be in [1, {MAX_STEPS}], got {_show(steps)}")
+        dt = _number(self.dt, "dt")
+        if not 0.0 < dt <= 1.0:
+            raise ScenarioError("dt", "out_of_range", f"must be in (0, 1] (days), got {_show(self.dt)}")
+        object.__setattr__(self, "dt", dt)
+        _choice(self.lang, "lang", LANGS)
 
     def run_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for :func:`sim.simulate` (everything but the couple and the language)."""
@@ -64,7 +167,7 @@ class Scenario:
                 "interventions": self.interventions, "random_events": self.random_events}
 
     def to_dict(self) -> dict[str, Any]:
-        """The scenario as plain JSON-ready data (the file format)."""
+        """The scenario as plain JSON-ready data in the current format (see the module docstring)."""
         return {
             "format": FORMAT,
             "version": VERSION,
@@ -81,164 +184,139 @@ class Scenario:
 
     @classmethod
     def from_dict(cls, data: Any) -> Scenario:
-        """Build and validate a scenario from parsed JSON; ``ValueError`` names the bad field."""
-        _check_depth(data, 0, "scenario")
-        doc = _mapping(data, "scenario")
-        _only(doc, {"format", "version", "couple", "events", "interventions", "random_events",
-                    "seed", "steps", "dt", "lang"}, "scenario")
-        if doc.get("format") != FORMAT:
-            raise ValueError(f"format must be {FORMAT!r}, got {doc.get('format')!r}")
-        version = doc.get("version")
-        if isinstance(version, bool) or not isinstance(version, int):
-            raise ValueError(f"version must be a whole number, got {version!r}")
-        if version > VERSION:
-            raise ValueError(f"version {version} is newer than this program reads (up to {VERSION}); update the program")
-        if version < 1:
-            raise ValueError(f"version must be >= 1, got {version}")
-        return cls(
-            couple=_couple_from(doc.get("couple", {})),
-            events=tuple(_event_from(e, f"events[{k}]") for k, e in enumerate(_list(doc.get("events", []), "events"))),
-            interventions=tuple(_intervention_from(i, f"interventions[{k}]")
-                                for k, i in enumerate(_list(doc.get("interventions", []), "interventions"))),
-            random_events=_number(doc.get("random_events", 0.0), "random_events"),
-            seed=_whole(doc.get("seed", 0), "seed"),
-            steps=_whole(doc.get("steps", DEFAULT_STEPS), "steps"),
-            dt=_number(doc.get("dt", DEFAULT_DT), "dt"),
-            lang=_text(doc.get("lang", "en"), "lang"),
-        )
+        """Build a scenario from parsed JSON of any supported version.
+
+        Raises
+        ------
+        ScenarioError
+            (a ``ValueError``) naming the bad field; no other exception.
+        """
+        try:
+            doc, version = _upgrade(data)
+        except RecursionError:
+            raise ScenarioError("scenario", "too_deep", "is nested too deeply") from None
+        try:
+            return _from_current(doc)
+        except ScenarioError as err:
+            if version == VERSION:
+                raise
+            where = err.field
+            for v in range(VERSION - 1, version - 1, -1):
+                for pattern, old in MIGRATIONS[v].renames:
+                    where = re.sub(pattern, old, where)
+            raise ScenarioError(where, err.code, f"{err.reason} (in a version {version} file)") from None
 
 
 def save_scenario(scenario: Scenario, path: str | os.PathLike[str] | None = None) -> str:
-    """The scenario as JSON text; also written to ``path`` when one is given."""
-    if not isinstance(scenario, Scenario):
-        raise ValueError(f"scenario must be a sim.scenario.Scenario, got {type(scenario).__name__}")
-    text = json.dumps(scenario.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
-    if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
-    return text
+    """The scenario as JSON text (UTF-8, indented); also written to ``path`` when one is given.
 
-
-def load_scenario(source: str | bytes | os.PathLike[str]) -> Scenario:
-    """Read a scenario from JSON text or bytes, or from a file path (``pathlib.Path``).
+    The file is replaced atomically: a crash while writing leaves the old file intact.
 
     Raises
     ------
     ValueError
-        For anything that is not a valid scenario, naming the field; no other exception.
+        When ``scenario`` is not a :class:`Scenario`.
+    OSError
+        When ``path`` cannot be written.
     """
-    if isinstance(source, os.PathLike):
+    if not isinstance(scenario, Scenario):
+        raise ScenarioError("scenario", "wrong_type",
+                            f"must be a sim.scenario.Scenario, got {type(scenario).__name__}")
+    text = json.dumps(scenario.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if path is not None:
+        target = Path(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
-            size = os.path.getsize(source)
-            if size > MAX_BYTES:
-                raise ValueError(f"scenario file is {size} bytes; the limit is {MAX_BYTES}")
-            raw: str | bytes = Path(source).read_bytes()
-        except OSError as err:
-            raise ValueError(f"scenario file cannot be read: {err}") from None
-    else:
-        raw = source
-    if not isinstance(raw, str | bytes):
-        raise ValueError(f"scenario must be JSON text, bytes or a path, got {type(raw).__name__}")
-    if len(raw) > MAX_BYTES:
-        raise ValueError(f"scenario is {len(raw)} bytes; the limit is {MAX_BYTES}")
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ValueError("scenario is not UTF-8 text") from None
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return text
+
+
+def load_scenario(source: str | bytes | bytearray | os.PathLike[str]) -> Scenario:
+    """Read a scenario from JSON text (``str``), UTF-8 bytes, or a file (``pathlib.Path``).
+
+    A ``str`` is always read as the JSON text itself, never as a file name.
+
+    Raises
+    ------
+    ScenarioError
+        (a ``ValueError``) for anything that is not a valid scenario, naming the field in
+        ``.field``; no other exception.
+    """
+    raw = _read(source)
     try:
-        data = json.loads(raw, parse_constant=_reject_constant)
+        data = json.loads(raw, object_pairs_hook=_no_repeats, parse_int=_int)
+    except ScenarioError:
+        raise
     except RecursionError:
-        raise ValueError("scenario is nested too deeply") from None
+        raise ScenarioError("scenario", "too_deep", "is nested too deeply") from None
     except json.JSONDecodeError as err:
-        raise ValueError(f"scenario is not valid JSON: {err.msg} at line {err.lineno}") from None
-    try:
-        return Scenario.from_dict(data)
-    except RecursionError:  # pragma: no cover - depth is checked first
-        raise ValueError("scenario is nested too deeply") from None
+        raise ScenarioError("scenario", "not_json",
+                            f"is not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}") from None
+    except ValueError as err:  # pragma: no cover - json raises only the above with these hooks
+        raise ScenarioError("scenario", "not_json", f"is not valid JSON: {err}") from None
+    return Scenario.from_dict(data)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"scenario holds {name}, which is not a finite number")
+def upgrade(data: Any) -> dict[str, Any]:
+    """Bring parsed JSON of any supported version to the current version, one step at a time.
+
+    Checks the size and nesting, the format marker and the version; the result still has to be
+    validated (:meth:`Scenario.from_dict` does both).
+    """
+    return _upgrade(data)[0]
 
 
-def _check_run_fields(random_events: Any, seed: Any, steps: Any, dt: Any, lang: Any) -> None:
-    _range(random_events, "random_events", 0.0, 10.0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
-        raise ValueError(f"seed must be a whole number in [0, 2^63), got {seed!r}")
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps must be a whole number in [1, {MAX_STEPS}], got {steps!r}")
-    if isinstance(dt, bool) or not isinstance(dt, int | float) or not math.isfinite(dt) or not 0 < dt <= 1:
-        raise ValueError(f"dt must be in (0, 1] (days), got {dt!r}")
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+def _upgrade(data: Any) -> tuple[dict[str, Any], int]:
+    """The document in the current version, and the version it came in."""
+    _check_depth(data, 0, "scenario")
+    doc = _mapping(data, "scenario")
+    marker = doc.get("format")
+    if "format" in doc and marker != FORMAT:
+        raise ScenarioError("format", "not_scenario",
+                            f"this is not an Attract & Repel scenario (expected {FORMAT!r}, got {_show(marker)})")
+    if "version" not in doc:
+        raise ScenarioError("version", "missing", f"is missing; a scenario names its version (current: {VERSION})")
+    version = doc["version"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ScenarioError("version", "wrong_type", f"must be a whole number, got {_show(version)}")
+    if version > VERSION:
+        raise ScenarioError("version", "version",
+                            f"{version} is newer than this program reads (up to {VERSION}); "
+                            "update Attract & Repel to open this file")
+    if version < OLDEST_VERSION:
+        raise ScenarioError("version", "version",
+                            f"{_show(version)} is not a known version (known: {OLDEST_VERSION} to {VERSION})")
+    if version >= 1 and "format" not in doc:
+        raise ScenarioError("format", "not_scenario", f"is missing; a scenario file starts with format {FORMAT!r}")
+    for step in range(version, VERSION):
+        doc = MIGRATIONS[step].apply(doc)
+    return doc, version
 
 
-def _check_depth(value: Any, depth: int, where: str) -> None:
-    if depth > MAX_DEPTH:
-        raise ValueError(f"{where} is nested too deeply (more than {MAX_DEPTH} levels)")
-    if isinstance(value, dict):
-        if len(value) > MAX_ITEMS:
-            raise ValueError(f"{where} has {len(value)} keys; at most {MAX_ITEMS}")
-        for key, item in value.items():
-            _check_depth(item, depth + 1, f"{where}.{key}")
-    elif isinstance(value, list):
-        if len(value) > MAX_ITEMS:
-            raise ValueError(f"{where} has {len(value)} items; at most {MAX_ITEMS}")
-        for k, item in enumerate(value):
-            _check_depth(item, depth + 1, f"{where}[{k}]")
+# --- version 1 (current) ----------------------------------------------------------------------
+
+_TOP = ("format", "version", "couple", "events", "interventions", "random_events", "seed", "steps", "dt", "lang")
 
 
-def _mapping(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ValueError(f"{where} must be an object, got {type(value).__name__}")
-    return value
-
-
-def _list(value: Any, where: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise ValueError(f"{where} must be a list, got {type(value).__name__}")
-    return value
-
-
-def _only(doc: dict[str, Any], allowed: set[str], where: str) -> None:
-    unknown = sorted(set(doc) - allowed)
-    if unknown:
-        raise ValueError(f"{where} has unknown key {unknown[0]!r}; allowed: {', '.join(sorted(allowed))}")
-
-
-def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{where} must be a number, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{where} must be finite, got {value!r}")
-    return number
-
-
-def _range(value: Any, where: str, low: float, high: float) -> float:
-    number = _number(value, where)
-    if not low <= number <= high:
-        raise ValueError(f"{where} must be in [{low}, {high}], got {value!r}")
-    return number
-
-
-def _whole(value: Any, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{where} must be a whole number, got {value!r}")
-    return value
-
-
-def _text(value: Any, where: str) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"{where} must be text, got {value!r}")
-    return value
-
-
-def _wrap(where: str, build: Any, **kwargs: Any) -> Any:
-    try:
-        return build(**kwargs)
-    except ValueError as err:
-        raise ValueError(f"{where}: {err}") from None
+def _from_current(doc: dict[str, Any]) -> Scenario:
+    _only(doc, _TOP, "scenario")
+    events = _list(doc.get("events", []), "events")
+    interventions = _list(doc.get("interventions", []), "interventions")
+    return Scenario(
+        couple=_couple_from(doc.get("couple", {})),
+        events=tuple(_event_from(e, f"events[{k}]") for k, e in enumerate(events)),
+        interventions=tuple(_intervention_from(i, f"interventions[{k}]") for k, i in enumerate(interventions)),
+        random_events=_number(doc.get("random_events", 0.0), "random_events"),
+        seed=_whole(doc.get("seed", 0), "seed"),
+        steps=_whole(doc.get("steps", DEFAULT_STEPS), "steps"),
+        dt=_number(doc.get("dt", DEFAULT_DT), "dt"),
+        lang=_text(doc.get("lang", "en"), "lang"),
+    )
 
 
 def _partner_dict(p: Partner) -> dict[str, Any]:
@@ -250,45 +328,335 @@ def _couple_dict(c: Couple) -> dict[str, Any]:
             **{name: getattr(c, name) for name in COUPLE_PARAMS}}
 
 
-def _partner_from(data: Any, where: str) -> Partner:
+def _partner_from(data: Any, where: str, default_name: str) -> Partner:
     doc = _mapping(data, where)
-    allowed = {"name", *PARTNER_SCORES, *PARTNER_PARAMS}
-    _only(doc, allowed, where)
-    kwargs: dict[str, Any] = {}
-    if "name" in doc:
-        kwargs["name"] = _text(doc["name"], f"{where}.name")
-    for name in (*PARTNER_SCORES, *PARTNER_PARAMS):
-        if name in doc:
-            kwargs[name] = _number(doc[name], f"{where}.{name}")
-    return _wrap(where, Partner, **kwargs)
+    _only(doc, ("name", *PARTNER_SCORES, *PARTNER_PARAMS), where)
+    name = _text(doc.get("name", default_name), f"{where}.name")
+    _check_name(name, f"{where}.name")
+    values = {key: _in_spec(doc[key], f"{where}.{key}", spec)
+              for key, spec in {**PARTNER_SCORES, **PARTNER_PARAMS}.items() if key in doc}
+    return Partner(name=name, **values)
 
 
 def _couple_from(data: Any) -> Couple:
     doc = _mapping(data, "couple")
-    _only(doc, {"a", "b", *COUPLE_PARAMS}, "couple")
-    kwargs: dict[str, Any] = {
-        "a": _partner_from(doc.get("a", {"name": "A"}), "couple.a"),
-        "b": _partner_from(doc.get("b", {"name": "B"}), "couple.b"),
-    }
-    for name in COUPLE_PARAMS:
-        if name in doc:
-            kwargs[name] = _number(doc[name], f"couple.{name}")
-    return _wrap("couple", Couple, **kwargs)
+    _only(doc, ("a", "b", *COUPLE_PARAMS), "couple")
+    values = {key: _in_spec(doc[key], f"couple.{key}", spec) for key, spec in COUPLE_PARAMS.items() if key in doc}
+    return Couple(a=_partner_from(doc.get("a", {}), "couple.a", "A"),
+                  b=_partner_from(doc.get("b", {}), "couple.b", "B"), **values)
 
 
 def _event_from(data: Any, where: str) -> Event:
     doc = _mapping(data, where)
-    _only(doc, {"kind", "at", "size"}, where)
-    kwargs: dict[str, Any] = {"at": _number(doc.get("at", 10.0), f"{where}.at")}
-    if doc.get("size") is not None:
-        kwargs["size"] = _number(doc["size"], f"{where}.size")
-    return _wrap(where, Event, kind=_text(doc.get("kind"), f"{where}.kind"), **kwargs)
+    _only(doc, ("kind", "at", "size"), where)
+    kind = _choice(_required(doc, "kind", where), f"{where}.kind", tuple(EVENT_KINDS))
+    at = _number(doc.get("at", 10.0), f"{where}.at")
+    _build(f"{where}.at", Event, kind, at=at)
+    size = None if doc.get("size") is None else _number(doc["size"], f"{where}.size")
+    return _build(f"{where}.size", Event, kind, at=at, size=size)
 
 
 def _intervention_from(data: Any, where: str) -> Intervention:
     doc = _mapping(data, where)
-    _only(doc, {"kind", "start", "who", "strength"}, where)
-    return _wrap(where, Intervention, kind=_text(doc.get("kind"), f"{where}.kind"),
-                 start=_number(doc.get("start", 0.0), f"{where}.start"),
-                 who=_text(doc.get("who", "both"), f"{where}.who"),
-                 strength=_number(doc.get("strength", 1.0), f"{where}.strength"))
+    _only(doc, ("kind", "start", "who", "strength"), where)
+    kind = _choice(_required(doc, "kind", where), f"{where}.kind", tuple(INTERVENTION_KINDS))
+    who = _choice(doc.get("who", "both"), f"{where}.who", WHO)
+    start = _number(doc.get("start", 0.0), f"{where}.start")
+    _build(f"{where}.start", Intervention, kind, who=who, start=start)
+    strength = _number(doc.get("strength", 1.0), f"{where}.strength")
+    return _build(f"{where}.strength", Intervention, kind, who=who, start=start, strength=strength)
+
+
+# --- version 0 (pre-release) ------------------------------------------------------------------
+
+_TOP_V0 = ("format", "version", "partners", "closeness0", "fading", "fear_ceiling", "events", "interventions",
+           "random_events", "seed", "days", "dt", "language")
+_DAYS_V0 = DEFAULT_STEPS * DEFAULT_DT
+_RENAMED_V0 = (  # (version-1 path, version-0 path), for error messages about an upgraded file
+    (r"^couple\.a(?=\.|$)", "partners[0]"),
+    (r"^couple\.b(?=\.|$)", "partners[1]"),
+    (r"^couple\.(?=closeness0|fading|fear_ceiling)", ""),
+    (r"^(events\[\d+\])\.at$", r"\1.day"),
+    (r"^(interventions\[\d+\])\.start$", r"\1.day"),
+    (r"^steps$", "days"),
+    (r"^lang$", "language"),
+)
+
+
+def _upgrade_v0(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 0 -> 1: the prototype notebooks' shape.
+
+    Version 0 listed the two partners in ``partners`` (name and scores only: expert overrides came
+    with version 1), kept the couple parameters at the top, gave the duration in ``days``, event
+    and intervention times as ``day``, and the language as ``language``; ``format`` was optional.
+    The duration becomes ``steps = days / dt``, which must be a whole number: a file whose duration
+    is not a whole number of steps is refused rather than changed.
+    """
+    _only(doc, _TOP_V0, "scenario")
+    partners = _list(doc.get("partners", [{"name": "A"}, {"name": "B"}]), "partners")
+    if len(partners) != 2:
+        raise ScenarioError("partners", "out_of_range", f"must list exactly 2 partners, got {len(partners)}")
+    for k, p in enumerate(partners):
+        _only(_mapping(p, f"partners[{k}]"), ("name", "anxiety", "avoidance"), f"partners[{k}]")
+    dt = _number(doc.get("dt", DEFAULT_DT), "dt")
+    if not 0.0 < dt <= 1.0:
+        raise ScenarioError("dt", "out_of_range", f"must be in (0, 1] (days), got {_show(doc.get('dt'))}")
+    days = _number(doc.get("days", _DAYS_V0), "days")
+    steps = days / dt
+    whole = round(steps) if abs(steps) < 1e15 else 0
+    if not 1 <= whole <= MAX_STEPS:
+        raise ScenarioError("days", "out_of_range",
+                            f"must give between 1 and {MAX_STEPS} steps of dt = {_show(dt)} days, got {_show(days)}")
+    if abs(steps - whole) > 1e-9 * whole:
+        raise ScenarioError("days", "version",
+                            f"a version 0 file ran {_show(days)} days in steps of {_show(dt)} days, which is not "
+                            "a whole number of steps (at least 1); it cannot be converted exactly. Change 'days' "
+                            "or 'dt' so that days / dt is whole, or set the duration again and save anew")
+
+    def renamed(items: Any, where: str, old: str, new: str) -> list[Any]:
+        out = []
+        for k, item in enumerate(_list(items, where)):
+            entry = dict(_mapping(item, f"{where}[{k}]"))
+            if new in entry:
+                raise ScenarioError(f"{where}[{k}]", "unknown_key", f"has unknown key {new!r} (version 0 used {old!r})")
+            if old in entry:
+                entry[new] = entry.pop(old)
+            out.append(entry)
+        return out
+
+    couple: dict[str, Any] = {"a": partners[0], "b": partners[1]}
+    couple.update({key: doc[key] for key in COUPLE_PARAMS if key in doc})
+    new: dict[str, Any] = {"format": FORMAT, "version": 1, "couple": couple,
+                           "events": renamed(doc.get("events", []), "events", "day", "at"),
+                           "interventions": renamed(doc.get("interventions", []), "interventions", "day", "start"),
+                           "steps": whole, "dt": dt}
+    new.update({key: doc[key] for key in ("random_events", "seed") if key in doc})
+    if "language" in doc:
+        new["lang"] = doc["language"]
+    return new
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of upgrading: ``apply`` turns a version-v document into a version-(v + 1) one.
+
+    ``renames`` maps field paths of version v + 1 back to version v ((regex, replacement) pairs),
+    so that an error found after upgrading names the field as the file itself spells it.
+    """
+
+    apply: Callable[[dict[str, Any]], dict[str, Any]]
+    renames: tuple[tuple[str, str], ...] = ()
+
+
+MIGRATIONS: dict[int, Migration] = {0: Migration(_upgrade_v0, _RENAMED_V0)}
+"""Version v -> the step that upgrades a version-v document to version v + 1."""
+
+
+# --- checks -----------------------------------------------------------------------------------
+
+
+def _show(value: Any) -> str:
+    """A short repr for error messages."""
+    text = repr(value)
+    return text if len(text) <= _SHOW else f"{text[:_SHOW]}... ({len(text)} characters)"
+
+
+class _BigInt(str):
+    """Digits of an integer too long for any field (kept as text so parsing stays cheap)."""
+
+
+def _int(digits: str) -> int | _BigInt:
+    return _BigInt(digits) if len(digits) > _BIG_DIGITS else int(digits)
+
+
+def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ScenarioError(_key(key), "not_json", "appears twice in one object")
+        out[key] = value
+    return out
+
+
+def _read(source: Any) -> str:
+    """The document as text, after checking its size and encoding."""
+    if isinstance(source, os.PathLike):
+        try:
+            with open(source, "rb") as handle:
+                raw: Any = handle.read(MAX_BYTES + 1)
+        except (OSError, ValueError) as err:
+            raise ScenarioError("scenario", "not_json", f"file cannot be read: {err}") from None
+    else:
+        raw = source
+    if isinstance(raw, bytearray | memoryview):
+        raw = bytes(raw)
+    if isinstance(raw, str):
+        if len(raw) > MAX_BYTES or len(raw.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+            raise ScenarioError("scenario", "too_large", f"is larger than the limit of {MAX_BYTES} bytes")
+        return raw
+    if not isinstance(raw, bytes):
+        raise ScenarioError("scenario", "wrong_type", f"must be JSON text, bytes or a path, got {type(raw).__name__}")
+    if len(raw) > MAX_BYTES:
+        raise ScenarioError("scenario", "too_large", f"is larger than the limit of {MAX_BYTES} bytes")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ScenarioError("scenario", "not_json", f"is not UTF-8 text (byte {err.start})") from None
+
+
+def _key(key: Any) -> str:
+    return key if isinstance(key, str) and len(key) <= _SHOW and key.isidentifier() else _show(key)
+
+
+def _check_depth(value: Any, depth: int, where: str) -> None:
+    if depth > MAX_DEPTH:
+        raise ScenarioError(where, "too_deep", f"is nested too deeply (more than {MAX_DEPTH} levels)")
+    if isinstance(value, dict):
+        if len(value) > MAX_ITEMS:
+            raise ScenarioError(where, "too_deep", f"has {len(value)} keys; at most {MAX_ITEMS}")
+        for key, item in value.items():
+            _check_depth(item, depth + 1, f"{where}.{_key(key)}" if depth else _key(key))
+    elif isinstance(value, list):
+        if len(value) > MAX_ITEMS:
+            raise ScenarioError(where, "too_deep", f"has {len(value)} items; at most {MAX_ITEMS}")
+        for k, item in enumerate(value):
+            _check_depth(item, depth + 1, f"{where}[{k}]")
+
+
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ScenarioError(where, "wrong_type", f"must be an object, got {_kind(value)}")
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list | tuple):
+        raise ScenarioError(where, "wrong_type", f"must be a list, got {_kind(value)}")
+    if len(value) > MAX_ITEMS:
+        raise ScenarioError(where, "too_deep", f"has {len(value)} items; at most {MAX_ITEMS}")
+    return list(value)
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null",
+             int: "a number", float: "a number", _BigInt: "a number"}
+    return f"{names.get(type(value), type(value).__name__)} ({_show(value)})"
+
+
+def _only(doc: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    unknown = [key for key in doc if key not in allowed]
+    if unknown:
+        raise ScenarioError(f"{where}.{_key(unknown[0])}" if where != "scenario" else _key(unknown[0]),
+                            "unknown_key", f"is not a key of {where}; allowed: {', '.join(sorted(allowed))}")
+
+
+def _required(doc: dict[str, Any], key: str, where: str) -> Any:
+    if key not in doc:
+        raise ScenarioError(f"{where}.{key}", "missing", "is missing")
+    return doc[key]
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, _BigInt):
+        raise ScenarioError(where, "out_of_range", f"is a number with {len(value)} digits, far out of range")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ScenarioError(where, "wrong_type", f"must be a number, got {_kind(value)}")
+    if isinstance(value, int) and abs(value) > 1e300:
+        raise ScenarioError(where, "out_of_range", "is far out of range")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ScenarioError(where, "not_finite", f"must be a finite number, got {_show(value)}")
+    return number
+
+
+def _range(value: Any, where: str, low: float, high: float) -> float:
+    number = _number(value, where)
+    if not low <= number <= high:
+        raise ScenarioError(where, "out_of_range", f"must be in [{low}, {high}], got {_show(value)}")
+    return number
+
+
+def _in_spec(value: Any, where: str, spec: ParamSpec) -> float:
+    number = _number(value, where)
+    if not spec.low <= number <= spec.high:
+        raise ScenarioError(where, "out_of_range",
+                            f"must be in [{spec.low}, {spec.high}] ({spec.unit}), got {_show(value)}")
+    return number
+
+
+def _whole(value: Any, where: str) -> int:
+    if isinstance(value, _BigInt):
+        raise ScenarioError(where, "out_of_range", f"is a number with {len(value)} digits, far out of range")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ScenarioError(where, "wrong_type", f"must be a whole number, got {_kind(value)}")
+    return int(value)
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str) or isinstance(value, _BigInt):
+        raise ScenarioError(where, "wrong_type", f"must be text, got {_kind(value)}")
+    return value
+
+
+def _choice(value: Any, where: str, allowed: tuple[str, ...]) -> str:
+    text = _text(value, where)
+    if text not in allowed:
+        raise ScenarioError(where, "unknown_value", f"must be one of {', '.join(allowed)}, got {_show(text)}")
+    return text
+
+
+def _check_name(name: Any, where: str) -> None:
+    text = _text(name, where)
+    if len(text) > MAX_NAME:
+        raise ScenarioError(where, "out_of_range", f"must be at most {MAX_NAME} characters, got {len(text)}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ScenarioError(where, "wrong_type", "is not valid Unicode text (a lone surrogate)") from None
+
+
+def _items(values: Any, cls: type, where: str) -> tuple[Any, ...]:
+    try:
+        items = tuple(values)
+    except TypeError:
+        raise ScenarioError(where, "wrong_type", f"must be a sequence of {cls.__name__}, got {_kind(values)}") from None
+    if len(items) > MAX_ITEMS:
+        raise ScenarioError(where, "too_deep", f"has {len(items)} items; at most {MAX_ITEMS}")
+    for k, item in enumerate(items):
+        if not isinstance(item, cls):
+            raise ScenarioError(f"{where}[{k}]", "wrong_type", f"must be a sim.{cls.__name__}, got {_kind(item)}")
+    return items
+
+
+def _build(where: str, cls: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Construct an Event or Intervention, blaming ``where`` (the field added last) for a ValueError."""
+    try:
+        return cls(*args, **kwargs)
+    except ValueError as err:
+        raise ScenarioError(where, "out_of_range", str(err)) from None
+
+
+def field_table() -> str:
+    """The numeric fields of partners and the couple as a Markdown table (for ``docs/scenario_format.md``).
+
+    Built from the field metadata in :mod:`sim.partners`, so the documented ranges are the ones
+    the loader enforces; a test checks the document against it.
+    """
+    rows = ["| key | where | range | unit | default | meaning |", "|---|---|---|---|---|---|"]
+    groups = (("couple.a / couple.b", PARTNER_SCORES, False), ("couple.a / couple.b", PARTNER_PARAMS, True),
+              ("couple", COUPLE_PARAMS, False))
+    defaults = {**{k: getattr(Partner(), k) for k in PARTNER_SCORES},
+                **{k: getattr(Couple(), k) for k in COUPLE_PARAMS}}
+    for where, table, derived in groups:
+        for key, spec in table.items():
+            if derived:
+                sign = "+" if spec.slope >= 0 else "-"
+                rule = f"{spec.base:g}"
+                if spec.driver is not None:
+                    rule += f" {sign} {abs(spec.slope):g} × {spec.driver}"
+                default = f"derived: {rule}"
+            else:
+                default = f"{defaults[key]:g}"
+            rows.append(f"| `{key}` | {where} | [{spec.low:g}, {spec.high:g}] | {spec.unit} | {default} "
+                        f"| {spec.help['en']} |")
+    return "\n".join(rows)
