@@ -92,6 +92,10 @@ FLOOR_SHARE = 0.25
 """More than this share of the late window at the closeness floor is a frozen distance."""
 CEILING_SHARE = 0.95
 """Fears reaching this share of the ceiling in the late window escalate."""
+FROZEN_CLOSENESS = 0.3
+FROZEN_FEAR = 0.5
+"""A late window with mean closeness below FROZEN_CLOSENESS while a fear stays above FROZEN_FEAR of
+the ceiling is a frozen high-fear distance: it escalates even when nothing moves any more."""
 
 
 def summarize(acc: np.ndarray, steps: int, dt: float, ceiling: np.ndarray) -> dict[str, np.ndarray]:
@@ -117,7 +121,9 @@ def summarize(acc: np.ndarray, steps: int, dt: float, ceiling: np.ndarray) -> di
     growth = np.where(amp3 > 1e-12, amp4 / np.maximum(amp3, 1e-12), 1.0)
     floor_share = acc[:, A_FLOOR] / late_n
     max_fear = acc[:, A_FMAX]
-    escalates = (floor_share > FLOOR_SHARE) | (max_fear >= CEILING_SHARE * ceiling) | (
+    mean_closeness = acc[:, A_CSUM] / late_n
+    frozen = (mean_closeness < FROZEN_CLOSENESS) & (max_fear >= FROZEN_FEAR * ceiling)
+    escalates = (floor_share > FLOOR_SHARE) | frozen | (max_fear >= CEILING_SHARE * ceiling) | (
         (amp4 > AMP_TOL) & (growth > GROWTH)
     )
     settles = ~escalates & ((amp < AMP_TOL) | (growth < DAMPING))
@@ -133,7 +139,7 @@ def summarize(acc: np.ndarray, steps: int, dt: float, ceiling: np.ndarray) -> di
         "period": period,
         "settle_time": settle_time,
         "safe_share": acc[:, A_SAFE] / max(steps, 1),
-        "mean_closeness": acc[:, A_CSUM] / late_n,
+        "mean_closeness": mean_closeness,
         "growth": growth,
         "floor_share": floor_share,
         "max_fear": max_fear,

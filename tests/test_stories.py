@@ -1,0 +1,114 @@
+"""Named scenarios: each test tells one behaviour of MODEL_BRIEF section 1 as a story.
+
+Partner A is Sam, partner B is Noor, unless the story says otherwise.
+"""
+
+import numpy as np
+
+import sim
+
+DT = 0.1
+
+
+def _step(day: float) -> int:
+    return int(round(day / DT))
+
+
+def test_an_intimate_moment_sets_off_the_avoidant_partners_withdrawal_after_a_lag():
+    """Sam (secure) and Noor (some fear of closeness) are at ease. On day 60 they share an intimate
+    evening. Closeness jumps above Noor's comfort ceiling; her alarm builds over the next day or two and
+    she withdraws (a visible withdrawal signal), then comes back. Sam feels the rush too but does
+    not pull away."""
+    couple = sim.Couple(a=sim.Partner(name="Sam", anxiety=0.1, avoidance=0.1),
+                        b=sim.Partner(name="Noor", anxiety=0.15, avoidance=0.5))
+    r = sim.simulate(couple, steps=1200, events=(sim.Event("intimate_moment", at=60.0),))
+    i = _step(60)
+    assert r.closeness[i + 1] > r.closeness[i - 1] + 1.0
+    assert r.move[1, i - 1] > -0.05  # not withdrawing before
+    after = r.move[1, i:i + _step(10)]
+    assert after.min() < -0.2  # a clear withdrawal
+    assert np.argmin(after) * DT > 1.0  # the reflex comes with a lag, not at once
+    assert r.engulfment[1, i:i + _step(10)].max() > r.engulfment[1, i - 1] + 0.3
+    assert r.move[0, i:i + _step(10)].min() > -0.1
+    kinds = [sim.SIGNALS[s.key]["kind"] for s in r.signals if s.partner == 1 and 60 <= s.t <= 70]
+    assert kinds[0] == "withdraw" and "return" in kinds
+
+
+def test_withdrawal_feels_safe_to_the_withdrawer_and_like_rejection_to_the_pursuer():
+    """In the classic trap, each time Noor (B) withdraws, her own alarm eases while she keeps her
+    distance, and Sam's (A) abandonment fear climbs."""
+    r = sim.simulate(sim.PRESETS["anxious-avoidant"])
+    starts = [s.t for s in r.signals if s.partner == 1 and sim.SIGNALS[s.key]["kind"] == "withdraw"]
+    assert len(starts) >= 3
+    for t0 in starts:
+        i = _step(t0)
+        episode = np.flatnonzero(r.move[1, i:] >= -0.1)
+        j = i + (int(episode[0]) if episode.size else r.steps - i)
+        peak = i + int(np.argmax(r.engulfment[1, i:j + 1]))
+        assert r.engulfment[1, j] < r.engulfment[1, peak]  # relief for the withdrawer
+        assert r.abandonment[0, i:j + 1].max() > r.abandonment[0, i] + 0.1  # alarm for the other
+
+
+def test_rising_abandonment_fear_turns_into_pursuit_which_presses_on_the_avoidant():
+    """Sam's abandonment fear rises, and while Sam still has the energy, Sam reaches out harder
+    (pursuit signals, each at a moment of raised fear); the pressure adds to Noor's engulfment fear:
+    the same moment with a pursuing Sam alarms Noor more."""
+    couple = sim.PRESETS["anxious-avoidant"]
+    r = sim.simulate(couple)
+    pursuits = [s for s in r.signals if s.partner == 0 and sim.SIGNALS[s.key]["kind"] == "pursue"]
+    assert len(pursuits) >= 3
+    assert all(r.abandonment[0, _step(s.t)] > 0.3 for s in pursuits)
+    p_sam = sim.dynamics.to_rates(couple.a.param_vector())
+    assert sim.dynamics.act(0.0, 0.8, 1.0, p_sam) > sim.dynamics.act(0.0, 0.2, 1.0, p_sam) + 0.3
+    p_noor = sim.dynamics.to_rates(couple.b.param_vector())
+    calm, _ = sim.dynamics.feel(1.0, 0.0, p_noor, couple.fear_ceiling)
+    pressed, _ = sim.dynamics.feel(1.0, 0.6, p_noor, couple.fear_ceiling)
+    assert pressed > calm + 0.3
+
+
+def test_the_dance_goes_on_in_steady_rounds_and_comes_back_with_a_next_partner():
+    """The classic trap neither settles nor explodes: rounds of steady size keep coming back. When Sam,
+    untrained, starts again with a new partner who also fears closeness, the same dance returns."""
+    r = sim.simulate(sim.PRESETS["anxious-avoidant"])
+    assert r.verdict == "cycles"
+    assert r.metrics["period"] is not None and 10 < r.metrics["period"] < 60
+    assert 0.8 < r.metrics["growth"] < 1.25 and r.metrics["amplitude"] > 0.2
+    sam, _ = r.partners_after()
+    new = sim.simulate(sim.Couple(a=sam, b=sim.Partner(name="Kim", anxiety=0.15, avoidance=0.8)))
+    assert new.verdict == "cycles"
+
+
+def test_a_stronger_trap_escalates_into_a_frozen_distance():
+    """With very high fear on both sides the pursuit wears out, the distance grows and freezes at the
+    floor, with fears high: escalation, not a settled peace."""
+    r = sim.simulate(sim.PRESETS["intense-trap"])
+    assert r.verdict == "escalates"
+    assert r.metrics["floor_share"] > 0.25 and r.metrics["tension"] > 0.8
+
+
+def test_neither_partner_is_without_love_both_move_toward_the_other_at_times():
+    """Ambivalence: Noor, who withdraws, also longs for closeness and comes back toward Sam; Sam, who
+    pursues, also pulls away when despair sets in."""
+    r = sim.simulate(sim.PRESETS["anxious-avoidant"])
+    assert r.move[1].max() > 0.2 and r.move[1].min() < -0.1
+    assert r.move[0].max() > 0.2 and r.energy[0].min() < 0.5
+    assert sim.Partner(avoidance=1.0).params()["longing"] > 0
+
+
+def test_a_secure_partner_buffers_either_style():
+    """Put a secure partner beside the anxious Sam, or beside the avoidant Noor: the pair settles, with
+    less tension than the two of them together."""
+    trap = sim.PRESETS["anxious-avoidant"]
+    secure = sim.Partner(name="Ari", anxiety=0.1, avoidance=0.1)
+    trap_tension = sim.simulate(trap).metrics["tension"]
+    for couple in (sim.Couple(a=trap.a, b=secure), sim.Couple(a=secure, b=trap.b)):
+        r = sim.simulate(couple)
+        assert r.verdict == "settles"
+        assert r.metrics["tension"] < trap_tension
+
+
+def test_a_strongly_anxious_and_strongly_avoidant_pair_does_not_settle_without_help():
+    for anxiety, avoidance in ((0.8, 0.8), (0.9, 0.85), (0.95, 0.95), (0.85, 0.9)):
+        couple = sim.Couple(a=sim.Partner(anxiety=anxiety, avoidance=0.1),
+                            b=sim.Partner(anxiety=0.1, avoidance=avoidance))
+        assert sim.simulate(couple).verdict != "settles", (anxiety, avoidance)
