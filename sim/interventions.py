@@ -72,12 +72,13 @@ INTERVENTION_KINDS: dict[str, InterventionKind] = {
             "commitment)."),
     "responsibility": InterventionKind(
         self_effects={"alarm_lag": ("scale", -0.4), "fear_lag": ("scale", -0.4),
-                      "closeness_alarm": ("scale", -0.3), "distance_fear": ("scale", -0.3)},
+                      "closeness_alarm": ("scale", -0.3), "pressure_alarm": ("scale", -0.3),
+                      "distance_fear": ("scale", -0.3), "withdrawal_fear": ("scale", -0.3)},
         other_effects={},
         label={"en": "Take your own share", "nl": "Pak je eigen verantwoordelijkheid"},
         why="Looking at one's own part and soothing one's own fear: fears fade faster (shorter "
-            "lags) and react less to closeness and distance (self-regulation; Butler 2011, "
-            "co-regulation damps the coupled oscillation)."),
+            "lags) and every alarm reacts less, to closeness, distance and the partner's moves "
+            "alike (self-regulation; Butler 2011: co-regulation damps the coupled oscillation)."),
     "coaching": InterventionKind(
         self_effects={}, other_effects={}, gradual=True,
         label={"en": "Get coaching", "nl": "Zoek begeleiding"},

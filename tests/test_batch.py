@@ -1,0 +1,93 @@
+"""Tests of sim/batch.py and sim/engine.py: one code path for one couple and for many."""
+
+import numpy as np
+import pytest
+
+import sim
+from sim.engine import BACKENDS
+
+COUPLES = [sim.PRESETS[name] for name in ("anxious-avoidant", "secure", "intense-trap", "secure-avoidant")]
+RUN = dict(steps=800, dt=0.1, seed=5, random_events=0.05,
+           events=(sim.Event("intimate_moment", at=12.0),),
+           interventions=(sim.Intervention("safety", start=30.0, who="b"), sim.Intervention("coaching", start=10.0)))
+
+
+def test_couple_i_of_a_batch_equals_its_single_run():
+    batch = sim.simulate_batch(COUPLES, keep="trajectories", **RUN)
+    assert batch.trajectories is not None
+    for i, couple in enumerate(COUPLES):
+        single = sim.simulate(couple, **RUN)
+        assert batch.verdict[i] == single.verdict
+        np.testing.assert_array_equal(batch.trajectories["closeness"][i], single.closeness)
+        np.testing.assert_array_equal(batch.trajectories["move"][i], single.move)
+        np.testing.assert_array_equal(batch.trajectories["learned"][i], single.learned)
+        for name, value in single.metrics.items():
+            batch_value = float(batch.metrics[name][i])
+            assert (value is None and np.isnan(batch_value)) or value == batch_value, name
+
+
+def test_summary_mode_keeps_no_trajectories_and_gives_the_same_verdicts():
+    summary = sim.simulate_batch(COUPLES, **RUN)
+    full = sim.simulate_batch(COUPLES, keep="trajectories", **RUN)
+    assert summary.trajectories is None
+    assert (summary.verdict == full.verdict).all()
+    np.testing.assert_array_equal(summary.metrics["tension"], full.metrics["tension"])
+    plain = sim.simulate_batch(COUPLES, steps=2000)
+    assert set(plain.verdict) == {"settles", "cycles", "escalates"}
+
+
+@pytest.mark.skipif("numba" not in BACKENDS, reason="numba backend not defined")
+def test_numba_and_numpy_backends_give_the_same_numbers():
+    a = sim.simulate_batch(COUPLES, keep="trajectories", backend="numba", **RUN)
+    b = sim.simulate_batch(COUPLES, keep="trajectories", backend="numpy", **RUN)
+    assert (a.verdict == b.verdict).all()
+    for name in ("closeness", "move", "engulfment", "abandonment", "energy", "learned"):
+        np.testing.assert_allclose(a.trajectories[name], b.trajectories[name], atol=1e-9, rtol=0)
+
+
+def test_results_are_read_only():
+    r = sim.simulate(COUPLES[0], steps=50)
+    with pytest.raises(ValueError):
+        r.closeness[0] = 5.0
+    with pytest.raises(TypeError):
+        r.metrics["tension"] = 0.0  # type: ignore[index]
+    b = sim.simulate_batch(COUPLES, steps=50)
+    with pytest.raises(ValueError):
+        b.metrics["tension"][0] = 0.0
+
+
+def test_shapes_follow_the_contract():
+    r = sim.simulate(COUPLES[0], steps=120, dt=0.05)
+    n = 121
+    assert r.t.shape == (n,) and r.closeness.shape == (n,)
+    for name in ("move", "engulfment", "abandonment", "energy", "learned"):
+        assert getattr(r, name).shape == (2, n)
+    assert r.t[-1] == pytest.approx(6.0)
+    frame = r.to_frame()
+    assert len(frame) == n and {"t", "closeness", "move_a", "move_b", "engulfment_b"} <= set(frame.columns)
+    table = sim.simulate_batch(COUPLES, steps=120).to_frame()
+    assert len(table) == len(COUPLES) and {"verdict", "tension", "anxiety_a"} <= set(table.columns)
+
+
+def test_bare_simulate_runs_the_default_couple():
+    r = sim.simulate()
+    assert r.verdict in sim.VERDICTS and r.steps == sim.DEFAULT_STEPS
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"steps": 0}, "steps"), ({"steps": 2.5}, "steps"), ({"dt": 0.0}, "dt"), ({"dt": float("nan")}, "dt"),
+    ({"dt": 2.0}, "dt"), ({"seed": -1}, "seed"), ({"random_events": -0.1}, "random_events"),
+    ({"events": ["hug"]}, "events"), ({"interventions": [1]}, "interventions"),
+])
+def test_bad_run_arguments_raise_value_errors_naming_them(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        sim.simulate(COUPLES[0], **kwargs)
+
+
+def test_bad_batch_arguments():
+    with pytest.raises(ValueError, match="keep"):
+        sim.simulate_batch(COUPLES, keep="everything")
+    with pytest.raises(ValueError, match="couples"):
+        sim.simulate_batch([1, 2])
+    with pytest.raises(ValueError, match="backend"):
+        sim.simulate_batch(COUPLES, backend="gpu")
