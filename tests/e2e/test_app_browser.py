@@ -1,0 +1,105 @@
+"""The main page in a real browser: what a coach does in the first minute, in Debian's Chromium.
+
+Runs against ``streamlit run app.py`` (the ``app_url`` fixture of ``conftest.py``). Screenshots go
+to ``artifacts/`` (not in git) and the measured times to ``artifacts/e2e/app-timings.json``.
+``E2E_CHART_SECONDS`` (default 1.0) is the budget for a new chart after a slider move.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import time
+from dataclasses import replace
+from urllib.parse import urlencode
+
+import pytest
+from conftest import ARTIFACTS, RENDER_TIMEOUT_MS, wait_for_app
+from playwright.sync_api import Page, expect
+
+import sim
+from sim.scenario import Scenario, load_scenario
+from ui.i18n import t
+from ui.query import scenario_to_query
+
+CHART_BUDGET = float(os.environ.get("E2E_CHART_SECONDS", "1.0"))
+SCREEN = {"width": 1400, "height": 2200}
+"""Tall enough to show the whole page in one screenshot."""
+
+
+def _chart(page: Page):
+    return page.locator('[data-testid="stMain"] [data-testid="stImage"] img').first
+
+
+def _move_slider(page: Page, label: str, key: str, presses: int) -> float:
+    """Move the first slider called ``label`` by arrow keys; seconds until the chart image changes."""
+    before = _chart(page).get_attribute("src")
+    slider = page.get_by_role("slider", name=label).first
+    slider.focus()
+    started = time.monotonic()
+    for _ in range(abs(presses)):
+        page.keyboard.press("ArrowRight" if presses > 0 else "ArrowLeft")
+    expect(_chart(page)).not_to_have_attribute("src", before or "")
+    elapsed = time.monotonic() - started
+    wait_for_app(page)
+    return elapsed
+
+
+@pytest.mark.e2e
+def test_a_coach_opens_the_page_moves_a_slider_switches_to_dutch_and_opens_a_shared_link(
+        app_url: str, page: Page) -> None:
+    page.set_default_timeout(RENDER_TIMEOUT_MS)
+    page.set_viewport_size(SCREEN)
+    main = page.locator('[data-testid="stMain"]')
+    timings: dict[str, object] = {}
+
+    started = time.monotonic()
+    page.goto(f"{app_url}/")
+    expect(main.get_by_text(t("app", "share.upload", "en"))).to_be_visible()
+    wait_for_app(page)
+    timings["first_render_s"] = round(time.monotonic() - started, 2)
+    expect(main.get_by_role("table")).to_be_visible()
+    expect(main.get_by_role("heading", name=t("app", "title", "en"))).to_be_visible()
+    expect(main.get_by_text(sim.VERDICT_TEXT["cycles"]["en"])).to_be_visible()
+    expect(main.get_by_text(t("app", "about.title", "en").strip("*"))).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "app-en.png"))
+
+    label = sim.PARTNER_SCORES["anxiety"].label["en"]
+    moves = [_move_slider(page, label, "a.anxiety", -1) for _ in range(5)]
+    timings["chart_after_slider_s"] = [round(m, 2) for m in moves]
+    assert "a.anxiety=0.7&" in page.url
+    assert statistics.median(moves) <= CHART_BUDGET, moves
+
+    with page.expect_download() as download:
+        main.get_by_role("button", name=t("app", "share.scenario", "en")).click()
+    saved = load_scenario(download.value.path().read_bytes())
+    assert saved.couple.a.anxiety == 0.7
+
+    moved = replace(sim.PRESETS["anxious-avoidant"], a=sim.PRESETS["anxious-avoidant"].a.with_scores(0.7, 0.15))
+    main.get_by_text("Nederlands", exact=True).click()
+    expect(main.get_by_role("heading", name=t("app", "title", "nl"))).to_be_visible()
+    wait_for_app(page)
+    expect(main.get_by_text(sim.VERDICT_TEXT[sim.simulate(moved, seed=0).verdict]["nl"])).to_be_visible()
+    assert "lang=nl" in page.url
+    page.screenshot(path=str(ARTIFACTS / "app-nl.png"))
+
+    trap = sim.PRESETS["intense-trap"]
+    shared = Scenario(couple=replace(trap, a=replace(trap.a, name="Sam"), b=replace(trap.b, name="Alex")),
+                      events=(sim.Event("conflict", at=30.0),), seed=3, lang="nl")
+    verdict = sim.simulate(shared.couple, **shared.run_kwargs()).verdict
+    started = time.monotonic()
+    page.goto(f"{app_url}/?{urlencode(scenario_to_query(shared))}")
+    expect(main.get_by_text(t("app", "share.upload", "nl"))).to_be_visible()
+    wait_for_app(page)
+    timings["shared_link_render_s"] = round(time.monotonic() - started, 2)
+    expect(main.get_by_role("heading", name=t("app", "title", "nl"))).to_be_visible()
+    expect(main.get_by_text(sim.VERDICT_TEXT[verdict]["nl"])).to_be_visible()
+    expect(main.get_by_text("Partner Sam", exact=True)).to_be_visible()
+    expect(page.get_by_role("slider", name=sim.PARTNER_SCORES["anxiety"].label["nl"]).first).to_have_value("0.95")
+    page.screenshot(path=str(ARTIFACTS / "app-shared-link.png"))
+
+    (ARTIFACTS / "e2e").mkdir(exist_ok=True)
+    (ARTIFACTS / "e2e" / "app-timings.json").write_text(json.dumps(timings, indent=2), encoding="utf-8")
+    print(f"\napp timings: {timings}")

@@ -1,0 +1,156 @@
+"""The page's language catalogs: the same keys in English and Dutch, every key used exists, and
+``app.py`` shows no text of its own (every user-facing string comes from a catalog)."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+import sim
+from ui.i18n import LANGS, catalog
+from ui.params import UNIT_KEYS
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+UI_FILES = [ROOT / "ui" / name for name in ("query.py", "files.py", "state.py", "text.py", "params.py", "runs.py")]
+LOOKUPS = {"tr", "t"}
+"""Names of the catalog lookup functions in the page code."""
+KEY_HELPERS = {"bound"}
+"""Helpers of ``app.py`` whose string arguments are state keys, not text."""
+
+DISPLAY = {
+    "title", "header", "subheader", "markdown", "caption", "text", "write", "info", "warning", "error",
+    "success", "toast", "metric", "badge", "code", "latex", "button", "download_button", "link_button",
+    "slider", "select_slider", "toggle", "checkbox", "selectbox", "radio", "segmented_control", "pills",
+    "multiselect", "number_input", "text_input", "text_area", "file_uploader", "expander", "tabs", "popover",
+    "set_page_config", "spinner", "status", "image", "table", "dataframe", "exception", "help",
+}
+"""Streamlit calls that put text on the page (as ``st.x(...)`` or ``column.x(...)``)."""
+NOT_TEXT = {"key", "type", "mime", "file_name", "icon", "page_icon", "color", "format", "on_click", "on_change",
+            "label_visibility", "width", "height", "gap", "vertical_alignment", "horizontal_alignment",
+            "selection_mode", "layout", "output_format", "language", "args", "kwargs", "data", "delta_color"}
+"""Keyword arguments of those calls that are not shown as text."""
+LETTERS = re.compile(r"[A-Za-z]{2,}")
+
+
+def _keys(lang: str) -> set[str]:
+    return set(catalog("app", lang))
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_catalogs_have_the_same_keys_and_fields() -> None:
+    en, nl = catalog("app", "en"), catalog("app", "nl")
+    assert set(en) == set(nl)
+    for key in en:
+        assert _fields(en[key]) == _fields(nl[key]), key
+        assert en[key].strip() and nl[key].strip(), key
+
+
+def test_dutch_is_not_a_copy_of_english() -> None:
+    en, nl = catalog("app", "en"), catalog("app", "nl")
+    same = {k for k in en if en[k] == nl[k] and LETTERS.search(re.sub(r"\{[^}]*\}", "", en[k]))}
+    allowed = {"lang.en", "lang.nl", "run.seed", "share.scenario", "share.csv", "partner.heading"}
+    assert same <= allowed, sorted(same - allowed)
+
+
+def _literal_keys(path: Path) -> set[str]:
+    """Keys passed as literals to ``tr(...)`` / ``t("app", ...)``, and notice keys in the helpers."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in LOOKUPS:
+            args = node.args[1:] if node.func.id == "t" else node.args
+            if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
+                found.add(args[0].value)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("notice."):
+            found.add(node.value)
+    return found
+
+
+def _dynamic_keys() -> set[str]:
+    """Keys that ``app.py`` builds from a name (f-strings): each family over its whole domain."""
+    keys = {f"lang.{code}" for code in LANGS}
+    keys |= {f"preset.{name}" for name in sim.PRESETS}
+    for style in ("secure", "anxious", "avoidant", "fearful"):
+        keys |= {f"style.{style}", f"style.{style}.help"}
+    keys |= {f"iv.{kind}.help" for kind in sim.INTERVENTION_KINDS}
+    keys |= {f"verdict.short.{verdict}" for verdict in sim.VERDICTS}
+    for name in ("tension", "amplitude", "period", "settle_time", "safe_share", "mean_closeness"):
+        keys |= {f"metric.{name}", f"metric.{name}.help"}
+    keys |= set(UNIT_KEYS.values())
+    return keys
+
+
+def test_every_key_the_page_uses_exists_and_every_key_is_used() -> None:
+    used = _literal_keys(APP) | _dynamic_keys()
+    for path in UI_FILES:
+        used |= _literal_keys(path)
+    keys = _keys("en")
+    assert used - keys == set(), "missing in the catalogs"
+    assert keys - used == set(), "in the catalogs but never used"
+
+
+def test_the_dynamic_key_families_are_the_ones_app_py_builds() -> None:
+    source = APP.read_text(encoding="utf-8")
+    prefixes = {node.values[0].value for node in ast.walk(ast.parse(source))
+                if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant)
+                and isinstance(node.values[0].value, str) and node.values[0].value.endswith(".")}
+    families = {"lang.", "preset.", "style.", "iv.", "verdict.short.", "metric.", "c.", "open.expert.", "ev.del.",
+                "a.", "b."}
+    assert prefixes <= families, sorted(prefixes - families)
+
+
+def _inline_text(node: ast.AST) -> list[str]:
+    """String literals with words in ``node``, outside catalog lookups."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in LOOKUPS | KEY_HELPERS:
+        return []
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value] if LETTERS.search(node.value) else []
+    return [text for child in ast.iter_child_nodes(node) for text in _inline_text(child)]
+
+
+def _display_calls(tree: ast.AST) -> list[ast.Call]:
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in DISPLAY]
+
+
+def test_app_py_holds_no_inline_user_facing_text() -> None:
+    tree = ast.parse(APP.read_text(encoding="utf-8"))
+    calls = _display_calls(tree)
+    assert len(calls) > 30
+    offenders = []
+    for call in calls:
+        shown = [*call.args, *(kw.value for kw in call.keywords if kw.arg not in NOT_TEXT)]
+        offenders += [(call.lineno, call.func.attr, text) for arg in shown for text in _inline_text(arg)]
+    assert offenders == []
+
+
+def test_the_inline_text_check_catches_inline_text() -> None:
+    tree = ast.parse('st.title("Hello there")\ncol.button(label=f"Go {x}")\nst.caption(tr("title"))\n'
+                     'st.slider(tr("a"), key="a.anxiety", format="%.2f")\n')
+    found = [text for call in _display_calls(tree)
+             for arg in [*call.args, *(kw.value for kw in call.keywords if kw.arg not in NOT_TEXT)]
+             for text in _inline_text(arg)]
+    assert found == ["Hello there", "Go "]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_notice_texts_are_calm_sentences(lang: str) -> None:
+    texts = catalog("app", lang)
+    for key, text in texts.items():
+        if key.startswith("notice."):
+            assert text[0].isupper() and text.endswith("."), key
+            assert "error" not in text.lower() and "traceback" not in text.lower(), key
+
+
+def test_app_py_has_no_bare_strings_that_streamlit_magic_would_show() -> None:
+    tree = ast.parse(APP.read_text(encoding="utf-8"))
+    bare = [node.lineno for node in tree.body[1:]
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant | ast.JoinedStr)]
+    assert bare == []

@@ -1,0 +1,50 @@
+"""Files the page reads and offers: scenario upload, and the downloads (scenario, trajectory, figure).
+
+Uploads are untrusted: :func:`scenario_from_upload` never raises, and answers with the ``app``
+catalog key of a notice when a file cannot be used.
+"""
+
+from __future__ import annotations
+
+from sim.result import Result
+from sim.scenario import MAX_BYTES, Scenario, load_scenario, save_scenario
+
+from .query import fit_to_page
+
+__all__ = ["MAX_UPLOAD_MB", "scenario_from_upload", "scenario_json", "trajectory_csv"]
+
+MAX_UPLOAD_MB = max(1, MAX_BYTES // 1_000_000)
+"""Upload limit of the page's file field, in megabytes (the scenario format's own limit)."""
+
+
+def scenario_from_upload(data: bytes) -> tuple[Scenario | None, str | None]:
+    """Read an uploaded scenario file; never raises.
+
+    Returns
+    -------
+    (scenario, None) for a good file; (scenario, "notice.upload_adjusted") when the file was
+    valid but had to be brought within what the page offers (see :func:`ui.query.fit_to_page`);
+    (None, notice key) when the file cannot be used: "notice.upload_big" or "notice.upload_bad".
+    """
+    try:
+        if not isinstance(data, bytes | bytearray | memoryview):
+            return None, "notice.upload_bad"
+        if len(data) > MAX_BYTES:
+            return None, "notice.upload_big"
+        scenario = load_scenario(bytes(data))
+        fitted, notices = fit_to_page(scenario)
+    except ValueError:
+        return None, "notice.upload_bad"
+    except Exception:  # noqa: BLE001 - a trust boundary: a file must never break the page
+        return None, "notice.upload_bad"
+    return fitted, ("notice.upload_adjusted" if notices else None)
+
+
+def scenario_json(scenario: Scenario) -> str:
+    """The scenario file (``sim.scenario`` format, JSON text)."""
+    return save_scenario(scenario)
+
+
+def trajectory_csv(result: Result) -> str:
+    """The run as a tidy table, one row per time step (``Result.to_frame``), as CSV text."""
+    return result.to_frame().to_csv(index=False, float_format="%.6g")

@@ -1,0 +1,43 @@
+"""Text helpers of the page: catalog lookups bound to a language, numbers per language, safe markdown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .i18n import t
+
+__all__ = ["PAGE", "colored", "md", "number", "texts"]
+
+PAGE = "app"
+"""The page's catalog: ``ui/locales/app.<lang>.json``."""
+
+_MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:=")
+_PARTNER_MARKUP = ("blue", "orange")
+"""Streamlit's named colours for partner A and B; ``.streamlit/config.toml`` sets them to the
+partner colours of ``sim/plots/palette.py``."""
+
+
+def texts(lang: str) -> Callable[..., str]:
+    """``tr(key, **fields)``: the page's text ``key`` in ``lang``."""
+
+    def tr(key: str, **fields: Any) -> str:
+        return t(PAGE, key, lang, **fields)
+
+    return tr
+
+
+def md(text: str) -> str:
+    """``text`` (a name typed by a user, or a sentence holding one) as literal markdown."""
+    return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in text)
+
+
+def colored(text: str, partner: int) -> str:
+    """Markdown of ``text`` (already escaped) in the colour of partner 0 (A) or 1 (B)."""
+    return f":{_PARTNER_MARKUP[partner]}[{text}]"
+
+
+def number(value: float, digits: int, lang: str) -> str:
+    """``value`` with ``digits`` decimals, with a decimal comma in Dutch."""
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if lang == "nl" else text
