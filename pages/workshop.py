@@ -1,0 +1,333 @@
+"""Workshop: a guided, projector-ready story of the pursue-withdraw dance (a page of the app, ``/workshop``).
+
+The coach picks a couple (a preset, or the couple on the main page) and an intervention; the story
+then runs in seven steps, Back and Next: an intimate moment, the withdrawal reflex, the pursuit,
+the rounds of the dance, escalation, an intervention, settling. Before each step the room can be
+asked what happens now, and the model's answer is revealed after. Each revealed step shows the run
+up to its moment, a caption to speak to, the two partners as figures moving toward and away (play,
+pause, scrub through the days) and the cycle map with the active link lit. The scene exports as an
+animated GIF, the whole story as a one-page handout (PNG or PDF).
+
+A thin script: ``main()`` first, widgets in ``*_ui()`` functions, drawing in ``draw_*()`` functions,
+every text from ``ui/locales/workshop.<lang>.json``; the story, the figures and the handout live in
+``ui/workshop``. Runs and pictures are cached on small keys (the couple's JSON, the intervention,
+the step, the day, the language).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import NamedTuple
+
+import numpy as np
+import streamlit as st
+
+import sim
+from sim.scenario import Scenario, load_scenario, save_scenario
+from ui.i18n import LANGS
+from ui.workshop import animation, captions, charts, cycle, handout
+from ui.workshop import story as stories
+from ui.workshop.texts import colored, text
+
+# Module-level strings would be shown by Streamlit's magic, so the constants are described in comments.
+MAIN = "main"  # the couple choice that means: the couple on the main page (st.session_state["scenario"])
+DEFAULT_PRESET = "anxious-avoidant"
+DEFAULT_INTERVENTION = "safety"
+PLAY_SECONDS = 0.4  # time between two frames while playing (one fragment rerun per frame)
+SCRUB_FRAMES = 81  # positions of the day slider in a scene
+VERDICT_BOX = {"settles": st.success, "cycles": st.warning, "escalates": st.error}
+STYLE = """
+<style>
+.stMain [data-testid="stMarkdownContainer"] p, .stMain [data-testid="stMarkdownContainer"] li
+  { font-size: 1.35rem; line-height: 1.45; }
+.stMain h1 { font-size: 2.7rem; }
+.stMain h2 { font-size: 2.0rem; }
+.stMain [data-testid="stWidgetLabel"] p { font-size: 1.2rem; }
+.stMain [role="radiogroup"] label p { font-size: 1.45rem; }
+.stMain button p { font-size: 1.2rem; white-space: nowrap; }
+.stMain [data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
+</style>
+"""  # projector type: bigger text in the main area (the coach's sidebar keeps its size)
+
+
+def main() -> None:
+    """The page, top to bottom."""
+    lang = initial_lang()
+    st.set_page_config(page_title=text("page_title", lang), page_icon="💞", layout="wide")
+    st.html(STYLE)
+    lang = lang_ui(lang)
+    choice = story_ui(lang)
+    story = cached_story(choice.couple_key, choice.intervention)
+    index = step_index()
+    view = story.steps[index]
+    header_ui(story, index, lang)
+    if revealed(choice, index):
+        draw_step(choice, story, view, lang)
+        moment_ui(choice, story, view, lang)
+    else:
+        predict_ui(choice, story, view, lang)
+    downloads_ui(choice, story, view, lang)
+
+
+class Choice(NamedTuple):
+    """What the coach chose: the couple (as scenario JSON, the cache key), the intervention, predict mode."""
+
+    couple_key: str
+    intervention: str
+    predict: bool
+
+
+# --- cached runs and pictures (keyed on the couple's JSON, the intervention, the step, the language) ---
+
+def couple_key(couple: sim.Couple) -> str:
+    """A couple as scenario JSON: a small, exact, hashable cache key."""
+    return save_scenario(Scenario(couple=couple))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_story(key: str, intervention: str) -> stories.Story:
+    """The whole story of the couple in ``key`` with ``intervention`` (about ten runs of the model)."""
+    return stories.build_story(load_scenario(key).couple, intervention)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def chart_png(key: str, intervention: str, index: int, lang: str) -> bytes:
+    """The story chart of step ``index``, with its moment marked."""
+    story = cached_story(key, intervention)
+    return charts.png(charts.story_chart(story.steps[index], story, lang))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def before_png(key: str, intervention: str, index: int, lang: str) -> bytes:
+    """The run up to the start of step ``index``, while the room predicts."""
+    result, _ = stories.before_step(cached_story(key, intervention), index, load_scenario(key).couple)
+    return charts.png(charts.before_chart(result, lang))
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def frame_png(key: str, intervention: str, index: int, day: float, lang: str) -> bytes:
+    """The two partners on their line at ``day`` of step ``index``."""
+    story = cached_story(key, intervention)
+    return charts.png(animation.dance_figure(story.steps[index].result, day, story.names(), lang))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cycle_png(active: int, names: tuple[str, str], withdrawer: int, pursuer: int, lang: str) -> bytes:
+    """The cycle map with link ``active`` lit."""
+    return charts.png(cycle.draw_cycle_map(active, names, withdrawer, pursuer, lang))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def states(key: str, intervention: str, index: int) -> np.ndarray:
+    """The active link of the loop at every instant of step ``index``'s run."""
+    story = cached_story(key, intervention)
+    return cycle.link_states(story.steps[index].result, story.withdrawer, story.pursuer)
+
+
+# --- controls --------------------------------------------------------------------------------------
+
+def initial_lang() -> str:
+    """The language: the link's ``?lang=``, else the main page's, else English."""
+    if st.session_state.get("ws_lang") in LANGS:
+        return str(st.session_state["ws_lang"])
+    wanted = st.query_params.get("lang")
+    if wanted in LANGS:
+        return str(wanted)
+    if st.session_state.get("lang") in LANGS:
+        return str(st.session_state["lang"])
+    scenario = st.session_state.get("scenario")
+    return scenario.lang if isinstance(scenario, Scenario) else "en"
+
+
+def lang_ui(lang: str) -> str:
+    """The language switch (sidebar); it keeps the main page and the link in step."""
+    st.session_state.setdefault("ws_lang", lang)
+    st.sidebar.segmented_control(text("lang_label", lang), options=list(LANGS), key="ws_lang", required=True,
+                                 format_func=lambda code: text(f"lang_{code}", code), on_change=on_lang)
+    chosen = str(st.session_state["ws_lang"])
+    if st.query_params.get("lang") != chosen:
+        st.query_params["lang"] = chosen
+    return chosen
+
+
+def on_lang() -> None:
+    """Carry a new language to the main page's state."""
+    st.session_state["lang"] = st.session_state["ws_lang"]
+
+
+def main_scenario() -> Scenario | None:
+    """The scenario of the main page, when the coach came from there."""
+    scenario = st.session_state.get("scenario")
+    return scenario if isinstance(scenario, Scenario) else None
+
+
+def story_ui(lang: str) -> Choice:
+    """The coach's controls (sidebar): couple, intervention, predict mode."""
+    bar = st.sidebar
+    bar.header(text("sidebar_title", lang))
+    bar.caption(text("intro", lang))
+    scenario = main_scenario()
+    options = ([MAIN] if scenario else []) + list(sim.PRESETS)
+    if st.session_state.get("ws_couple") not in options:
+        st.session_state["ws_couple"] = MAIN if scenario else DEFAULT_PRESET
+    picked = bar.selectbox(text("couple_label", lang), options=options, key="ws_couple",
+                           format_func=lambda name: text("couple_main" if name == MAIN else f"preset_{name}", lang))
+    couple = scenario.couple if picked == MAIN and scenario else sim.PRESETS[picked]
+    bar.caption(sim.PRESET_TEXT[picked][lang] if picked in sim.PRESET_TEXT else
+                captions.couple_label(couple, lang, lambda name, i: colored(name, i)))
+    if "ws_intervention" not in st.session_state:
+        kinds = [iv.kind for iv in scenario.interventions] if scenario else []
+        st.session_state["ws_intervention"] = kinds[0] if kinds else DEFAULT_INTERVENTION
+    kind = bar.selectbox(text("intervention_label", lang, day=stories.INTERVENTION_AT),
+                         options=list(sim.INTERVENTION_KINDS), key="ws_intervention",
+                         format_func=lambda k: captions.intervention_label(k, lang))
+    predict = bar.toggle(text("predict_label", lang), value=True, key="ws_predict", help=text("predict_help", lang))
+    return Choice(couple_key(couple), str(kind), bool(predict))
+
+
+def step_index() -> int:
+    """The step on screen, 0..6."""
+    index = int(st.session_state.get("ws_step", 0))
+    index = min(max(index, 0), len(stories.STEPS) - 1)
+    st.session_state["ws_step"] = index
+    return index
+
+
+def go(delta: int) -> None:
+    """Move ``delta`` steps (wrapping to the start after the last), and stop playing."""
+    st.session_state["ws_step"] = (int(st.session_state.get("ws_step", 0)) + delta) % len(stories.STEPS)
+    st.session_state["ws_playing"] = False
+
+
+def reveal_key(choice: Choice, index: int) -> str:
+    """Whether a step was revealed is kept per couple, intervention and step."""
+    return f"{choice.intervention}:{index}:{choice.couple_key}"
+
+
+def revealed(choice: Choice, index: int) -> bool:
+    """Whether step ``index`` shows its answer (always, when the room is not asked)."""
+    return not choice.predict or reveal_key(choice, index) in st.session_state.get("ws_revealed", {})
+
+
+def on_reveal(choice: Choice, index: int) -> None:
+    """Remember the room's guess and show the step."""
+    done = dict(st.session_state.get("ws_revealed", {}))
+    done[reveal_key(choice, index)] = st.session_state.get(f"ws_guess_{index}")
+    st.session_state["ws_revealed"] = done
+
+
+def header_ui(story: stories.Story, index: int, lang: str) -> None:
+    """Step counter, title, and Back / Next."""
+    title, nav = st.columns([3, 2], vertical_alignment="bottom")
+    with title:
+        st.caption(text("step_counter", lang, n=index + 1, total=len(stories.STEPS)) + " · " + text("title", lang))
+        st.title(captions.step_title(index, lang))
+    with nav, st.container(horizontal=True, horizontal_alignment="right"):
+        st.button(text("back", lang), key="ws_back", on_click=go, args=(-1,), disabled=index == 0,
+                  icon=":material/arrow_back:")
+        last = index == len(stories.STEPS) - 1
+        st.button(text("restart" if last else "next", lang), key="ws_next", on_click=go, args=(1,), type="primary",
+                  icon=":material/restart_alt:" if last else ":material/arrow_forward:")
+    st.progress((index + 1) / len(stories.STEPS))
+
+
+def predict_ui(choice: Choice, story: stories.Story, view: stories.StepView, lang: str) -> None:
+    """The question to the room, its answers and the reveal button, beside the run so far."""
+    chart, ask = st.columns([3, 2], gap="large")
+    with chart:
+        day = stories.before_day(story, view.index)
+        st.image(before_png(choice.couple_key, choice.intervention, view.index, lang), width="stretch")
+        st.caption(text("before_note", lang, day=day))
+    with ask:
+        st.header(captions.question(view, story, lang, lambda name, i: colored(name, i)))
+        st.radio(text("guess_label", lang), options=list(stories.CHOICES[view.key]), index=None,
+                 key=f"ws_guess_{view.index}", format_func=lambda c: captions.choice_label(view, story, c, lang))
+        st.button(text("reveal", lang), key="ws_reveal", type="primary", on_click=on_reveal,
+                  args=(choice, view.index), icon=":material/visibility:")
+
+
+def draw_step(choice: Choice, story: stories.Story, view: stories.StepView, lang: str) -> None:
+    """The revealed step: the chart with its moment, the answer and the caption."""
+    chart, words = st.columns([3, 2], gap="large")
+    with chart:
+        st.image(chart_png(choice.couple_key, choice.intervention, view.index, lang), width="stretch")
+    with words:
+        if choice.predict:
+            draw_answer(choice, story, view, lang)
+        for line in captions.caption(view, story, lang, lambda name, i: colored(name, i)):
+            st.markdown(line)
+        if view.key in ("rounds", "settling"):
+            verdict = view.result.verdict
+            VERDICT_BOX[verdict](captions.verdict_line(verdict, lang))
+
+
+def draw_answer(choice: Choice, story: stories.Story, view: stories.StepView, lang: str) -> None:
+    """The model's answer, and how the room's guess compares."""
+    answer = captions.choice_label(view, story, view.answer, lang)
+    guess = st.session_state.get("ws_revealed", {}).get(reveal_key(choice, view.index))
+    st.info(text("answer_model", lang, answer=answer), icon=":material/psychology:")
+    if guess == view.answer:
+        st.success(text("answer_right", lang), icon=":material/check_circle:")
+    elif guess is not None:
+        st.markdown(text("answer_wrong", lang, guess=captions.choice_label(view, story, guess, lang)))
+
+
+def scene_days(view: stories.StepView) -> list[float]:
+    """The days the slider can show in a step's scene (at most SCRUB_FRAMES, one decimal)."""
+    days = animation.frame_days(view.start, view.until, view.result, SCRUB_FRAMES)
+    return sorted({round(float(d), 1) for d in days})
+
+
+def moment_ui(choice: Choice, story: stories.Story, view: stories.StepView, lang: str) -> None:
+    """The scene moment by moment: play or pause, scrub through the days, the figures and the cycle map."""
+    st.subheader(text("moment_title", lang))
+    playing = bool(st.session_state.get("ws_playing", False))
+    st.fragment(run_every=PLAY_SECONDS if playing else None)(draw_moment)(choice, story, view, lang, playing)
+
+
+def draw_moment(choice: Choice, story: stories.Story, view: stories.StepView, lang: str, playing: bool) -> None:
+    """One frame of the scene (reruns on its own while playing)."""
+    days = scene_days(view)
+    key = f"ws_day_{view.index}"
+    if st.session_state.get(key) not in days:
+        st.session_state[key] = min(days, key=lambda d: abs(d - view.moment))
+    elif playing:
+        st.session_state[key] = days[(days.index(st.session_state[key]) + 1) % len(days)]
+    button, slider = st.columns([1, 5], vertical_alignment="center")
+    with button:
+        if st.button(text("pause" if playing else "play", lang), key="ws_play",
+                     icon=":material/pause:" if playing else ":material/play_arrow:"):
+            st.session_state["ws_playing"] = not playing
+            st.rerun()
+    with slider:
+        day = st.select_slider(text("day_label", lang), options=days, key=key,
+                               format_func=lambda d: text("anim_day", lang, day=float(d)))
+    figures, loop = st.columns([5, 4], gap="medium")
+    with figures:
+        st.image(frame_png(choice.couple_key, choice.intervention, view.index, float(day), lang), width="stretch")
+    with loop:
+        index = int(np.clip(round(float(day) / view.result.dt), 0, view.result.steps))
+        active = int(states(choice.couple_key, choice.intervention, view.index)[index])
+        st.image(cycle_png(active, story.names(), story.withdrawer, story.pursuer, lang), width="stretch")
+        st.caption(text("cycle_now", lang, text=cycle.describe(active, story.names(), story.withdrawer,
+                                                                story.pursuer, lang)))
+
+
+def downloads_ui(choice: Choice, story: stories.Story, view: stories.StepView, lang: str) -> None:
+    """The scene as GIF and the story as a handout (made only when clicked)."""
+    bar = st.sidebar
+    bar.subheader(text("downloads", lang))
+    names = story.names()
+    step = stories.STEPS[view.index]
+    bar.download_button(text("gif_download", lang), key="ws_gif", mime="image/gif", on_click="ignore",
+                        file_name=f"dance-{view.index + 1}-{step}-{lang}.gif", icon=":material/animated_images:",
+                        data=partial(animation.dance_gif, view.result, view.start, view.until, names, lang),
+                        width="stretch")
+    for fmt, mime in (("png", "image/png"), ("pdf", "application/pdf")):
+        bar.download_button(text(f"handout_{fmt}", lang), key=f"ws_handout_{fmt}", mime=mime, on_click="ignore",
+                            file_name=f"handout-{choice.intervention}-{lang}.{fmt}", icon=":material/description:",
+                            data=partial(handout.handout, story, lang, fmt), width="stretch")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,519 @@
+"""Tests of the workshop: the story (ui/workshop/story.py), its texts, the cycle map, the animation,
+the handout, and the page itself (pages/workshop.py, headless with ``AppTest``).
+
+The classic trap is Sam (A, anxious) and Noor (B, avoidant) when names matter; elsewhere the
+presets keep their names A and B.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import re
+import string
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+import sim
+from sim.plots.palette import VERDICT_COLORS
+from sim.scenario import Scenario
+from ui.workshop import animation, captions, charts, cycle, handout
+from ui.workshop import story as stories
+from ui.workshop.texts import colored, text
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = str(ROOT / "pages" / "workshop.py")
+TRAP = sim.PRESETS["anxious-avoidant"]
+
+
+@pytest.fixture(scope="module")
+def trap() -> stories.Story:
+    """The classic trap with "create safety" from day 150."""
+    return stories.build_story(TRAP, "safety")
+
+
+@pytest.fixture(scope="module")
+def secure() -> stories.Story:
+    return stories.build_story(sim.PRESETS["secure"], "safety")
+
+
+# --- the story -----------------------------------------------------------------------------------
+
+def test_the_story_has_seven_steps_in_order_each_a_run_up_to_its_moment(trap):
+    assert tuple(v.key for v in trap.steps) == stories.STEPS
+    for index, view in enumerate(trap.steps):
+        assert view.index == index
+        assert view.result.t[-1] == pytest.approx(view.until, abs=stories.DT)
+        assert 0.0 <= view.start < view.until
+        assert 0.0 <= view.moment <= view.until + 1e-9
+        assert view.answer in stories.CHOICES[view.key]
+    untils = [v.until for v in trap.steps]
+    assert untils == sorted(untils)
+    assert trap.treated.t[-1] == pytest.approx(stories.END)
+
+
+def test_each_step_is_the_start_of_the_same_deterministic_run(trap):
+    """Running the model to a step's day gives exactly the first days of the full story."""
+    for view in trap.steps:
+        full = trap.treated if view.key in ("intervention", "settling") else trap.untreated
+        n = view.result.t.shape[0]
+        if view.key in ("intimate", "withdrawal", "pursuit", "rounds"):
+            np.testing.assert_allclose(view.result.closeness[:n], full.closeness[:n], atol=1e-12)
+        else:
+            np.testing.assert_array_equal(view.result.closeness, full.closeness[:n])
+            np.testing.assert_array_equal(view.result.abandonment, full.abandonment[:, :n])
+
+
+def test_the_classic_trap_tells_the_whole_dance(trap):
+    """Noor (B) feels the alarm after the intimate evening and takes distance within days; Sam (A)
+    pursues; the rounds keep coming back; stress makes it worse; "create safety" lowers the fear and
+    the dance settles, while without it the rounds go on."""
+    assert (trap.withdrawer, trap.pursuer) == (1, 0)
+    answers = {v.key: v.answer for v in trap.steps}
+    assert answers == {"intimate": "b", "withdrawal": "distance", "pursuit": "pursues", "rounds": "cycles",
+                       "escalation": "grows", "intervention": "lower", "settling": "settles"}
+    withdrawal, pursuit = trap.step("withdrawal"), trap.step("pursuit")
+    assert stories.INTIMATE_AT < withdrawal.moment < stories.INTIMATE_AT + 5.0
+    assert withdrawal.moment <= pursuit.moment
+    i = int(round(withdrawal.moment / stories.DT))
+    assert withdrawal.result.move[1, i] < 0.0 < withdrawal.result.move[1, i - 20]
+    assert sim.SIGNALS[withdrawal.fields["signal_key"]]["kind"] == "withdraw"
+    assert sim.SIGNALS[pursuit.fields["signal_key"]]["kind"] == "pursue"
+    assert len(trap.step("rounds").marks) >= 3
+    assert trap.untreated.verdict == "cycles"
+    settle = trap.step("settling").moment
+    assert stories.INTERVENTION_AT < settle < stories.END
+
+
+def test_a_secure_couple_absorbs_the_closeness_and_the_stress(secure):
+    answers = {v.key: v.answer for v in secure.steps}
+    assert answers["withdrawal"] != "distance"
+    assert answers["pursuit"] != "pursues"
+    assert answers["rounds"] == "settles"
+    assert answers["escalation"] == "absorbed"
+    assert secure.step("rounds").marks == ()
+
+
+@pytest.mark.parametrize("name", list(sim.PRESETS))
+def test_the_answers_are_the_models_own_verdicts(name):
+    story = stories.build_story(sim.PRESETS[name], "acknowledge")
+    assert story.step("rounds").answer == story.step("rounds").result.verdict
+    assert story.step("settling").answer == story.treated.verdict
+    assert story.withdrawer != story.pursuer
+    w = story.step("withdrawal")
+    signals = [s for s in w.result.signals if s.partner == story.withdrawer
+               and sim.SIGNALS[s.key]["kind"] == "withdraw" and s.t >= stories.INTIMATE_AT]
+    assert (w.answer == "distance") == bool(signals)
+
+
+def test_swapping_the_partners_swaps_the_roles_and_the_answers(trap):
+    swapped = stories.build_story(TRAP.swapped(), "safety")
+    assert (swapped.withdrawer, swapped.pursuer) == (0, 1)
+    assert swapped.step("intimate").answer == "a"
+    assert [v.answer for v in swapped.steps[1:]] == [v.answer for v in trap.steps[1:]]
+
+
+def test_an_unknown_intervention_is_refused():
+    with pytest.raises(ValueError, match="unknown intervention"):
+        stories.build_story(TRAP, "magic")
+
+
+def test_the_story_scenario_round_trips_as_a_scenario_file():
+    s = stories.story_scenario(TRAP, "coaching", "nl")
+    again = sim.scenario.load_scenario(sim.scenario.save_scenario(s))
+    assert again == s
+    r = sim.simulate(s.couple, **s.run_kwargs())
+    assert r.verdict == stories.build_story(TRAP, "coaching").treated.verdict
+
+
+# --- texts ---------------------------------------------------------------------------------------
+
+def _fields(words: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(words) if name}
+
+
+def test_both_catalogs_hold_the_same_keys_and_the_same_fields():
+    en = json.loads((ROOT / "ui" / "locales" / "workshop.en.json").read_text(encoding="utf-8"))
+    nl = json.loads((ROOT / "ui" / "locales" / "workshop.nl.json").read_text(encoding="utf-8"))
+    assert en.keys() == nl.keys()
+    for key in en:
+        assert _fields(en[key]) == _fields(nl[key]), key
+        assert en[key].strip() and nl[key].strip(), key
+
+
+FAMILIES = ("step_", "q_", "choice_", "cap_", "mark_", "sum_", "short_", "style_", "node_", "link_", "iv_",
+            "preset_", "lang_", "handout_png", "handout_pdf")
+"""Key families the code builds from a name (f-strings); the test below exercises each family's members."""
+
+
+def test_every_key_is_used_by_the_workshop_code():
+    sources = [ROOT / "pages" / "workshop.py", *sorted((ROOT / "ui" / "workshop").glob("*.py"))]
+    code = "".join(path.read_text(encoding="utf-8") for path in sources)
+    keys = json.loads((ROOT / "ui" / "locales" / "workshop.en.json").read_text(encoding="utf-8"))
+    unused = [k for k in keys if f'"{k}"' not in code and not k.startswith(FAMILIES)]
+    assert unused == []
+    assert {f"preset_{name}" for name in sim.PRESETS} <= set(keys)
+    assert {f"iv_{kind}" for kind in sim.INTERVENTION_KINDS} <= set(keys)
+    assert {f"step_{key}" for key in stories.STEPS} <= set(keys)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("name", ["anxious-avoidant", "secure", "avoidant-avoidant", "secure-avoidant",
+                                  "intense-trap", "fearful-fearful"])
+def test_every_step_has_its_texts_in_both_languages(name, lang):
+    """Every variant a run can produce has a question, answers, a caption, a summary and a mark."""
+    story = stories.build_story(sim.PRESETS[name], "commitment")
+    for view in story.steps:
+        assert captions.question(view, story, lang)
+        labels = [captions.choice_label(view, story, c, lang) for c in stories.CHOICES[view.key]]
+        assert len(set(labels)) == len(labels)
+        lines = captions.caption(view, story, lang)
+        assert lines and all(line.strip() for line in lines)
+        assert "{" not in " ".join(lines)
+        assert captions.summary(view, story, lang)
+        assert charts.moment_label(view, story, lang)
+    names = story.names()
+    for active in (*range(6), cycle.CALM, cycle.EBB):
+        assert cycle.describe(active, names, story.withdrawer, story.pursuer, lang)
+
+
+def test_dutch_numbers_have_a_decimal_comma(trap):
+    view = trap.step("withdrawal")
+    assert re.search(r"Dag \d+,\d", captions.caption(view, trap, "nl")[0])
+    assert re.search(r"Day \d+\.\d", captions.caption(view, trap, "en")[0])
+
+
+def test_names_are_escaped_where_they_are_shown():
+    """A name is shown as typed: never as markdown on the page, never as mathtext in a figure."""
+    couple = sim.Couple(a=sim.Partner(name="Sam *$x$*", anxiety=0.75, avoidance=0.15),
+                        b=sim.Partner(name="Noor [link](x)", anxiety=0.15, avoidance=0.75))
+    story = stories.build_story(couple, "safety")
+    line = captions.caption(story.step("pursuit"), story, "en", colored)[0]
+    assert ":blue[Sam \\*\\$x\\$\\*]" in line
+    assert ":orange[Noor \\[link\\]\\(x\\)]" in captions.caption(story.step("withdrawal"), story, "en", colored)[0]
+    assert "Sam *\\$x\\$*" in charts.moment_label(story.step("pursuit"), story, "en")
+    png = handout.handout(story, "en", "png")
+    assert Image.open(io.BytesIO(png)).format == "PNG"
+    frame = animation.dance_figure(story.step("pursuit").result, story.step("pursuit").moment, story.names(), "en")
+    assert all("$" not in t.get_text().replace("\\$", "") for t in frame.axes[0].texts)
+
+
+def test_long_names_are_cut_in_figures():
+    long = "Maximiliaan-Alexander"
+    couple = sim.Couple(a=sim.Partner(name=long, anxiety=0.75, avoidance=0.15),
+                        b=sim.Partner(name="Noor", anxiety=0.15, avoidance=0.75))
+    fig = cycle.draw_cycle_map(2, (long, "Noor"), 1, 0, "en")
+    assert not any(long in t.get_text() for t in fig.axes[0].texts)
+    assert any("Maximili…" in t.get_text() for t in fig.axes[0].texts)
+    assert stories.build_story(couple, "safety").names()[0] == long
+
+
+# --- the cycle map ---------------------------------------------------------------------------------
+
+def test_choose_links_takes_the_fastest_growing_link_or_says_calm_or_ebb():
+    rates = np.zeros((6, 5))
+    rates[2, 0] = 0.5
+    rates[4, 0] = 0.3
+    rates[0, 1] = cycle.LINK_RATE / 2
+    rates[5, 2] = 0.4
+    rates[1, 3] = 0.9
+    rates[3, 4] = 0.2
+    moving = np.array([1.0, 1.0, 1.0, cycle.REST / 2, 1.0])
+    in_play = np.array([True, True, False, True, True])
+    out = cycle.choose_links(rates, moving, in_play)
+    assert out.tolist() == [2, cycle.EBB, cycle.CALM, cycle.CALM, 3]
+
+
+def test_the_active_link_follows_the_model_state(trap):
+    """Checked against the trajectory by finite differences, independently of the rule's own rates."""
+    r, w, p = trap.untreated, trap.withdrawer, trap.pursuer
+    links = cycle.link_states(r, w, p)
+    grad = {name: np.gradient(x, r.dt) for name, x in (("e_w", r.engulfment[w]), ("m_w", r.move[w]),
+                                                      ("b_p", r.abandonment[p]), ("m_p", r.move[p]),
+                                                      ("c", r.closeness))}
+    near_event = np.zeros(r.t.shape, dtype=bool)
+    for ev in r.events:
+        near_event |= np.abs(r.t - ev.at) < 0.25
+    expect = {0: ("e_w", r.engulfment[w] >= 0.0), 1: ("m_w", r.engulfment[w] > 0.3),
+              2: ("b_p", r.move[w] < 0.1), 3: ("m_p", r.abandonment[p] > 0.3), 4: ("e_w", r.move[p] > -0.1),
+              5: ("c", r.move[p] > 0.25)}
+    seen = 0
+    for link, (series, condition) in expect.items():
+        mask = (links == link) & ~near_event
+        if not mask.any():
+            continue
+        seen += 1
+        sign = -1.0 if link == 1 else 1.0
+        assert np.mean(sign * grad[series][mask] > 0.0) > 0.9, link
+        assert condition[mask].all(), link
+    assert seen >= 4
+    fears = np.maximum(r.engulfment[w], r.abandonment[p])
+    assert (links[fears < 0.3] == cycle.CALM).all()
+
+
+def test_the_loop_goes_round_in_order_during_the_rounds_and_is_calm_once_settled(trap):
+    r = trap.treated
+    links = cycle.link_states(r, trap.withdrawer, trap.pursuer)
+    rounds = links[(r.t > 20.0) & (r.t < stories.ROUNDS_UNTIL)]
+    order = [int(k) for k, prev in zip(rounds[1:], rounds[:-1], strict=True) if k != prev and k >= 0]
+    pairs = sum(1 for a, b in zip(order, order[1:], strict=False) if (a, b) == (1, 2))
+    assert pairs >= 3  # alarm -> withdrawal, then withdrawal -> abandonment fear, round after round
+    settled = links[r.t > trap.step("settling").moment + 20.0]
+    assert (settled == cycle.CALM).all()
+
+
+@pytest.mark.parametrize("active", [0, 3, cycle.CALM, cycle.EBB])
+def test_the_cycle_map_lights_exactly_the_active_link(active):
+    fig = cycle.draw_cycle_map(active, ("A", "B"), 1, 0, "en")
+    ax = fig.axes[0]
+    glows = [p for p in ax.patches if getattr(p, "get_linewidth", lambda: 0)() > 15]
+    assert len(glows) == (1 if active >= 0 else 0)
+    labels = [t.get_text() for t in ax.texts]
+    assert cycle.describe(active, ("A", "B"), 1, 0, "en").split(" ")[0] in " ".join(labels).replace("\n", " ")
+    filled = [p for p in ax.patches if p.get_facecolor()[:3] != (1.0, 1.0, 1.0) and hasattr(p, "get_boxstyle")]
+    assert len(filled) == (2 if active >= 0 else 0)
+
+
+# --- the animation ---------------------------------------------------------------------------------
+
+def test_more_closeness_brings_the_figures_nearer():
+    gaps = [animation.gap(c) for c in np.linspace(0.0, 5.0, 50)]
+    assert all(a >= b for a, b in zip(gaps, gaps[1:], strict=False))
+    assert gaps[0] == animation.GAP_MAX and min(gaps) >= animation.GAP_MIN
+
+
+def test_frame_days_cover_the_scene(trap):
+    view = trap.step("rounds")
+    days = animation.frame_days(view.start, view.until, view.result, 48)
+    assert days.shape == (48,)
+    assert np.all(np.diff(days) > 0)
+    assert days[0] == pytest.approx(view.start, abs=stories.DT) and days[-1] == pytest.approx(view.until)
+    short = animation.frame_days(3.0, 3.5, view.result, 48)
+    assert short.shape == (6,)
+
+
+@pytest.mark.parametrize(("frames", "fps"), [(animation.FRAMES, animation.FPS), (7, 5)])
+def test_the_gif_is_a_valid_looping_animation_with_the_expected_frames(trap, frames, fps):
+    view = trap.step("withdrawal")
+    data = animation.dance_gif(view.result, view.start, view.until, trap.names(), "en", frames=frames, fps=fps)
+    assert data[:6] in (b"GIF87a", b"GIF89a")
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "GIF"
+    assert image.is_animated
+    assert image.n_frames == frames
+    assert image.size == (720, 360)
+    assert image.info.get("loop") == 0
+    assert abs(image.info["duration"] - 1000 / fps) < 10  # GIF keeps centiseconds
+    image.seek(0)
+    first = np.asarray(image.convert("RGB")).copy()
+    image.seek(frames - 1)
+    assert not np.array_equal(first, np.asarray(image.convert("RGB")))
+
+
+def _redness(fig) -> float:
+    rgb = np.asarray(Image.open(io.BytesIO(charts.png(fig, dpi=50))).convert("RGB")).astype(float)
+    pink = (rgb[..., 0] > 200) & (rgb[..., 0] - rgb[..., 1] > 40) & (rgb[..., 0] - rgb[..., 2] > 30)
+    return float(pink.mean())
+
+
+def test_fear_shows_as_a_red_glow(trap, secure):
+    high = trap.step("escalation")
+    calm = secure.step("rounds")
+    afraid = animation.dance_figure(high.result, high.moment, trap.names(), "en")
+    at_ease = animation.dance_figure(calm.result, calm.until, secure.names(), "en")
+    assert _redness(afraid) > 2.0 * _redness(at_ease) + 0.002
+
+
+# --- the handout -----------------------------------------------------------------------------------
+
+def _tint(color: str, alpha: float = 0.12) -> np.ndarray:
+    rgb = np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+    return 255.0 * (1.0 - alpha) + alpha * rgb
+
+
+def _share_of(png: bytes, color: str) -> float:
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(float)
+    return float((np.abs(rgb - _tint(color)).max(axis=-1) <= 3.0).mean())
+
+
+def test_the_png_handout_is_one_a4_page_with_the_verdict(trap):
+    png = handout.handout(trap, "nl", "png")
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG"
+    assert abs(image.size[0] - 1240) <= 1 and abs(image.size[1] - 1754) <= 1
+    assert "verdict=settles" in image.text["Keywords"] and "lang=nl" in image.text["Keywords"]
+    assert "intervention=safety" in image.text["Keywords"]
+    assert image.text["Title"] == "De dans van A (angstig) en B (vermijdend)"
+    assert image.text["Description"] == sim.VERDICT_TEXT["settles"]["nl"]
+    assert _share_of(png, VERDICT_COLORS["settles"]) > 0.02
+    assert _share_of(png, VERDICT_COLORS["escalates"]) < 0.001
+
+
+def test_the_pdf_handout_is_one_page_and_names_its_verdict_language_and_intervention():
+    story = stories.build_story(sim.PRESETS["intense-trap"], "acknowledge")
+    assert story.treated.verdict == "escalates"
+    pdf = handout.handout(story, "en", "pdf")
+    assert pdf.startswith(b"%PDF-")
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 1
+    assert b"verdict=escalates" in pdf and b"lang=en" in pdf and b"intervention=acknowledge" in pdf
+    png = handout.handout(story, "en", "png")
+    assert _share_of(png, VERDICT_COLORS["escalates"]) > 0.02
+    assert _share_of(png, VERDICT_COLORS["settles"]) < 0.001
+
+
+def test_the_handout_refuses_an_unknown_format(trap):
+    with pytest.raises(ValueError, match="fmt"):
+        handout.handout(trap, "en", "svg")
+
+
+def test_a_couple_of_ones_own_is_not_called_a_preset():
+    assert handout.preset_name(TRAP) == "anxious-avoidant"
+    assert handout.preset_name(replace(TRAP, fading=0.6)) is None
+
+
+# --- the page (AppTest) ----------------------------------------------------------------------------
+
+def _page(*, step: int = 0, predict: bool = True, lang: str | None = None, **state) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.session_state["ws_step"] = step
+    at.session_state["ws_predict"] = predict
+    for key, value in state.items():
+        at.session_state[key] = value
+    if lang:
+        at.query_params["lang"] = lang
+    return at.run()
+
+
+def _page_module():
+    """The page's module, loaded without running it (its ``main()`` only runs as a script)."""
+    spec = importlib.util.spec_from_file_location("workshop_page", PAGE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("index", range(len(stories.STEPS)))
+def test_every_step_shows_its_chart_caption_figures_and_cycle_map(trap, index, lang):
+    at = _page(step=index, predict=False, lang=lang)
+    assert not at.exception
+    assert at.title[0].value == captions.step_title(index, lang)
+    assert len(at.get("image")) == 3  # the chart, the two partners, the cycle map
+    view = trap.steps[index]
+    first = captions.caption(view, trap, lang, lambda name, i: f":{('blue', 'orange')[i]}[{name}]")[0]
+    assert first in _markdown(at)
+    assert at.select_slider(key=f"ws_day_{index}").value == pytest.approx(view.moment, abs=0.6)
+    assert text("step_counter", lang, n=index + 1, total=7) in at.caption[0].value
+
+
+def test_next_and_back_walk_the_story_and_start_again_after_the_last_step():
+    at = _page(predict=False)
+    assert at.button(key="ws_back").disabled
+    seen = []
+    for _ in range(len(stories.STEPS)):
+        seen.append(at.title[0].value)
+        at.button(key="ws_next").click().run()
+    assert seen == [captions.step_title(i, "en") for i in range(7)]
+    assert at.title[0].value == captions.step_title(0, "en")
+    at.button(key="ws_next").click().run()
+    at.button(key="ws_back").click().run()
+    assert at.title[0].value == captions.step_title(0, "en")
+    at.session_state["ws_step"] = 6
+    at.run()
+    assert at.button(key="ws_next").label == text("restart", "en")
+
+
+def test_predict_then_reveal_with_a_right_guess(trap):
+    at = _page()
+    assert at.header[0].value == captions.question(trap.steps[0], trap, "en",
+                                                   lambda name, i: f":{('blue', 'orange')[i]}[{name}]")
+    radio = at.radio(key="ws_guess_0")
+    assert radio.options == ["A", "B", "Both", "Neither"]
+    assert len(at.get("image")) == 1 and not at.info  # only the days before; no answer yet
+    radio.set_value("b")
+    at.button(key="ws_reveal").click().run()
+    assert at.info[0].value == text("answer_model", "en", answer="B")
+    assert at.success[0].value == text("answer_right", "en")
+    assert len(at.get("image")) == 3
+
+
+def test_predict_then_reveal_with_a_wrong_guess_and_without_a_guess(trap):
+    at = _page(step=3)
+    at.radio(key="ws_guess_3").set_value("settles")
+    at.button(key="ws_reveal").click().run()
+    assert text("answer_wrong", "en", guess=text("choice_rounds_settles", "en")) in _markdown(at)
+    assert at.info[0].value == text("answer_model", "en", answer=text("choice_rounds_cycles", "en"))
+    at.button(key="ws_next").click().run()
+    assert at.radio(key="ws_guess_4").value is None
+    at.button(key="ws_reveal").click().run()
+    assert at.info and not at.success and "expected" not in _markdown(at)
+    at.button(key="ws_back").click().run()
+    assert at.info  # a revealed step stays revealed
+
+
+def test_dutch_from_the_link_and_the_switch_back_to_english():
+    at = _page(lang="nl")
+    assert at.title[0].value == "Een intiem moment"
+    assert at.radio(key="ws_guess_0").options[-1] == "Geen van beiden"
+    at.segmented_control(key="ws_lang").set_value("en").run()
+    assert at.title[0].value == "An intimate moment"
+    assert at.query_params["lang"] in ("en", ["en"])
+    assert at.session_state["lang"] == "en"
+
+
+def test_the_couple_and_the_language_of_the_main_page_are_the_default():
+    couple = sim.Couple(a=sim.Partner(name="Sam", anxiety=0.75, avoidance=0.15),
+                        b=sim.Partner(name="Noor", anxiety=0.15, avoidance=0.75))
+    scenario = Scenario(couple=couple, interventions=(sim.Intervention("coaching", start=60.0),), lang="nl")
+    at = _page(step=1, predict=False, scenario=scenario)
+    assert at.selectbox(key="ws_couple").value == "main"
+    assert at.selectbox(key="ws_intervention").value == "coaching"
+    assert at.title[0].value == "De terugtrekreflex"
+    assert "Noor" in _markdown(at)
+    at.selectbox(key="ws_couple").set_value("secure").run()
+    assert "Noor" not in _markdown(at)
+
+
+def test_play_advances_the_day_and_pause_holds_it():
+    at = _page(step=3, predict=False)
+    slider = at.select_slider(key="ws_day_3")
+    before = slider.value
+    at.button(key="ws_play").click().run()
+    assert at.session_state["ws_playing"] is True
+    assert at.button(key="ws_play").label == text("pause", "en")
+    playing = at.select_slider(key="ws_day_3").value
+    assert playing > before
+    at.run()
+    assert at.select_slider(key="ws_day_3").value > playing  # each rerun is the next frame
+    at.button(key="ws_play").click().run()
+    held = at.select_slider(key="ws_day_3").value
+    at.run()
+    assert at.select_slider(key="ws_day_3").value == held
+    at.button(key="ws_next").click().run()
+    assert at.session_state["ws_playing"] is False
+
+
+def test_scrubbing_moves_the_cycle_map_with_the_model_state(trap):
+    at = _page(step=3, predict=False)
+    view = trap.step("rounds")
+    links = cycle.link_states(view.result, trap.withdrawer, trap.pursuer)
+    days = _page_module().scene_days(view)
+    assert len(at.select_slider(key="ws_day_3").options) == len(days)
+    shown = set()
+    for day in days[::4]:
+        at.select_slider(key="ws_day_3").set_value(day).run()
+        active = int(links[int(round(day / view.result.dt))])
+        expected = cycle.describe(active, trap.names(), trap.withdrawer, trap.pursuer, "en")
+        assert at.main.caption[-1].value == text("cycle_now", "en", text=expected)
+        shown.add(active)
+    assert len(shown) >= 3

@@ -1,0 +1,57 @@
+"""Texts of the workshop: the catalog ``ui/locales/workshop.<lang>.json``, and names made safe to show.
+
+Numbers are written the way each language writes them: a decimal point in English, a decimal
+comma in Dutch (like the main page).
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+from ui.i18n import catalog
+
+__all__ = ["PAGE", "colored", "md_plain", "plain", "short", "text"]
+
+PAGE = "workshop"
+"""Name of the workshop's catalog."""
+PARTNER_MARKUP = ("blue", "orange")
+"""Streamlit's named colours for partner A and B (the main page uses the same)."""
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` that writes a decimal comma for floats in Dutch."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.comma = lang == "nl"
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        out = super().format_field(value, format_spec)
+        return out.replace(".", ",") if self.comma and isinstance(value, float) else out
+
+
+def text(key: str, lang: str, **fields: Any) -> str:
+    """The workshop text ``key`` in ``lang`` ("en" or "nl"), with ``fields`` filled in."""
+    words = catalog(PAGE, lang)[key]
+    return _Formatter(lang).format(words, **fields) if fields else words
+
+
+def plain(name: str) -> str:
+    """A name as literal text for matplotlib (``$`` would start mathtext)."""
+    return name.replace("\\", "\\\\").replace("$", r"\$")
+
+
+def short(name: str, width: int = 12) -> str:
+    """A name cut to ``width`` characters (with an ellipsis), for boxes and labels in figures."""
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+def md_plain(name: str) -> str:
+    """A name as literal text inside Streamlit markdown (no emphasis, links or HTML from a name)."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$:=" else ch for ch in name)
+
+
+def colored(name: str, partner: int) -> str:
+    """A name as markdown in the colour of partner 0 (A) or 1 (B), escaped first."""
+    return f":{PARTNER_MARKUP[partner]}[{md_plain(name)}]"
