@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["EVENT_KINDS", "Event", "EventKind", "draw_random_events", "event_table"]
+__all__ = ["EVENT_KINDS", "SIZE_RANGE", "Event", "EventKind", "draw_random_events", "event_table"]
+
+SIZE_RANGE = (0.0, 5.0)
+"""Allowed event sizes (multiples of the kind's effect per unit size)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,7 +75,7 @@ class Event:
         at = _finite("at", self.at, 0.0, 1e6)
         object.__setattr__(self, "at", at)
         size = EVENT_KINDS[self.kind].default_size if self.size is None else self.size
-        object.__setattr__(self, "size", _finite("size", size, 0.0, 5.0))
+        object.__setattr__(self, "size", _finite("size", size, *SIZE_RANGE))
 
 
 def _finite(name: str, value: object, low: float, high: float) -> float:

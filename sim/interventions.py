@@ -19,6 +19,7 @@ from .partners import PARTNER_PARAMS
 __all__ = [
     "COACHING_RATE",
     "INTERVENTION_KINDS",
+    "STRENGTH_RANGE",
     "Intervention",
     "InterventionKind",
     "apply_interventions",
@@ -28,6 +29,8 @@ COACHING_RATE = 1.0 / 25.0
 """Learning rate of coaching at strength 1 (per day): about 63 % of the way to secure in 25 days."""
 
 WHO = ("both", "a", "b")
+STRENGTH_RANGE = (0.0, 1.0)
+"""Allowed strengths: 0 does nothing, 1 is the full effect in the table."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,7 +108,7 @@ class Intervention:
             )
         if self.who not in WHO:
             raise ValueError(f"intervention who must be one of {', '.join(WHO)}, got {self.who!r}")
-        for name, low, high in (("start", 0.0, 1e6), ("strength", 0.0, 1.0)):
+        for name, low, high in (("start", 0.0, 1e6), ("strength", *STRENGTH_RANGE)):
             value = getattr(self, name)
             try:
                 number = float(value)

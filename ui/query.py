@@ -24,8 +24,8 @@ from dataclasses import replace
 from typing import Any
 
 from sim import COUPLE_PARAMS, EVENT_KINDS, INTERVENTION_KINDS, PARTNER_PARAMS, PARTNER_SCORES, PRESETS
-from sim.events import Event
-from sim.interventions import Intervention
+from sim.events import SIZE_RANGE, Event
+from sim.interventions import STRENGTH_RANGE, Intervention
 from sim.partners import Couple, Partner
 from sim.scenario import LANGS, Scenario
 
@@ -61,9 +61,9 @@ RANDOM_MAX = 1.0
 """Largest rate of random triggers the page offers, per day."""
 MAX_EVENTS = 30
 NAME_MAX = 30
-EVENT_SIZE = (0.0, 5.0)
+EVENT_SIZE = SIZE_RANGE
 """Sizes ``sim.Event`` accepts."""
-STRENGTH = (0.0, 1.0)
+STRENGTH = STRENGTH_RANGE
 """Strengths ``sim.Intervention`` accepts."""
 WHO = ("a", "b", "both")
 
