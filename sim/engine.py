@@ -24,7 +24,7 @@ from ._accel import HAVE_NUMBA, jitable
 from .dynamics import N_STATE
 from .events import Event, event_table
 from .interventions import Intervention, apply_interventions, coaching_rates
-from .partners import PARTNER_PARAMS, Couple, Partner
+from .partners import PARTNER_PARAMS, Couple, Partner, param_matrix
 
 __all__ = ["BACKENDS", "default_backend", "run_arrays", "secure_params"]
 
@@ -195,16 +195,13 @@ def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tupl
         raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
     n = len(couples)
     base = np.empty((n, 2, N_PARAM))
+    base[:, 0] = param_matrix([c.a for c in couples])
+    base[:, 1] = param_matrix([c.b for c in couples])
     x0 = np.zeros((n, N_STATE))
-    delta = np.empty(n)
-    ceiling = np.empty(n)
-    for i, couple in enumerate(couples):
-        base[i, 0] = couple.a.param_vector()
-        base[i, 1] = couple.b.param_vector()
-        x0[i, 0] = couple.closeness0
-        delta[i] = couple.fading
-        ceiling[i] = couple.fear_ceiling
+    x0[:, 0] = [c.closeness0 for c in couples]
     x0[:, 7:9] = 1.0
+    delta = np.array([c.fading for c in couples], dtype=float)
+    ceiling = np.array([c.fear_ceiling for c in couples], dtype=float)
     seg_params, seg_steps = parameter_segments(base, interventions, dt, steps)
     rate, start = coaching_rates(interventions)
     coach_rate = np.broadcast_to(rate, (n, 2)).copy()

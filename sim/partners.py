@@ -13,6 +13,7 @@ source) is the single source for validation, the page's sliders and the paramete
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -24,6 +25,7 @@ __all__ = [
     "ParamSpec",
     "PARTNER_PARAMS",
     "COUPLE_PARAMS",
+    "param_matrix",
     "param_spec",
     "style_of",
 ]
@@ -191,12 +193,16 @@ class Partner:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or len(self.name) > 60:
             raise ValueError(f"name must be a text of at most 60 characters, got {self.name!r}")
+        overridden = False
         for f in fields(self):
             spec = f.metadata.get("spec")
             value = getattr(self, f.name)
             if spec is None or value is None:
                 continue
             object.__setattr__(self, f.name, check_value(f.name, value, spec))
+            overridden = overridden or f.name in PARTNER_PARAMS
+        # not a field: kept out of eq, hash and repr; lets param_matrix skip partners without overrides
+        object.__setattr__(self, "_overridden", overridden)
 
     def params(self) -> dict[str, float]:
         """The effective dynamic parameters: overrides where given, derived values elsewhere."""
@@ -208,7 +214,7 @@ class Partner:
 
     def param_vector(self) -> np.ndarray:
         """Effective parameters as an array of shape (len(PARTNER_PARAMS),), in field order."""
-        return np.array(list(self.params().values()), dtype=float)
+        return param_matrix((self,))[0]
 
     def overrides(self) -> dict[str, float]:
         """Only the parameters that were set by keyword."""
@@ -279,6 +285,29 @@ PARTNER_PARAMS: dict[str, ParamSpec] = _collect(Partner, derived_only=True)
 
 COUPLE_PARAMS: dict[str, ParamSpec] = _collect(Couple, derived_only=False)
 """Couple-level parameters, name -> spec."""
+
+
+_BASE = np.array([s.base for s in PARTNER_PARAMS.values()])
+_SLOPE = np.array([s.slope for s in PARTNER_PARAMS.values()])
+_BY_ANXIETY = np.array([s.driver == "anxiety" for s in PARTNER_PARAMS.values()])
+_BY_AVOIDANCE = np.array([s.driver == "avoidance" for s in PARTNER_PARAMS.values()])
+
+
+def param_matrix(partners: Sequence[Partner]) -> np.ndarray:
+    """Effective parameters of many partners at once, shape (len(partners), len(PARTNER_PARAMS)).
+
+    The same values as :meth:`Partner.params`, derived with array arithmetic (a sweep builds the
+    parameters of tens of thousands of partners), with each partner's overrides put in place.
+    """
+    scores = np.array([(p.anxiety, p.avoidance) for p in partners], dtype=float).reshape(-1, 2)
+    driver = np.where(_BY_ANXIETY, scores[:, :1], np.where(_BY_AVOIDANCE, scores[:, 1:], 0.0))
+    out = _BASE + _SLOPE * driver
+    for k, p in enumerate(partners):
+        if getattr(p, "_overridden", False):
+            for i, (name, value) in enumerate(zip(PARTNER_PARAMS, out[k], strict=True)):
+                own = getattr(p, name)
+                out[k, i] = value if own is None else own
+    return out
 
 
 def param_spec(name: str) -> ParamSpec:
