@@ -196,6 +196,33 @@ def rk4_step(x: Any, pa: Any, pb: Any, delta: Any, ceiling: Any, dt: float, work
     bound(x, ceiling)
 
 
+RK4_REACH = 2.5
+"""dt times the fastest rate that one RK4 step may take (RK4 stays stable up to about 2.8)."""
+
+
+def fastest_rate(pab: np.ndarray, delta: Any, ceiling: Any) -> np.ndarray:
+    """An upper bound on how fast the state can change (1/day): the largest absolute row sum of the
+    Jacobian over the whole state space (Gershgorin), with every slope at its maximum
+    (phi' <= 1, S' <= 1, R <= 1, B <= F).
+
+    Parameters
+    ----------
+    pab : array (..., 2, P) of parameters (lag form); delta, ceiling : arrays (...,)
+
+    Returns
+    -------
+    array (...,): the engine takes ``ceil(dt * rate / RK4_REACH)`` RK4 sub-steps per step.
+    """
+    p = np.moveaxis(np.asarray(pab, dtype=float), -1, 0)
+    f = np.asarray(ceiling, dtype=float)[..., None]
+    move = (1.0 + p[K] * (2.0 + 2.0 * f)) / p[TM]
+    engulf = (1.0 + p[GE] + p[HE]) / p[TE]
+    abandon = (1.0 + p[GB] + p[HB]) / p[TB]
+    energy = (1.0 + p[D] * (1.0 + f)) / p[TR]
+    rows = np.maximum(np.maximum(move, engulf), np.maximum(abandon, energy))
+    return np.maximum(rows.max(axis=-1), np.asarray(delta, dtype=float) + 2.0)
+
+
 def jacobian(x: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: Any, ceiling: Any) -> np.ndarray:
     """Analytic Jacobian d(rhs)/dx at state x, shape (N_STATE, N_STATE) (or (..., 9, 9) for batches).
 

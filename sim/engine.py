@@ -42,13 +42,15 @@ def secure_params() -> np.ndarray:
 @jitable
 def _loop(x: Any, acc: Any, seg_params: Any, seg_steps: Any, secure: Any, coach_rate: Any,
           coach_step: Any, learned: Any, delta: Any, ceiling: Any, events: Any, steps: int,
-          dt: float, traj: Any, learn_traj: Any, record: bool, work: Any, pa: Any, pb: Any) -> None:
+          dt: float, sub: int, traj: Any, learn_traj: Any, record: bool, work: Any, pa: Any,
+          pb: Any) -> None:
     """The time loop for one couple (numba) or for a batch (numpy); see :func:`run_arrays`.
 
     Array shapes, with ``...`` empty for one couple and (N,) for a batch:
     x (9, ...), acc (NACC, ...), seg_params (S, 2, P, ...), seg_steps (S,), secure (P,),
     coach_rate (2, ...), coach_step (2,), learned (2, ...), events (K, 4),
     traj (steps + 1, 9, ...), learn_traj (steps + 1, 2, ...), work (5, 9, ...), pa / pb (P, ...).
+    Each step of ``dt`` days is taken as ``sub`` RK4 sub-steps (1 unless the parameters are stiff).
     """
     n_seg = seg_steps.shape[0]
     n_ev = events.shape[0]
@@ -76,7 +78,8 @@ def _loop(x: Any, acc: Any, seg_params: Any, seg_steps: Any, secure: Any, coach_
             dynamics.to_rates(pa)
             dynamics.to_rates(pb)
         c_before = x[0] * 1.0
-        dynamics.rk4_step(x, pa, pb, delta, ceiling, dt, work)
+        for _ in range(sub):
+            dynamics.rk4_step(x, pa, pb, delta, ceiling, dt / sub, work)
         for i in range(2):
             if n >= coach_step[i]:
                 learned[i] = 1.0 - (1.0 - learned[i]) * np.exp(-coach_rate[i] * dt)
@@ -108,7 +111,7 @@ def _compile_kernel() -> Any:
 
     @numba.njit(parallel=True, cache=True)
     def kernel(x0, acc, seg_params, seg_steps, secure, coach_rate, coach_step, delta, ceiling,
-               events, steps, dt, traj, learn_traj, record):  # pragma: no cover - compiled
+               events, steps, dt, subs, traj, learn_traj, record):  # pragma: no cover - compiled
         for i in numba.prange(x0.shape[0]):
             x = x0[i].copy()
             learned = np.zeros(2)
@@ -116,8 +119,8 @@ def _compile_kernel() -> Any:
             pa = np.empty(N_PARAM)
             pb = np.empty(N_PARAM)
             loop(x, acc[i], seg_params[i], seg_steps, secure, coach_rate[i], coach_step, learned,
-                 delta[i], ceiling[i], events, steps, dt, traj[i], learn_traj[i], record, work,
-                 pa, pb)
+                 delta[i], ceiling[i], events, steps, dt, subs[i], traj[i], learn_traj[i], record,
+                 work, pa, pb)
             acc[i, metrics.A_LEARN_A] = learned[0]
             acc[i, metrics.A_LEARN_B] = learned[1]
             x0[i] = x
@@ -139,8 +142,8 @@ def default_backend() -> str:
 
 def _run_numba(x0: np.ndarray, acc: np.ndarray, seg_params: np.ndarray, seg_steps: np.ndarray,
                coach_rate: np.ndarray, coach_step: np.ndarray, delta: np.ndarray,
-               ceiling: np.ndarray, events: np.ndarray, steps: int, dt: float, record: bool
-               ) -> tuple[np.ndarray | None, np.ndarray | None]:
+               ceiling: np.ndarray, events: np.ndarray, steps: int, dt: float, subs: np.ndarray,
+               record: bool) -> tuple[np.ndarray | None, np.ndarray | None]:
     global _KERNEL
     n = x0.shape[0]
     if _KERNEL is None:
@@ -149,7 +152,7 @@ def _run_numba(x0: np.ndarray, acc: np.ndarray, seg_params: np.ndarray, seg_step
     traj = np.empty((n, length, N_STATE))
     learn = np.empty((n, length, 2))
     _KERNEL(x0, acc, seg_params, seg_steps, secure_params(), coach_rate, coach_step, delta,
-            ceiling, events, steps, dt, traj, learn, record)
+            ceiling, events, steps, dt, subs, traj, learn, record)
     if not record:
         return None, None
     return np.moveaxis(traj, 2, 1), np.moveaxis(learn, 2, 1)
@@ -157,8 +160,8 @@ def _run_numba(x0: np.ndarray, acc: np.ndarray, seg_params: np.ndarray, seg_step
 
 def _run_numpy(x0: np.ndarray, acc: np.ndarray, seg_params: np.ndarray, seg_steps: np.ndarray,
                coach_rate: np.ndarray, coach_step: np.ndarray, delta: np.ndarray,
-               ceiling: np.ndarray, events: np.ndarray, steps: int, dt: float, record: bool
-               ) -> tuple[np.ndarray | None, np.ndarray | None]:
+               ceiling: np.ndarray, events: np.ndarray, steps: int, dt: float, subs: np.ndarray,
+               record: bool) -> tuple[np.ndarray | None, np.ndarray | None]:
     n = x0.shape[0]
     x = np.ascontiguousarray(x0.T)  # (9, N)
     acc_t = np.ascontiguousarray(acc.T)  # (NACC, N)
@@ -170,7 +173,7 @@ def _run_numpy(x0: np.ndarray, acc: np.ndarray, seg_params: np.ndarray, seg_step
     traj = np.empty((steps + 1, N_STATE, n)) if record else np.empty((1, N_STATE, n))
     learn = np.empty((steps + 1, 2, n)) if record else np.empty((1, 2, n))
     _loop(x, acc_t, sp, seg_steps, secure_params(), coach_rate.T, coach_step, learned,
-          delta, ceiling, events, steps, dt, traj, learn, record, work, pa, pb)
+          delta, ceiling, events, steps, dt, int(subs.max()), traj, learn, record, work, pa, pb)
     acc_t[metrics.A_LEARN_A] = learned[0]
     acc_t[metrics.A_LEARN_B] = learned[1]
     acc[:] = acc_t.T
@@ -208,10 +211,14 @@ def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tupl
     coach_step = np.where(np.isfinite(start), np.ceil(np.minimum(start, 1e12) / dt - 1e-9), steps + 1.0)
     coach_step = coach_step.astype(np.int64)
     table = event_table(events, dt, steps)
+    # stiff parameters get RK4 sub-steps; coaching drifts toward secure, so its rates count too
+    fastest = np.maximum(dynamics.fastest_rate(seg_params, delta[:, None], ceiling[:, None]).max(axis=1),
+                         dynamics.fastest_rate(np.stack([secure_params()] * 2), delta, ceiling))
+    subs = np.maximum(1, np.ceil(dt * fastest / dynamics.RK4_REACH)).astype(np.int64)
     acc = metrics.new_accumulators(n, x0[:, 0])
     run = _run_numba if backend == "numba" else _run_numpy
     traj, learned = run(x0, acc, seg_params, seg_steps, coach_rate, coach_step, delta, ceiling,
-                        table, steps, dt, record)
+                        table, steps, dt, subs, record)
     out: dict[str, Any] = {"acc": acc, "final": x0, "base": base, "ceiling": ceiling}
     if record:
         out["traj"] = traj

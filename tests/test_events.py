@@ -12,7 +12,8 @@ SECURE = sim.PRESETS["secure"]
 def test_an_intimate_moment_raises_closeness_at_its_day():
     r = sim.simulate(SECURE, steps=600, events=(sim.Event("intimate_moment", at=30.0),))
     i = 300
-    assert r.closeness[i + 1] - r.closeness[i - 1] == pytest.approx(EVENT_KINDS["intimate_moment"].default_size, abs=0.1)
+    jump = r.closeness[i + 1] - r.closeness[i - 1]
+    assert jump == pytest.approx(EVENT_KINDS["intimate_moment"].default_size, abs=0.1)
 
 
 def test_a_conflict_lowers_closeness_and_raises_both_fears():
