@@ -282,6 +282,8 @@ def _upgrade(data: Any) -> tuple[dict[str, Any], int]:
     if "version" not in doc:
         raise ScenarioError("version", "missing", f"is missing; a scenario names its version (current: {VERSION})")
     version = doc["version"]
+    if isinstance(version, _BigInt):
+        raise ScenarioError("version", "version", f"a number with {len(version)} digits is not a known version")
     if isinstance(version, bool) or not isinstance(version, int):
         raise ScenarioError("version", "wrong_type", f"must be a whole number, got {_show(version)}")
     if version > VERSION:

@@ -185,7 +185,7 @@ def _float(text: str, low: float, high: float) -> float | None:
 
 def _int(text: str, low: int, high: int) -> int | None:
     text = text.strip()
-    if not text.isdigit() or len(text) > 20:
+    if not (text.isascii() and text.isdigit()) or len(text) > 20:
         return None
     value = int(text)
     return value if low <= value <= high else None
@@ -290,6 +290,11 @@ def fit_to_page(s: Scenario) -> tuple[Scenario, list[str]]:
     if not DAYS[0] <= days <= DAYS[1]:
         steps = round(min(max(days, DAYS[0]), DAYS[1]) / dt)
         notices.append("notice.fit_run")
+    # rounding to whole steps may land just outside the range: step back inside it
+    while steps * dt < DAYS[0]:
+        steps += 1
+    while steps * dt > DAYS[1] and steps > 1:
+        steps -= 1
     if seed > SEED_MAX:
         seed = 0
         notices.append("notice.fit_run")
