@@ -15,7 +15,9 @@ from .events import EVENT_KINDS, Event
 from .interventions import INTERVENTION_KINDS, Intervention
 from .partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, Couple, Partner, param_spec, style_of
 from .presets import PRESET_TEXT, PRESETS
+from .regime import RegimeMap, regime_map
 from .result import BatchResult, Result
+from .scenario import Scenario, ScenarioError, load_scenario, save_scenario
 from .signals import FEELINGS, SIGNALS, Signal
 from .stability import Stability, stability
 from .verdict import HEDGE, VERDICT_TEXT, VERDICTS
@@ -40,10 +42,16 @@ __all__ = [
     "Event",
     "Intervention",
     "Partner",
+    "RegimeMap",
     "Result",
+    "Scenario",
+    "ScenarioError",
     "Signal",
     "Stability",
+    "load_scenario",
     "param_spec",
+    "regime_map",
+    "save_scenario",
     "simulate",
     "simulate_batch",
     "stability",

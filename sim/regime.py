@@ -1,0 +1,287 @@
+"""Regime maps: where couples settle, cycle or escalate across two parameters, with the analytic boundary.
+
+:func:`regime_map` runs a grid of couples that differ from a base couple in two parameters
+(by default partner A's anxiety and partner B's avoidance around the classic trap) through the
+batch engine, and analyses every grid point's resting state (:func:`sim.stability.stability_arrays`):
+the leading eigenvalue's real part ``max_real`` is negative where the resting state is stable.
+Its zero contour is the analytic stability boundary to draw over the simulated map; where the
+resting state is unique, simulation and analysis should agree that the couple settles exactly
+where the resting state is stable, and :attr:`RegimeMap.agreement` says how often they do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .batch import DEFAULT_DT, DEFAULT_STEPS, simulate_batch
+from .engine import secure_params
+from .events import Event
+from .interventions import Intervention, apply_interventions, coaching_rates
+from .partners import Couple
+from .presets import PRESETS
+from .result import freeze_arrays
+from .stability import stability_arrays
+from .sweep import DEFAULT_CHUNK, Grid, ParamRef, resolve
+from .verdict import VERDICTS
+
+__all__ = ["RegimeMap", "boundary_lines", "regime_map"]
+
+DEFAULT_N = 41
+"""Grid points per axis of a bare ``regime_map()``."""
+
+
+@dataclass(frozen=True, eq=False)
+class RegimeMap:
+    """A simulated regime map with its analytic stability boundary.
+
+    Grid arrays have shape (ny, nx): entry ``[j, i]`` is the couple with ``x[i]`` and ``y[j]``.
+
+    Attributes
+    ----------
+    x_name, y_name : the swept parameters, e.g. "a.anxiety", "b.avoidance"
+    x : array (nx,); y : array (ny,), the grid values (units of the parameters)
+    verdict : array (ny, nx) of str, the simulated verdict
+    metrics : read-only mapping name -> array (ny, nx), as in :class:`sim.BatchResult`
+    max_real : array (ny, nx), leading real part of the eigenvalues at the resting state (1/day);
+        NaN where no resting state with closeness >= 0 exists (a frozen distance)
+    stable, unique : bool arrays (ny, nx): the resting state is stable; it is the only one
+    rest_closeness : array (ny, nx), closeness at the analysed resting state
+    boundary : tuple of arrays (k, 2), line segments (x, y) of the analytic stability boundary
+    agreement : share (0..1) of the grid points with a unique resting state where simulation
+        and analysis agree (``verdict == "settles"`` exactly where ``stable``); NaN if none is unique
+    base : the base couple; steps, dt : the run; interventions : applied to every couple
+    analysed : False when the map was made with ``analytic=False`` (analytic arrays all NaN/False)
+    """
+
+    x_name: str
+    y_name: str
+    x: np.ndarray
+    y: np.ndarray
+    verdict: np.ndarray
+    metrics: MappingProxyType[str, np.ndarray]
+    max_real: np.ndarray
+    stable: np.ndarray
+    unique: np.ndarray
+    rest_closeness: np.ndarray
+    boundary: tuple[np.ndarray, ...]
+    agreement: float
+    base: Couple
+    steps: int
+    dt: float
+    interventions: tuple[Intervention, ...]
+    analysed: bool = True
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(ny, nx)."""
+        return (self.y.size, self.x.size)
+
+    @property
+    def x_param(self) -> ParamRef:
+        """The x parameter (range, unit and labels)."""
+        return resolve(self.x_name)
+
+    @property
+    def y_param(self) -> ParamRef:
+        """The y parameter (range, unit and labels)."""
+        return resolve(self.y_name)
+
+    @property
+    def agree(self) -> np.ndarray:
+        """Bool array (ny, nx): simulation and analysis agree (meaningful where ``unique``)."""
+        return (self.verdict == "settles") == self.stable
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The tidy table of :meth:`to_frame`."""
+        return self.to_frame()
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table: one row per grid point (x varies fastest).
+
+        Columns: ``x``, ``y`` (``attrs["x"]`` and ``attrs["y"]`` name the parameters),
+        ``verdict``, every metric, ``max_real``, ``stable``, ``unique``, ``rest_closeness`` and
+        ``agree`` (nullable bool: NA where the resting state is not unique).
+        """
+        xx, yy = np.meshgrid(self.x, self.y)
+        data: dict[str, Any] = {"x": xx.ravel(), "y": yy.ravel(), "verdict": self.verdict.ravel()}
+        data.update({k: v.ravel() for k, v in self.metrics.items()})
+        data.update(max_real=self.max_real.ravel(), stable=self.stable.ravel(),
+                    unique=self.unique.ravel(), rest_closeness=self.rest_closeness.ravel())
+        agree = pd.array(self.agree.ravel(), dtype="boolean")
+        agree[~self.unique.ravel()] = pd.NA
+        data["agree"] = agree
+        frame = pd.DataFrame(data)
+        frame.attrs.update(x=self.x_name, y=self.y_name)
+        return frame
+
+    def shares(self) -> dict[str, float]:
+        """Share of grid points per simulated verdict (0..1)."""
+        return {v: float(np.mean(self.verdict == v)) for v in VERDICTS}
+
+    def margin(self) -> np.ndarray:
+        """The field whose zero contour is :attr:`boundary`, shape (ny, nx).
+
+        ``max_real`` where a resting state with closeness >= 0 exists; elsewhere (no such state:
+        the couple cannot settle) a positive value, so that the contour also closes off the
+        frozen-distance region.
+        """
+        return _margin(self.max_real)
+
+
+def _margin(max_real: np.ndarray) -> np.ndarray:
+    finite = np.isfinite(max_real)
+    fill = float(np.max(np.abs(max_real[finite]))) if finite.any() else 1.0
+    return np.where(finite, max_real, max(fill, 1e-6))
+
+
+def boundary_lines(x: np.ndarray, y: np.ndarray, max_real: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Zero contour of the leading real part on a grid: the analytic stability boundary.
+
+    Parameters
+    ----------
+    x : array (nx,); y : array (ny,), increasing grid values
+    max_real : array (ny, nx), NaN where no physical resting state exists (treated as unstable)
+
+    Returns
+    -------
+    tuple of arrays (k, 2), each a polyline of (x, y) points, linearly interpolated between grid
+    points (accurate to a fraction of a grid cell where ``max_real`` is smooth).
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.size < 2 or y.size < 2:
+        return ()
+    import contourpy
+
+    gen = contourpy.contour_generator(x, y, _margin(np.asarray(max_real, dtype=float)),
+                                      line_type=contourpy.LineType.Separate)
+    lines = []
+    for line in gen.lines(0.0):
+        arr = np.asarray(line, dtype=float)
+        arr.flags.writeable = False
+        lines.append(arr)
+    return tuple(lines)
+
+
+def _axis(ref: ParamRef, count: int, span: Sequence[float] | None) -> np.ndarray:
+    if isinstance(count, bool) or not isinstance(count, int | np.integer) or not 1 <= count <= 2000:
+        raise ValueError(f"grid size must be a whole number in [1, 2000], got {count!r}")
+    low, high = (ref.low, ref.high) if span is None else (float(span[0]), float(span[1]))
+    if not ref.low <= low <= high <= ref.high:
+        raise ValueError(f"{ref.name} range must lie in [{ref.low}, {ref.high}] with low <= high, got {span!r}")
+    return np.linspace(low, high, int(count))
+
+
+def _effective(couples: Sequence[Couple], interventions: tuple[Intervention, ...]) -> np.ndarray:
+    """Long-run parameters (N, 2, P) as in :func:`sim.stability.effective_params`, for many couples."""
+    cache: dict[int, np.ndarray] = {}
+
+    def vec(p: Any) -> np.ndarray:
+        key = id(p)
+        if key not in cache:
+            cache[key] = p.param_vector()
+        return cache[key]
+
+    base = np.array([[vec(c.a), vec(c.b)] for c in couples]).reshape(len(couples), 2, -1)
+    out = apply_interventions(base, tuple(iv for iv in interventions if iv.kind != "coaching"))
+    rate, _ = coaching_rates(interventions)
+    out[:, rate > 0] = secure_params()
+    return out
+
+
+def regime_map(x: str = "a.anxiety", y: str = "b.avoidance", *, base: Couple | None = None,
+               n: int | tuple[int, int] = DEFAULT_N, x_range: Sequence[float] | None = None,
+               y_range: Sequence[float] | None = None, steps: int = DEFAULT_STEPS, dt: float = DEFAULT_DT,
+               seed: int = 0, events: Iterable[Event] = (), interventions: Iterable[Intervention] = (),
+               random_events: float = 0.0, backend: str | None = None, analytic: bool = True,
+               chunk_size: int = DEFAULT_CHUNK) -> RegimeMap:
+    """Sweep two parameters around a base couple: simulated verdicts and the analytic boundary.
+
+    ``sim.regime_map()`` maps partner A's anxiety against partner B's avoidance around the
+    classic trap (``sim.PRESETS["anxious-avoidant"]``), 41 x 41 couples of 2,000 steps.
+
+    Parameters
+    ----------
+    x, y : parameter names, see :func:`sim.sweep.resolve` ("a.anxiety", "b.alarm_lag",
+        "both.avoidance", "fading", ...)
+    base : the couple whose other parameters every grid point keeps
+    n : grid points per axis, or (nx, ny)
+    x_range, y_range : (low, high) within the parameter's range; default its whole range
+    steps, dt, seed, events, interventions, random_events, backend : as in :func:`sim.simulate_batch`
+        (run in summary mode, ``chunk_size`` couples per call)
+    analytic : also analyse every grid point's resting state (the boundary and the agreement)
+
+    Returns
+    -------
+    RegimeMap, with arrays of shape (ny, nx) and a tidy table from ``to_frame()``.
+
+    Notes
+    -----
+    Interventions enter the analysis as in :func:`sim.stability`: all in force, coaching fully
+    learned; events only in the simulation (they are transient).
+    """
+    base = PRESETS["anxious-avoidant"] if base is None else base
+    if not isinstance(base, Couple):
+        raise ValueError(f"base must be a sim.Couple, got {base!r}")
+    rx, ry = resolve(x), resolve(y)
+    if rx.overlaps(ry):
+        raise ValueError(f"x and y must set different parameters, got {x!r} and {y!r}")
+    if isinstance(n, tuple | list):
+        if len(n) != 2:
+            raise ValueError(f"n must be a whole number or a pair (nx, ny), got {n!r}")
+        nx, ny = n
+    else:
+        nx = ny = n
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int | np.integer) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
+    xs = _axis(rx, nx, x_range)
+    ys = _axis(ry, ny, y_range)
+    events, interventions = tuple(events), tuple(interventions)
+    grid = Grid({ry.name: ys, rx.name: xs}, base)
+    size = len(grid)
+    verdict = np.empty(size, dtype=f"<U{max(len(v) for v in VERDICTS)}")
+    metrics: dict[str, np.ndarray] = {}
+    max_real = np.full(size, np.nan)
+    stable = np.zeros(size, dtype=bool)
+    unique = np.zeros(size, dtype=bool)
+    rest = np.full(size, np.nan)
+    for start in range(0, size, chunk_size):
+        stop = min(start + chunk_size, size)
+        couples = grid.couples(start, stop)
+        batch = simulate_batch(couples, steps=steps, dt=dt, seed=seed, events=events,
+                               interventions=interventions, random_events=random_events,
+                               keep="summary", backend=backend)
+        verdict[start:stop] = batch.verdict
+        for k, v in batch.metrics.items():
+            metrics.setdefault(k, np.empty(size))[start:stop] = v
+        if analytic:
+            p = _effective(couples, interventions)
+            res = stability_arrays(p[:, 0], p[:, 1], np.array([c.fading for c in couples]),
+                                   np.array([c.fear_ceiling for c in couples]))
+            max_real[start:stop] = res["max_real"]
+            stable[start:stop] = res["stable"]
+            unique[start:stop] = res["unique"]
+            rest[start:stop] = res["closeness"]
+    shape = (ys.size, xs.size)
+    grids = freeze_arrays(verdict=verdict.reshape(shape), max_real=max_real.reshape(shape),
+                          stable=stable.reshape(shape), unique=unique.reshape(shape),
+                          rest=rest.reshape(shape), x=xs, y=ys)
+    frozen_metrics = freeze_arrays(**{k: v.reshape(shape) for k, v in metrics.items()})
+    settles = grids["verdict"] == "settles"
+    agree = settles == grids["stable"]
+    agreement = float(agree[grids["unique"]].mean()) if analytic and grids["unique"].any() else float("nan")
+    return RegimeMap(
+        x_name=rx.name, y_name=ry.name, x=grids["x"], y=grids["y"], verdict=grids["verdict"],
+        metrics=MappingProxyType(frozen_metrics), max_real=grids["max_real"], stable=grids["stable"],
+        unique=grids["unique"], rest_closeness=grids["rest"],
+        boundary=boundary_lines(xs, ys, grids["max_real"]) if analytic else (),
+        agreement=agreement, base=base, steps=int(steps), dt=float(dt), interventions=interventions,
+        analysed=bool(analytic),
+    )

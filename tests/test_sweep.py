@@ -1,0 +1,248 @@
+"""Tests of sim/sweep.py: parameter names, populations, streaming in chunks with bounded memory, and Dask.
+
+The Dask tests run on Dask's local distributed scheduler inside this process (``processes=False``:
+no sockets, no other machine).
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+import tracemalloc
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.sweep import (
+    CoupleList,
+    Grid,
+    RandomCouples,
+    SweepSummary,
+    dask_iter_sweep,
+    dask_sweep,
+    iter_sweep,
+    param_names,
+    resolve,
+    set_params,
+    summarize_chunks,
+    sweep_summary,
+    write_sweep,
+)
+
+TRAP = sim.PRESETS["anxious-avoidant"]
+
+
+def test_names_address_partner_scores_partner_params_and_couple_params() -> None:
+    names = param_names()
+    assert len(names) == 3 * (2 + len(sim.PARTNER_PARAMS)) + len(sim.COUPLE_PARAMS)
+    for name in ("a.anxiety", "b.avoidance", "both.alarm_lag", "a.recovery_time", "fading", "fear_ceiling"):
+        assert name in names
+        assert resolve(name).name == name
+    ref = resolve("b.alarm_lag")
+    assert (ref.who, ref.field, ref.partners()) == ("b", "alarm_lag", (1,))
+    assert (ref.low, ref.high) == (sim.PARTNER_PARAMS["alarm_lag"].low, sim.PARTNER_PARAMS["alarm_lag"].high)
+    assert resolve("fading").partners() == ()
+    assert resolve("both.anxiety").overlaps(resolve("a.anxiety"))
+    assert not resolve("a.anxiety").overlaps(resolve("b.anxiety"))
+    assert resolve("a.anxiety").label("nl", ("Sam", "Kim")) == "Sam: " + sim.PARTNER_SCORES["anxiety"].label["nl"]
+    for bad in ("anxiety", "a.fading", "x.anxiety", "a.nothing", "", 3):
+        with pytest.raises(ValueError, match="unknown parameter"):
+            resolve(bad)  # type: ignore[arg-type]
+
+
+def test_set_params_sets_and_validates() -> None:
+    c = set_params(TRAP, {"a.anxiety": 0.3, "b.alarm_lag": 2.0, "fading": 0.8})
+    assert (c.a.anxiety, c.b.alarm_lag, c.fading) == (0.3, 2.0, 0.8)
+    assert c.a.avoidance == TRAP.a.avoidance and c.b.anxiety == TRAP.b.anxiety
+    both = set_params(TRAP, {"both.avoidance": 0.4})
+    assert both.a.avoidance == both.b.avoidance == 0.4
+    assert resolve("b.alarm_lag").value(c) == 2.0
+    assert resolve("a.alarm_lag").value(c) == c.a.params()["alarm_lag"]
+    with pytest.raises(ValueError, match="anxiety"):
+        set_params(TRAP, {"a.anxiety": 1.5})
+
+
+def test_grid_is_c_ordered_last_axis_fastest() -> None:
+    grid = Grid({"b.avoidance": [0.0, 0.5, 1.0], "a.anxiety": [0.1, 0.2]})
+    assert len(grid) == 6 and grid.shape == (3, 2)
+    values = grid.values(2, 5)
+    np.testing.assert_allclose(values["b.avoidance"], [0.5, 0.5, 1.0])
+    np.testing.assert_allclose(values["a.anxiety"], [0.1, 0.2, 0.1])
+    couples = grid.couples(0, 6)
+    assert [(c.a.anxiety, c.b.avoidance) for c in couples[3:5]] == [(0.2, 0.5), (0.1, 1.0)]
+    assert couples[0].a is couples[2].a  # partners that repeat are built once
+    assert couples[0].b.anxiety == TRAP.b.anxiety
+    with pytest.raises(ValueError, match="outside"):
+        grid.values(4, 7)
+    with pytest.raises(ValueError, match=r"must stay in \[0.0, 1.0\]"):
+        Grid({"a.anxiety": [0.2, 1.2]})
+    with pytest.raises(ValueError, match="same thing"):
+        Grid({"a.anxiety": [0.2], "both.anxiety": [0.3]})
+
+
+def test_random_couples_do_not_depend_on_chunking() -> None:
+    pop = RandomCouples(10_000, seed=5)
+    whole = pop.values(0, 10_000)
+    parts = [pop.values(s, min(s + 3_001, 10_000)) for s in range(0, 10_000, 3_001)]
+    for name in whole:
+        np.testing.assert_array_equal(whole[name], np.concatenate([p[name] for p in parts]))
+        assert whole[name].min() >= 0.0 and whole[name].max() <= 1.0
+    assert len(whole) == 4
+    assert not np.array_equal(whole["a.anxiety"], RandomCouples(10_000, seed=6).values(0, 10_000)["a.anxiety"])
+    narrow = RandomCouples(50, ranges={"b.alarm_lag": (1.0, 2.0)}, seed=1)
+    lags = [c.b.alarm_lag for c in narrow.couples(10, 20)]
+    np.testing.assert_allclose(lags, narrow.values(10, 20)["b.alarm_lag"])
+    assert all(1.0 <= lag <= 2.0 for lag in lags)
+    with pytest.raises(ValueError, match="low <= high"):
+        RandomCouples(5, ranges={"a.anxiety": (0.8, 0.2)})
+
+
+def test_populations_survive_pickling() -> None:
+    for pop in (Grid({"a.anxiety": [0.1, 0.9], "fading": [0.3]}), RandomCouples(100, seed=2),
+                CoupleList((TRAP, sim.PRESETS["secure"]))):
+        back = pickle.loads(pickle.dumps(pop))
+        assert len(back) == len(pop)
+        assert back.couples(0, 2) == pop.couples(0, 2)
+
+
+def test_chunks_cover_the_population_and_equal_one_batch() -> None:
+    pop = RandomCouples(530, seed=3)
+    chunks = list(iter_sweep(pop, chunk_size=200, steps=600))
+    assert [(c.start, c.stop) for c in chunks] == [(0, 200), (200, 400), (400, 530)]
+    batch = sim.simulate_batch(pop.couples(0, 530), steps=600, seed=0)
+    np.testing.assert_array_equal(np.concatenate([c.verdict for c in chunks]), batch.verdict)
+    for name in ("tension", "amplitude", "period"):
+        np.testing.assert_array_equal(np.concatenate([c.metrics[name] for c in chunks]), batch.metrics[name])
+    frame = chunks[1].to_frame()
+    assert frame["index"].tolist() == list(range(200, 400))
+    assert {"a.anxiety", "b.avoidance", "verdict", "tension"} <= set(frame.columns)
+    back = pickle.loads(pickle.dumps(chunks[2]))
+    np.testing.assert_array_equal(back.verdict, chunks[2].verdict)
+
+
+def test_random_events_are_the_same_in_every_chunk() -> None:
+    """Common random numbers: every chunk meets the random triggers drawn from the same seed."""
+    couples = [TRAP] * 6
+    chunks = list(iter_sweep(couples, chunk_size=2, steps=800, seed=11, random_events=0.2))
+    tension = np.concatenate([c.metrics["tension"] for c in chunks])
+    assert np.all(tension == tension[0])
+    single = sim.simulate(TRAP, steps=800, seed=11, random_events=0.2)
+    assert tension[0] == pytest.approx(single.metrics["tension"])
+
+
+def test_summary_folds_chunks_like_one_table() -> None:
+    pop = RandomCouples(900, seed=4)
+    summary = sweep_summary(pop, chunk_size=250, steps=500)
+    frame = pd.concat([c.to_frame() for c in iter_sweep(pop, chunk_size=900, steps=500)])
+    assert summary.n == 900 and sum(summary.counts.values()) == 900
+    assert summary.counts == frame["verdict"].value_counts().reindex(sim.VERDICTS, fill_value=0).to_dict()
+    assert summary.mean("tension") == pytest.approx(frame["tension"].mean(), rel=1e-12)
+    assert summary.stats["period"]["count"] == frame["period"].notna().sum()
+    assert summary.stats["amplitude"]["max"] == frame["amplitude"].max()
+    assert sum(summary.shares().values()) == pytest.approx(1.0)
+    table = summary.to_frame()
+    assert table.loc["tension", "mean"] == pytest.approx(frame["tension"].mean())
+    assert SweepSummary.empty().merge(summary).counts == summary.counts
+    assert pickle.loads(pickle.dumps(summary)).counts == summary.counts
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_write_sweep_streams_rows_to_a_file(tmp_path, suffix: str) -> None:
+    pop = Grid({"b.avoidance": np.linspace(0, 1, 7), "a.anxiety": np.linspace(0, 1, 9)})
+    path = tmp_path / f"sweep{suffix}"
+    rows = write_sweep(pop, path, chunk_size=10, steps=300)
+    assert rows == 63
+    frame = pd.read_csv(path) if suffix == ".csv" else pd.read_parquet(path)
+    assert frame["index"].tolist() == list(range(63))
+    whole = next(iter_sweep(pop, chunk_size=63, steps=300)).to_frame()
+    assert frame["verdict"].tolist() == whole["verdict"].tolist()
+    np.testing.assert_allclose(frame["tension"], whole["tension"], rtol=1e-12)
+    with pytest.raises(ValueError, match="csv or .parquet"):
+        write_sweep(pop, tmp_path / "sweep.xlsx")
+
+
+def _peak_bytes(n: int) -> int:
+    pop = RandomCouples(n, seed=9)
+    tracemalloc.start()
+    try:
+        summary = sweep_summary(pop, chunk_size=250, steps=10)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert summary.n == n
+    return peak
+
+
+def test_streaming_memory_does_not_grow_with_the_population() -> None:
+    """A sweep 8 times larger peaks at about the same memory: only one chunk is held at a time."""
+    _peak_bytes(250)  # warm up: first-call allocations are not the sweep's
+    small, large = _peak_bytes(1_500), _peak_bytes(12_000)
+    tracemalloc.start()
+    try:
+        held = RandomCouples(12_000, seed=9).couples(0, 12_000)
+        all_couples = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert len(held) == 12_000
+    assert large < 1.5 * small
+    assert large < 0.25 * all_couples
+
+
+def test_bad_sweep_arguments() -> None:
+    with pytest.raises(ValueError, match="chunk_size"):
+        list(iter_sweep([TRAP], chunk_size=0))
+    with pytest.raises(ValueError, match="fixed seed"):
+        list(iter_sweep([TRAP], seed=None))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="sim.Couple"):
+        list(iter_sweep(["trap"]))
+    with pytest.raises(ValueError, match="Grid, RandomCouples"):
+        list(iter_sweep(42))
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None)
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+def test_dask_sweep_equals_the_local_sweep(dask_client) -> None:
+    pop = RandomCouples(1_500, seed=8)
+    local = sweep_summary(pop, chunk_size=400, steps=600)
+    remote = dask_sweep(pop, client=dask_client, chunk_size=400, steps=600)
+    assert remote.counts == local.counts
+    for name in local.stats:
+        assert remote.stats[name]["count"] == local.stats[name]["count"]
+        assert remote.stats[name]["sum"] == pytest.approx(local.stats[name]["sum"], rel=1e-12)
+        assert remote.stats[name]["max"] == local.stats[name]["max"]
+
+
+def test_dask_chunks_arrive_complete_with_few_in_flight(dask_client) -> None:
+    grid = Grid({"b.avoidance": np.linspace(0, 1, 6), "a.anxiety": np.linspace(0, 1, 7)})
+    chunks = list(dask_iter_sweep(grid, client=dask_client, chunk_size=5, max_pending=2, steps=300))
+    assert sorted((c.start, c.stop) for c in chunks) == [(s, min(s + 5, 42)) for s in range(0, 42, 5)]
+    local = next(iter_sweep(grid, chunk_size=42, steps=300))
+    verdict = np.empty(42, dtype=object)
+    for c in chunks:
+        verdict[c.start:c.stop] = c.verdict
+    assert verdict.tolist() == local.verdict.tolist()
+    with pytest.raises(ValueError, match="max_pending"):
+        list(dask_iter_sweep(grid, client=dask_client, max_pending=0))
+
+
+def test_dask_uses_the_current_client(dask_client) -> None:
+    summary = dask_sweep(CoupleList((TRAP, sim.PRESETS["secure"])), steps=2000)
+    assert summary.counts["cycles"] == 1 and summary.counts["settles"] == 1
+
+
+def test_missing_dask_gives_a_clear_error(monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ImportError, match=r"attract-repel\[dask\]"):
+        dask_sweep(RandomCouples(10))
+    # the local sweep needs no Dask
+    assert summarize_chunks(iter_sweep(RandomCouples(10), steps=50)).n == 10
