@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import json
 import os
 import random
@@ -68,6 +69,16 @@ LANG_WORDS = {"en": ("english", "en"), "nl": ("nederlands", "nl")}
 
 
 # --- the server ---------------------------------------------------------------------------------
+
+
+def run_async(coro: Any) -> Any:
+    """Run a coroutine to completion in a thread of its own.
+
+    ``asyncio.run`` refuses to start inside a running event loop, which is what a caller has when,
+    for example, Playwright's sync API ran earlier in the same pytest process.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def free_port() -> int:
@@ -523,7 +534,7 @@ def run_load_test(*, app: Path = ROOT / "app.py", sessions: int = 30, rounds: in
             crowd_wall[0] = time.perf_counter() - begin
             return single, many
 
-        single, many = asyncio.run(asyncio.wait_for(both(), timeout))
+        single, many = run_async(asyncio.wait_for(both(), timeout))
     finally:
         stop_server(proc)
     wall = time.perf_counter() - started

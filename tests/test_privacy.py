@@ -162,7 +162,7 @@ def test_server_writes_no_user_data(tmp_path: Path) -> None:
     port = load_test.free_port()
     server = load_test.start_server(ROOT / "app.py", port, log)
     try:
-        problems = asyncio.run(asyncio.wait_for(visit(port, name), 300))
+        problems = load_test.run_async(asyncio.wait_for(visit(port, name), 300))
     finally:
         load_test.stop_server(server)
     problems += upload(name)
