@@ -615,3 +615,12 @@ def test_state_ensure_reads_the_link_once_and_restores_after_another_page() -> N
     del box["a.anxiety"]
     assert state.ensure(box, {}) == []
     assert box["a.anxiety"] == 0.63 and box["lang"] == "nl"
+
+
+def test_coming_back_from_another_page_keeps_the_language_chosen_there():
+    from sim.scenario import Scenario
+    from ui import state as page_state
+
+    state = {page_state.READY: True, "scenario": Scenario(lang="en"), "lang": "nl"}
+    page_state.ensure(state, {})
+    assert state["lang"] == "nl" and "a.anxiety" in state

@@ -133,8 +133,10 @@ def ensure(state: MutableMapping[Any, Any], query: dict[str, Any]) -> list[str]:
         state[READY] = True
         return notices
     if "a.anxiety" not in state:
+        # back from another page: its language choice (e.g. the workshop's) wins over the scenario's
         last = state.get("scenario")
-        load(state, last if isinstance(last, Scenario) else default_scenario(str(state.get("lang", "en"))))
+        load(state, last if isinstance(last, Scenario) else default_scenario(str(state.get("lang", "en"))),
+             with_lang="lang" not in state)
     return []
 
 
