@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print verdict, metrics and parameters as JSON")
     run.add_argument("--csv", metavar="FILE", help="write the trajectory, one row per step, to FILE")
     run.add_argument("--lang", choices=("en", "nl"), default="en")
+    sub.add_parser("warm", help="compile the fast kernel now (once per machine; later runs load it from disk)")
     presets = sub.add_parser("presets", help="list the preset couples")
     presets.add_argument("--lang", choices=("en", "nl"), default="en")
     return parser
@@ -33,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = _parser().parse_args(argv)
+    if args.command == "warm":
+        simulate(PRESETS["secure"], steps=10)
+        print("kernel ready")
+        return 0
     if args.command == "presets":
         for name, text in PRESET_TEXT.items():
             print(f"{name:20s} {text[args.lang]}")

@@ -2,9 +2,10 @@
 
 With numba installed, ``jitable`` is ``numba.extending.register_jitable``: the function stays an
 ordinary Python function (the numpy path calls it on arrays) and is compiled when the numba
-kernel calls it. ``jitable_inline`` also inlines it into its callers: used for the small functions
-of the right-hand side, where inlining halves the run time; the larger ones (the RK4 step, the
-metrics, the time loop) are not inlined, which keeps compilation in seconds rather than minutes.
+kernel calls it. ``jitable_inline`` also inlines it into its callers: used for the right-hand side
+and the RK4 step, where inlining makes a 200 x 200 x 2,000 sweep 1.4 times faster (5.26 s -> 3.83 s);
+the metrics and the time loop are not inlined, which keeps the one-off compilation near a minute
+(inlining those too took over two minutes for another 5 %).
 Without numba both are the identity and only the numpy path exists.
 """
 

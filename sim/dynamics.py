@@ -153,7 +153,7 @@ def make_rk4(derivative: Any, n_state: int) -> Any:
     build the same scheme around the closed-form models of the literature.
     """
 
-    @jitable
+    @jitable_inline
     def step(x: Any, pa: Any, pb: Any, delta: Any, ceiling: Any, dt: float, work: Any) -> None:
         k1, k2, k3, k4, tmp = work[0], work[1], work[2], work[3], work[4]
         derivative(x, pa, pb, delta, ceiling, k1)
@@ -172,7 +172,7 @@ def make_rk4(derivative: Any, n_state: int) -> Any:
     return step
 
 
-@jitable
+@jitable_inline
 def bound(x: Any, ceiling: Any) -> None:
     """Clip a state in place to its physical domain (c >= 0, fears in [0, F], energy in [0, 1])."""
     x[0] = np.maximum(x[0], 0.0)

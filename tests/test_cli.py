@@ -46,3 +46,8 @@ def test_python_dash_m_sim_runs_as_a_program():
     done = subprocess.run([sys.executable, "-m", "sim", "run", "--preset", "intense-trap", "--json"],
                           capture_output=True, text=True, cwd=ROOT, timeout=300, check=True)
     assert json.loads(done.stdout)["verdict"] == "escalates"
+
+
+def test_warm_compiles_the_kernel(capsys):
+    assert main(["warm"]) == 0
+    assert "kernel ready" in capsys.readouterr().out
