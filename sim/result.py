@@ -98,9 +98,10 @@ class Result:
 
     def loop(self) -> tuple[str, int, int]:
         """The loop behind the verdict and who withdraws and who pursues (see ``sim.verdict``)."""
-        half = self.steps // 2
-        return driving_loop(self.verdict, self.engulfment[:, half:].mean(axis=1),
-                            self.abandonment[:, half:].mean(axis=1), self.energy.min(axis=1))
+        scores = np.array([[self.couple.a.anxiety, self.couple.a.avoidance],
+                           [self.couple.b.anxiety, self.couple.b.avoidance]])
+        return driving_loop(self.verdict, scores, self.energy.min(axis=1),
+                            float(self.metrics.get("floor_share") or 0.0))
 
     def explain(self, lang: str = "en") -> list[str]:
         """The verdict, its driving loop and a hedge, as plain sentences in "en" or "nl"."""

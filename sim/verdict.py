@@ -38,6 +38,10 @@ LOOP_TEXT: dict[str, dict[str, str]] = {
         "en": "What keeps it turning: {p}'s pursuit wears out into despair; then {w} feels safe, comes back, hope returns, and the next round starts.",
         "nl": "Wat het laat doordraaien: het najagen van {p} slijt tot wanhoop; dan voelt {w} zich veilig, komt terug, de hoop keert terug en de volgende ronde begint.",
     },
+    "frozen_despair": {
+        "en": "What drives it: {w}'s withdrawals met {p}'s pursuit until {p}'s protest wore out into despair; now both keep their distance, and it freezes.",
+        "nl": "Wat het aandrijft: het terugtrekken van {w} ontmoette het najagen van {p}, tot het protest van {p} opraakte in wanhoop; nu houden beiden afstand, en die bevriest.",
+    },
     "mutual_distance": {
         "en": "What drives it: both partners guard their distance; closeness alarms each of them, so neither comes near.",
         "nl": "Wat het aandrijft: beide partners bewaken hun afstand; nabijheid zet bij allebei het alarm aan, dus geen van beiden komt dichtbij.",
@@ -58,31 +62,35 @@ HEDGE: dict[str, str] = {
 }
 
 
-def driving_loop(verdict: str, engulfment: np.ndarray, abandonment: np.ndarray,
-                 energy_min: np.ndarray) -> tuple[str, int, int]:
+def driving_loop(verdict: str, scores: np.ndarray, energy_min: np.ndarray, floor_share: float
+                 ) -> tuple[str, int, int]:
     """Name the loop behind a verdict, and who withdraws (w) and who pursues (p).
 
     Parameters
     ----------
     verdict : "settles", "cycles" or "escalates"
-    engulfment, abandonment : mean late-window fears per partner, shape (2,)
+    scores : array (2, 2), rows partner a and b, columns anxiety and avoidance
     energy_min : lowest energy to pursue per partner in the run, shape (2,)
+    floor_share : share of the late window spent at the closeness floor
 
     Returns
     -------
     (loop key into LOOP_TEXT, index of the withdrawer, index of the pursuer)
+
+    The withdrawer is the partner whose avoidance most exceeds their anxiety; the other pursues.
     """
-    w = int(np.argmax(engulfment))
-    p = int(np.argmax(abandonment))
+    lean = scores[:, 1] - scores[:, 0]
+    w = int(np.argmax(lean))
+    p = 1 - w
     if verdict == "settles":
         return "buffered", w, p
-    if w != p and engulfment[w] > 0.2 and abandonment[p] > 0.2:
+    if lean[w] > 0 > lean[p]:
+        if energy_min[p] < 0.5 and (verdict == "escalates" or floor_share > 0):
+            return "frozen_despair" if verdict == "escalates" else "protest_despair", w, p
         if verdict == "cycles" and energy_min[p] < 0.6:
             return "protest_despair", w, p
         return "pursue_withdraw", w, p
-    if engulfment.max() >= abandonment.max():
-        return "mutual_distance", w, p
-    return "mutual_pursuit", w, p
+    return ("mutual_distance" if lean.min() >= 0 else "mutual_pursuit"), w, p
 
 
 def explain(verdict: str, loop: str, names: tuple[str, str], withdrawer: int, pursuer: int,

@@ -112,3 +112,18 @@ def test_a_strongly_anxious_and_strongly_avoidant_pair_does_not_settle_without_h
         couple = sim.Couple(a=sim.Partner(anxiety=anxiety, avoidance=0.1),
                             b=sim.Partner(anxiety=0.1, avoidance=avoidance))
         assert sim.simulate(couple).verdict != "settles", (anxiety, avoidance)
+
+
+def test_the_explanation_names_the_loop_and_who_plays_which_part():
+    """The plain-words verdict says who withdraws and who pursues, and why the dance keeps turning or
+    freezes: in the classic trap protest wears out and comes back; in the strong trap it freezes."""
+    trap = sim.simulate(sim.PRESETS["anxious-avoidant"])
+    assert trap.loop() == ("protest_despair", 1, 0)
+    strong = sim.simulate(sim.PRESETS["intense-trap"])
+    assert strong.loop() == ("frozen_despair", 1, 0)
+    assert sim.simulate(sim.PRESETS["secure"]).loop()[0] == "buffered"
+    named = sim.Couple(a=sim.Partner(name="Sam", anxiety=0.95, avoidance=0.1),
+                       b=sim.Partner(name="Noor", anxiety=0.1, avoidance=0.95))
+    sentence = sim.simulate(named).explain("nl")[1]
+    assert sentence.index("Noor") < sentence.index("Sam")
+    assert all(text["en"] and text["nl"] for text in sim.verdict.LOOP_TEXT.values())
