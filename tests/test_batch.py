@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.engine import BACKENDS
+from sim._accel import HAVE_NUMBA
 
 COUPLES = [sim.PRESETS[name] for name in ("anxious-avoidant", "secure", "intense-trap", "secure-avoidant")]
 RUN = dict(steps=800, dt=0.1, seed=5, random_events=0.05,
@@ -36,7 +36,7 @@ def test_summary_mode_keeps_no_trajectories_and_gives_the_same_verdicts():
     assert set(plain.verdict) == {"settles", "cycles", "escalates"}
 
 
-@pytest.mark.skipif("numba" not in BACKENDS, reason="numba backend not defined")
+@pytest.mark.skipif(not HAVE_NUMBA, reason="the numba backend needs numba installed (requirements.txt has it)")
 def test_numba_and_numpy_backends_give_the_same_numbers():
     a = sim.simulate_batch(COUPLES, keep="trajectories", backend="numba", **RUN)
     b = sim.simulate_batch(COUPLES, keep="trajectories", backend="numpy", **RUN)
