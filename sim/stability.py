@@ -64,6 +64,43 @@ def _residual(m: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: np.ndarray,
     return np.stack([ra, rb], axis=-1)
 
 
+def _newton(ra: np.ndarray, rb: np.ndarray, dl: np.ndarray, ce: np.ndarray, iterations: int = 60) -> np.ndarray:
+    """Damped Newton on lanes, one lane per (couple, start): moves (L, 2), parameters (P, L), (L,).
+
+    Lanes start from ``_STARTS`` in turn; a lane whose step and residual are below 1e-12 stops
+    iterating (its state then differs from the full count of iterations by less than 1e-12).
+    """
+    h = 1e-7
+    m = np.tile(_STARTS, (dl.shape[0] // _STARTS.shape[0], 1))
+    live = np.arange(m.shape[0])
+    mm, pa_l, pb_l, dl_l, ce_l = m, ra, rb, dl, ce
+    for _ in range(iterations):
+        r = _residual(mm, pa_l, pb_l, dl_l, ce_l)
+        jac = np.empty(mm.shape + (2,))
+        for k in range(2):
+            dm = mm.copy()
+            dm[:, k] += h
+            jac[:, :, k] = (_residual(dm, pa_l, pb_l, dl_l, ce_l) - r) / h
+        det = jac[:, 0, 0] * jac[:, 1, 1] - jac[:, 0, 1] * jac[:, 1, 0]
+        det = np.where(np.abs(det) < 1e-14, 1e-14, det)
+        step0 = (jac[:, 1, 1] * r[:, 0] - jac[:, 0, 1] * r[:, 1]) / det
+        step1 = (-jac[:, 1, 0] * r[:, 0] + jac[:, 0, 0] * r[:, 1]) / det
+        step = np.stack([step0, step1], axis=-1)
+        size = np.max(np.abs(step), axis=-1, keepdims=True)
+        step = step * np.minimum(1.0, 0.5 / np.maximum(size, 1e-300))
+        mm = np.clip(mm - step, -20.0, 20.0)
+        done = (size[:, 0] < 1e-12) & (np.max(np.abs(r), axis=-1) < 1e-12)
+        if done.any():
+            m[live] = mm
+            keep = ~done
+            live = live[keep]
+            mm, pa_l, pb_l, dl_l, ce_l = mm[keep], pa_l[:, keep], pb_l[:, keep], dl_l[keep], ce_l[keep]
+            if live.size == 0:
+                break
+    m[live] = mm
+    return m
+
+
 def equilibria(pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray,
                iterations: int = 60) -> tuple[np.ndarray, np.ndarray]:
     """All resting states found from the starting grid.
@@ -77,33 +114,14 @@ def equilibria(pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.nd
     states : array (N, S, 9), candidate equilibria (one per start)
     ok : bool array (N, S), True where Newton converged
     """
-    n = pa.shape[0]
-    s = _STARTS.shape[0]
-    # parameters as rows (P, N, 1) so they broadcast against moves (N, S)
-    ra = pa.T[:, :, None]
-    rb = pb.T[:, :, None]
-    dl = np.asarray(delta, dtype=float)[:, None]
-    ce = np.asarray(ceiling, dtype=float)[:, None]
-    m = np.broadcast_to(_STARTS, (n, s, 2)).copy()
-    h = 1e-7
-    for _ in range(iterations):
-        r = _residual(m, ra, rb, dl, ce)
-        jac = np.empty((n, s, 2, 2))
-        for k in range(2):
-            dm = m.copy()
-            dm[..., k] += h
-            jac[..., :, k] = (_residual(dm, ra, rb, dl, ce) - r) / h
-        det = jac[..., 0, 0] * jac[..., 1, 1] - jac[..., 0, 1] * jac[..., 1, 0]
-        det = np.where(np.abs(det) < 1e-14, 1e-14, det)
-        step0 = (jac[..., 1, 1] * r[..., 0] - jac[..., 0, 1] * r[..., 1]) / det
-        step1 = (-jac[..., 1, 0] * r[..., 0] + jac[..., 0, 0] * r[..., 1]) / det
-        step = np.stack([step0, step1], axis=-1)
-        size = np.max(np.abs(step), axis=-1, keepdims=True)
-        step = step * np.minimum(1.0, 0.5 / np.maximum(size, 1e-300))
-        m = np.clip(m - step, -20.0, 20.0)
-    r = _residual(m, ra, rb, dl, ce)
-    ok = np.max(np.abs(r), axis=-1) < _TOL
-    return _state(m, ra, rb, dl, ce), ok
+    n, s = pa.shape[0], _STARTS.shape[0]
+    ra = np.repeat(np.asarray(pa, dtype=float).T, s, axis=1)
+    rb = np.repeat(np.asarray(pb, dtype=float).T, s, axis=1)
+    dl = np.repeat(np.asarray(delta, dtype=float), s)
+    ce = np.repeat(np.asarray(ceiling, dtype=float), s)
+    m = _newton(ra, rb, dl, ce, iterations)
+    ok = (np.max(np.abs(_residual(m, ra, rb, dl, ce)), axis=-1) < _TOL).reshape(n, s)
+    return _state(m, ra, rb, dl, ce).reshape(n, s, N_STATE), ok
 
 
 def _distinct(states: np.ndarray, ok: np.ndarray) -> list[np.ndarray]:
@@ -194,10 +212,9 @@ def stability_arrays(pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling:
     """Vectorized stability of N couples (for regime maps).
 
     The same resting states, choice and eigenvalues as a couple-by-couple loop over
-    :func:`equilibria`, computed faster: couples go in cache-sized chunks; a Newton lane whose
-    step and residual are below 1e-12 stops iterating (its state then differs from 60 full
-    iterations by less than 1e-12); duplicates are removed by the same first-come rule for all
-    couples at once, and the Jacobians' eigenvalues are taken as one (M, 9, 9) stack.
+    :func:`equilibria`, computed faster: couples go in cache-sized chunks; duplicates are removed
+    by the same first-come rule for all couples at once, and the Jacobians' eigenvalues are taken
+    as one (M, 9, 9) stack.
 
     Parameters
     ----------
@@ -217,50 +234,12 @@ def stability_arrays(pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling:
     unique = np.zeros(n, dtype=bool)
     closeness = np.full(n, np.nan)
     n_start = _STARTS.shape[0]
-    h = 1e-7
     chunk = 512  # couples per chunk: 512 x 25 Newton lanes keep the working arrays in cache
-
-    def newton(ra: np.ndarray, rb: np.ndarray, dl: np.ndarray, ce: np.ndarray) -> np.ndarray:
-        """The Newton iteration of :func:`equilibria` on lanes: m (L, 2), parameters (P, L), (L,)."""
-        m = np.tile(_STARTS, (dl.shape[0] // n_start, 1))
-        live = np.arange(m.shape[0])
-        mm, pa_l, pb_l, dl_l, ce_l = m, ra, rb, dl, ce
-        for _ in range(60):
-            r = _residual(mm, pa_l, pb_l, dl_l, ce_l)
-            jac = np.empty(mm.shape + (2,))
-            for k in range(2):
-                dm = mm.copy()
-                dm[:, k] += h
-                jac[:, :, k] = (_residual(dm, pa_l, pb_l, dl_l, ce_l) - r) / h
-            det = jac[:, 0, 0] * jac[:, 1, 1] - jac[:, 0, 1] * jac[:, 1, 0]
-            det = np.where(np.abs(det) < 1e-14, 1e-14, det)
-            step0 = (jac[:, 1, 1] * r[:, 0] - jac[:, 0, 1] * r[:, 1]) / det
-            step1 = (-jac[:, 1, 0] * r[:, 0] + jac[:, 0, 0] * r[:, 1]) / det
-            step = np.stack([step0, step1], axis=-1)
-            size = np.max(np.abs(step), axis=-1, keepdims=True)
-            step = step * np.minimum(1.0, 0.5 / np.maximum(size, 1e-300))
-            mm = np.clip(mm - step, -20.0, 20.0)
-            done = (size[:, 0] < 1e-12) & (np.max(np.abs(r), axis=-1) < 1e-12)
-            if done.any():
-                m[live] = mm
-                keep = ~done
-                live = live[keep]
-                mm, pa_l, pb_l, dl_l, ce_l = mm[keep], pa_l[:, keep], pb_l[:, keep], dl_l[keep], ce_l[keep]
-                if live.size == 0:
-                    break
-        m[live] = mm
-        return m
 
     for lo in range(0, n, chunk):
         sl = slice(lo, min(lo + chunk, n))
         k = sl.stop - sl.start
-        ra = np.repeat(pa[sl].T, n_start, axis=1)
-        rb = np.repeat(pb[sl].T, n_start, axis=1)
-        dl = np.repeat(delta[sl], n_start)
-        ce = np.repeat(ceiling[sl], n_start)
-        m = newton(ra, rb, dl, ce)
-        ok = (np.max(np.abs(_residual(m, ra, rb, dl, ce)), axis=-1) < _TOL).reshape(k, n_start)
-        states = _state(m, ra, rb, dl, ce).reshape(k, n_start, N_STATE)
+        states, ok = equilibria(pa[sl], pb[sl], delta[sl], ceiling[sl])
         # first-come distinct states, as in _distinct: a state counts unless it is close to an earlier kept one
         close = np.max(np.abs(states[:, :, None, :] - states[:, None, :, :]), axis=-1) < _SAME
         kept = np.zeros((k, n_start), dtype=bool)
