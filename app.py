@@ -2,14 +2,16 @@
 
 Run with ``streamlit run app.py``. The page opens on the classic anxious-avoidant trap, already run.
 Widgets live in ``*_ui()`` functions that return parameter objects, the run sits behind
-``st.cache_data`` keyed on the scenario's JSON, figures are drawn by ``draw_*()`` functions with
-``sim.plots`` (matplotlib ``Figure``), and every text comes from ``ui/locales/app.<lang>.json``.
+``st.cache_data`` keyed on the scenario's JSON, the run is drawn by the browser from Vega-Lite specs
+(``ui.charts``), the phase portrait and the PNG download by ``sim.plots`` (matplotlib), and every
+text comes from ``ui/locales/app.<lang>.json``.
 The current scenario is kept in ``st.session_state["scenario"]`` (the workshop page reads it) and
 in the address bar, so that a copied link reopens it exactly.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -17,11 +19,12 @@ import pandas as pd
 import streamlit as st
 
 import sim
-from sim.plots import PARTNER_COLORS, RunPlot, figure_png, phase_figure
+from sim.plots import figure_png, phase_figure, run_figure
 from sim.result import Result
 from sim.scenario import Scenario
 from ui import files, query, runs
 from ui import state as page_state
+from ui.charts import run_charts
 from ui.i18n import LANGS
 from ui.params import slider_format, slider_step, spec_help
 from ui.text import colored, md, number, texts
@@ -62,17 +65,16 @@ def main() -> None:
         baseline = cached_result(shown_base) if shown_base else None
         draw_verdict(tr, lang, result, cached_result(base_key) if base_key else None)
         draw_metrics(tr, lang, result, baseline)
-        png = run_png(key, shown_base, lang, view.large)
         over_time, loop = st.tabs([tr("chart.tab_time"), tr("chart.tab_loop")], key="chart", on_change="rerun")
         if loop.open:
             with loop:
                 draw_phase(tr, key, shown_base, lang, view.large)
         else:
             with over_time:
-                draw_run(tr, png)
+                draw_run(tr, lang, result, baseline, view.large)
         draw_about(tr)
     draw_signals(tr, lang, result)
-    share_ui(tr, scenario, result, png)
+    share_ui(tr, scenario, result, partial(run_png, key, shown_base, lang, view.large))
 
 
 # --- runs and figures (cached on small hashable keys: the scenario's JSON) -------------------------
@@ -89,22 +91,12 @@ def cached_result(key: str) -> Result:
 
 
 def run_png(key: str, base_key: str | None, lang: str, large: bool) -> bytes:
-    """PNG of the run figure, with the run without interventions faded when ``base_key`` is given.
+    """PNG of the run figure (the download), with the run without interventions faded when ``base_key`` is given.
 
-    Each session keeps a ``sim.plots.RunPlot`` (it redraws only the curves while the frame stays)
-    and the last picture, so that reruns that do not change the run cost nothing.
+    Drawn only when someone asks for the download: the page itself draws the run in the browser.
     """
-    wanted = (key, base_key, lang, large)
-    last = st.session_state.get("_run_png")
-    if last is not None and last[0] == wanted:
-        return last[1]
-    plot = st.session_state.get("_run_plot")
-    if not isinstance(plot, RunPlot) or (plot.lang, plot.large) != (lang, large):
-        plot = RunPlot(lang=lang, large=large)
-        st.session_state["_run_plot"] = plot
-    png = plot.png(cached_result(key), cached_result(base_key) if base_key else None)
-    st.session_state["_run_png"] = (wanted, png)
-    return png
+    baseline = cached_result(base_key) if base_key else None
+    return figure_png(run_figure(cached_result(key), baseline, lang=lang, large=large))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -342,7 +334,7 @@ def sync_url(scenario: Scenario) -> None:
         st.query_params.from_dict(wanted)
 
 
-def share_ui(tr: Any, scenario: Scenario, result: Result, png: bytes) -> None:
+def share_ui(tr: Any, scenario: Scenario, result: Result, png: Callable[[], bytes]) -> None:
     """The link, the downloads (scenario JSON, trajectory CSV, figure PNG) and the upload of a scenario."""
     st.subheader(tr("share.title"))
     link_col, files_col = st.columns(2, gap="large")
@@ -449,9 +441,10 @@ def metric_text(tr: Any, lang: str, name: str, value: float | None, *, signed: b
     return sign + number(value, 2, lang)
 
 
-def draw_run(tr: Any, png: bytes) -> None:
-    """The run figure: closeness, each partner's moves, both partners' fears."""
-    st.image(png, width="stretch", output_format="PNG")
+def draw_run(tr: Any, lang: str, result: Result, baseline: Result | None, large: bool) -> None:
+    """The run, drawn by the browser: closeness, each partner's moves, both partners' fears."""
+    for spec in run_charts(result, baseline, lang=lang, large=large):
+        st.vega_lite_chart(spec, width="stretch")
     st.caption(tr("chart.run_caption"))
 
 
@@ -472,16 +465,15 @@ def draw_signals(tr: Any, lang: str, result: Result) -> None:
     names = (result.couple.a.name, result.couple.b.name)
     columns = [tr("signals.day"), tr("signals.who"), tr("signals.does"), tr("signals.feels_self"),
                tr("signals.feels_other")]
-    rows, colors = [], []
+    rows = []
     for signal in result.signals:
         entry = sim.SIGNALS[signal.key]
         feeling = sim.FEELINGS[str(entry["kind"])]
-        rows.append((round(signal.t, 1), *(md(text) for text in (names[signal.partner], str(entry[lang]),
-                                                                   feeling["self"][lang], feeling["other"][lang]))))
-        colors.append(f"color: {PARTNER_COLORS[signal.partner]}; font-weight: 600")
-    table = pd.DataFrame(rows, columns=columns)
-    styled = table.style.apply(lambda _: colors, subset=[columns[1]], axis=0).format({columns[0]: "{:.1f}"})
-    st.table(styled, hide_index=True, height=min(44 + 37 * len(rows), 300))
+        who = colored(f"**{md(names[signal.partner])}**", signal.partner)
+        rows.append((number(signal.t, 1, lang), who, *(md(text) for text in (str(entry[lang]), feeling["self"][lang],
+                                                                           feeling["other"][lang]))))
+    # Plain markdown cells (the name in its partner's colour): a pandas Styler cost 10 ms a rerun.
+    st.table(pd.DataFrame(rows, columns=columns), hide_index=True, height=min(44 + 37 * len(rows), 300))
 
 
 def draw_about(tr: Any) -> None:

@@ -15,15 +15,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 import sim
-from sim.plots import PARTNER_COLORS
+from sim.plots import PARTNER_COLORS, PLOT_TEXT
 from sim.scenario import Scenario, load_scenario, save_scenario
 from ui import files, query, state
+from ui.charts import run_charts
 from ui.i18n import catalog, t
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,10 +86,13 @@ def open_section(at: AppTest, key: str) -> AppTest:
     return ok(at.run())
 
 
-def image_url(at: AppTest) -> str:
-    images = at.get("image")
-    assert len(images) == 1
-    return images[0].proto.imgs[0].url
+def charts(at: AppTest) -> list[tuple[dict[str, Any], pd.DataFrame]]:
+    """The run's charts as the browser receives them: each spec with its data."""
+    out = []
+    for element in at.get("vega_lite_chart"):
+        (dataset,) = element.proto.datasets
+        out.append((json.loads(element.proto.spec), convert_arrow_bytes_to_pandas_df(dataset.data.data)))
+    return out
 
 
 BOX = {"settles": "success", "cycles": "warning", "escalates": "error"}
@@ -104,7 +111,12 @@ def test_the_page_opens_on_the_classic_trap_already_run() -> None:
     assert (kind, result.verdict) == ("warning", "cycles")
     assert text == f"**{verdict}**\n\n{loop}"
     assert hedge in [plain(c.value) for c in at.caption]
-    assert len(at.get("image")) == 1
+    assert [spec["title"] for spec, _ in charts(at)] == [PLOT_TEXT[k]["en"] for k in ("closeness", "moves", "fears")]
+    expected = [spec["datasets"] for spec in run_charts(result)]
+    for (_, shown), sent in zip(charts(at), expected, strict=True):
+        (frame,) = sent.values()
+        np.testing.assert_allclose(shown["value"], frame["value"])
+    assert not at.get("image")
     assert [m.label for m in at.metric] == [tr(f"metric.{name}") for name in
                                             ("tension", "amplitude", "period", "settle_time", "safe_share",
                                              "mean_closeness")]
@@ -307,14 +319,13 @@ def test_each_intervention_is_a_switch_with_start_day_who_and_strength() -> None
 
 def test_the_run_without_interventions_can_be_hidden_and_projector_mode_redraws() -> None:
     at = ok(run_app({"interventions": "safety:60:both:1"}))
-    first = image_url(at)
+    assert set(charts(at)[0][1]["key"]) == {"closeness", "without"}
+    height = charts(at)[0][0]["height"]
     at.toggle(key="view.baseline").set_value(False).run()
-    second = image_url(ok(at))
-    at.toggle(key="view.large").set_value(True).run()
-    third = image_url(ok(at))
-    assert len({first, second, third}) == 3
-    assert at.session_state["_run_plot"].large is True
+    assert set(charts(ok(at))[0][1]["key"]) == {"closeness"}
     assert not any(m.delta for m in at.metric)
+    at.toggle(key="view.large").set_value(True).run()
+    assert charts(ok(at))[0][0]["height"] > height
 
 
 def test_the_phase_portrait_tab_draws_the_loop() -> None:
@@ -330,9 +341,13 @@ def test_the_phase_portrait_tab_draws_the_loop() -> None:
 
 def test_a_slider_change_redraws_the_chart() -> None:
     at = ok(run_app())
-    before = image_url(at)
+    before = charts(at)[0][1]
     at.slider(key="a.anxiety").set_value(0.5).run()
-    assert image_url(ok(at)) != before
+    after = charts(ok(at))[0][1]
+    moved = replace(TRAP, a=TRAP.a.with_scores(0.5, TRAP.a.avoidance))
+    assert not np.allclose(after["value"], before["value"])
+    expected = run_charts(sim.simulate(moved, seed=0))[0]["datasets"]["closeness"]
+    np.testing.assert_allclose(after["value"], expected["value"])
 
 
 # --- share and save ----------------------------------------------------------------------------------
@@ -411,7 +426,7 @@ def test_a_tampered_link_gives_a_notice_and_sensible_defaults(params: dict[str, 
     made = scenario(at)
     assert dict(at.query_params) == query.scenario_to_query(made)
     banner(at)
-    assert len(at.get("image")) == 1
+    assert len(charts(at)) == 3
 
 
 def test_notices_of_a_link_are_shown_until_the_next_change() -> None:
@@ -430,7 +445,8 @@ def test_names_with_markup_are_shown_as_typed() -> None:
                                             ":orange[**Partner :red[Bo] $x$**]"]
     assert "\\[click\\]" in headings[0] and "\\:red\\[Bo\\] \\$x\\$" in headings[1]
     who = set(at.table[0].value.iloc[:, 1])
-    assert who <= {"\\[click\\]\\(http\\://x\\) \\*Eve\\*", "\\:red\\[Bo\\] \\$x\\$"} and who
+    assert who <= {":blue[**\\[click\\]\\(http\\://x\\) \\*Eve\\***]", ":orange[**\\:red\\[Bo\\] \\$x\\$**]"} and who
+    assert set(charts(at)[1][1]["label"]) == {couple.a.name, couple.b.name}
     open_section(at, "open.interventions")
     at.toggle(key="iv.safety.on").set_value(True).run()
     options = ok(at).segmented_control(key="iv.safety.who").options

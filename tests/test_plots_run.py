@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 import sim
-from sim.plots import PARTNER_COLORS, RunPlot, figure_png, phase_figure, run_figure
+from sim.plots import PARTNER_COLORS, figure_png, phase_figure, run_figure
 from sim.plots.run import MAX_POINTS, PLOT_TEXT
 
 TRAP = sim.PRESETS["anxious-avoidant"]
@@ -122,34 +122,6 @@ def test_figure_png_is_deterministic(runs) -> None:
     assert figure_png(run_figure(runs[0], runs[1])) == figure_png(run_figure(runs[0], runs[1]))
 
 
-def test_run_plot_gives_the_picture_of_run_figure(runs) -> None:
-    helped, plain = runs
-    full = _pixels(figure_png(run_figure(helped, plain, lang="nl")))
-    fast = _pixels(RunPlot(lang="nl").png(helped, plain))
-    assert full.shape == fast.shape
-    differs = np.abs(full - fast).sum(axis=2) > 60
-    assert differs.mean() < 0.005  # only antialiasing where curves cross the frame
-
-
-def test_run_plot_keeps_its_frame_for_a_small_change_and_redraws_the_curves() -> None:
-    plot = RunPlot()
-    first = plot.png(sim.simulate(TRAP, seed=0))
-    frame = plot._artists
-    nudged = replace(TRAP, a=TRAP.a.with_scores(0.76, 0.15))
-    second = plot.png(sim.simulate(nudged, seed=0))
-    assert plot._artists is frame
-    assert first != second
-    assert second == RunPlot().png(sim.simulate(nudged, seed=0))
-
-
-def test_run_plot_rebuilds_the_frame_when_it_changes(runs) -> None:
-    plot = RunPlot()
-    plot.png(runs[1])
-    frame = plot._artists
-    plot.png(runs[0], runs[1])
-    assert plot._artists is not frame
-
-
 def test_phase_portrait_plots_one_partner_against_the_other(runs) -> None:
     result = runs[1]
     fig = phase_figure(result)
@@ -190,7 +162,6 @@ def test_drawing_leaves_matplotlibs_global_settings_alone(runs) -> None:
     before = dict(matplotlib.rcParams)
     figure_png(run_figure(runs[0], runs[1], large=True))
     figure_png(phase_figure(runs[0], runs[1], large=True))
-    RunPlot(large=True).png(runs[0], runs[1])
     assert dict(matplotlib.rcParams) == before
 
 

@@ -6,10 +6,7 @@ Shared by the page, the workshop and the notebooks. Every helper draws on a new
 the same scenario without interventions) can be drawn underneath, faded, so that the difference
 shows at a glance. ``large=True`` sets bigger text and thicker lines for a projector.
 
-:class:`RunPlot` draws the same run figure for an interactive page: it keeps the frame (axes,
-ticks, legends, events) and redraws only the curves while the frame stays the same, which is
-several times faster than drawing the whole figure. Axis limits are rounded up to steps, so that
-small changes of a run keep the frame.
+The page draws the same panels in the browser (``ui.charts``); this figure is its PNG download.
 
 Example::
 
@@ -40,7 +37,7 @@ from ..events import EVENT_KINDS
 from ..result import Result
 from .palette import CLOSENESS_COLOR, PARTNER_COLORS
 
-__all__ = ["PLOT_TEXT", "RunPlot", "figure_png", "phase_figure", "run_figure"]
+__all__ = ["PLOT_TEXT", "figure_png", "phase_figure", "run_figure"]
 
 PLOT_TEXT: dict[str, dict[str, str]] = {
     "day": {"en": "day", "nl": "dag"},
@@ -168,7 +165,7 @@ def _ceil(value: float, floor: float) -> float:
 
 @dataclass(frozen=True)
 class _Frame:
-    """Everything of the run figure that is not a curve: when it stays the same, only curves are redrawn."""
+    """Everything of the run figure that is not a curve: names, language, sizes, axis limits, events."""
 
     names: tuple[str, str]
     lang: str
@@ -201,7 +198,7 @@ class _Frame:
 class _RunArtists:
     """The run figure of one frame: axes, ticks, legends and events, and the curves to fill in."""
 
-    def __init__(self, frame: _Frame, *, animated: bool) -> None:
+    def __init__(self, frame: _Frame) -> None:
         self.frame = frame
         self.look = look = _Look.of(frame.large)
         height = frame.width * (0.95 if frame.large else 0.82)
@@ -239,9 +236,6 @@ class _RunArtists:
             self.fears.append(ax_f.plot(empty, empty, color=PARTNER_COLORS[i], linestyle="--", linewidth=width)[0])
         self._decorate(fig, ax_c, ax_m, ax_f)
         self.fig = fig
-        self.curves = [*self.base_lines, self.closeness, *self.fills, *self.moves, *self.fears]
-        for artist in self.curves:
-            artist.set_animated(animated)
 
     def _legend_handles(self) -> list[Line2D]:
         """Entries of the legend at the top: the partners, the two fears, the run without interventions, the events."""
@@ -334,39 +328,9 @@ def run_figure(result: Result, baseline: Result | None = None, *, lang: str = "e
     interventions are in force shaded), moves (> 0 toward, < 0 away, closeness per day), and the
     fears (fear of closeness solid, fear of being left dashed).
     """
-    artists = _RunArtists(_Frame.of(result, baseline, lang, large, width), animated=False)
+    artists = _RunArtists(_Frame.of(result, baseline, lang, large, width))
     artists.fill(result, baseline)
     return artists.fig
-
-
-class RunPlot:
-    """The run figure as PNG, redrawing only the curves while axes, legends and events stay the same.
-
-    ``RunPlot(lang="nl").png(result, baseline)`` gives the picture of
-    ``figure_png(run_figure(result, baseline, lang="nl"))``. Keep one per user (it holds a figure
-    and is not safe to share between threads).
-    """
-
-    def __init__(self, *, lang: str = "en", large: bool = False, width: float = 7.0) -> None:
-        self.lang, self.large, self.width = lang, large, width
-        self._artists: _RunArtists | None = None
-        self._canvas: FigureCanvasAgg | None = None
-        self._background: Any = None
-
-    def png(self, result: Result, baseline: Result | None = None) -> bytes:
-        """PNG of the run figure for ``result`` (and ``baseline`` drawn faded underneath)."""
-        frame = _Frame.of(result, baseline, self.lang, self.large, self.width)
-        if self._artists is None or self._artists.frame != frame:
-            self._artists = _RunArtists(frame, animated=True)
-            self._canvas = FigureCanvasAgg(self._artists.fig)
-            self._canvas.draw()
-            self._background = self._canvas.copy_from_bbox(self._artists.fig.bbox)
-        assert self._canvas is not None
-        self._canvas.restore_region(self._background)
-        self._artists.fill(result, baseline)
-        for artist in self._artists.curves:
-            self._artists.fig.draw_artist(artist)
-        return _encode(self._canvas)
 
 
 def _encode(canvas: FigureCanvasAgg) -> bytes:

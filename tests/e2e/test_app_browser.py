@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import time
 from dataclasses import replace
@@ -28,19 +29,20 @@ SCREEN = {"width": 1400, "height": 2200}
 """Tall enough to show the whole page in one screenshot."""
 
 
-def _chart(page: Page):
-    return page.locator('[data-testid="stMain"] [data-testid="stImage"] img').first
+def _curve(page: Page):
+    """The closeness curve as the browser drew it: the path of the first line of the first chart."""
+    return page.locator('[data-testid="stMain"] [data-testid="stVegaLiteChart"] g.mark-line path').first
 
 
 def _move_slider(page: Page, label: str, key: str, presses: int) -> float:
-    """Move the first slider called ``label`` by arrow keys; seconds until the chart image changes."""
-    before = _chart(page).get_attribute("src")
+    """Move the first slider called ``label`` by arrow keys; seconds until the browser has redrawn the curve."""
+    before = _curve(page).get_attribute("d")
     slider = page.get_by_role("slider", name=label).first
     slider.focus()
     started = time.monotonic()
     for _ in range(abs(presses)):
         page.keyboard.press("ArrowRight" if presses > 0 else "ArrowLeft")
-    expect(_chart(page)).not_to_have_attribute("src", before or "")
+    expect(_curve(page)).not_to_have_attribute("d", before or "")
     elapsed = time.monotonic() - started
     wait_for_app(page)
     return elapsed
@@ -60,6 +62,8 @@ def test_a_coach_opens_the_page_moves_a_slider_switches_to_dutch_and_opens_a_sha
     wait_for_app(page)
     timings["first_render_s"] = round(time.monotonic() - started, 2)
     expect(main.get_by_role("table")).to_be_visible()
+    expect(main.get_by_test_id("stVegaLiteChart")).to_have_count(3)
+    expect(_curve(page)).to_have_attribute("d", re.compile(r"^M[\d.]+,[\d.]+L"))
     expect(main.get_by_role("heading", name=t("app", "title", "en"))).to_be_visible()
     expect(main.get_by_text(sim.VERDICT_TEXT["cycles"]["en"])).to_be_visible()
     expect(main.get_by_text(t("app", "about.title", "en").strip("*"))).to_be_visible()
@@ -76,6 +80,9 @@ def test_a_coach_opens_the_page_moves_a_slider_switches_to_dutch_and_opens_a_sha
         main.get_by_role("button", name=t("app", "share.scenario", "en")).click()
     saved = load_scenario(download.value.path().read_bytes())
     assert saved.couple.a.anxiety == 0.7
+    with page.expect_download() as download:
+        main.get_by_role("button", name=t("app", "share.png", "en")).click()
+    assert download.value.path().read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
     moved = replace(sim.PRESETS["anxious-avoidant"], a=sim.PRESETS["anxious-avoidant"].a.with_scores(0.7, 0.15))
     main.get_by_text("Nederlands", exact=True).click()

@@ -1,0 +1,285 @@
+"""The run drawn in the browser: Vega-Lite specs of closeness, moves and fears over time.
+
+The page draws its main chart with ``st.vega_lite_chart``: the server sends a few hundred numbers
+per curve and each visitor's browser draws them, with a tooltip that reads the values at the day
+under the pointer. Drawing the same chart with matplotlib took about 140 ms of server CPU per
+rerun, which a server shared by a room of thirty cannot afford (``bench/load_test.py``). The
+matplotlib figure (``sim.plots.run_figure``) stays the picture behind the PNG download, the
+workshop and the notebooks; both show the same panels in the same colours and words
+(``sim.plots.PLOT_TEXT``).
+
+Every text a user typed (the partner names) goes into the data or into plain titles, never into a
+Vega expression, so no name can change what a chart does.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import sim
+from sim.plots import PARTNER_COLORS, PLOT_TEXT
+from sim.plots.palette import CLOSENESS_COLOR
+from sim.result import Result
+
+__all__ = ["MAX_POINTS", "run_charts"]
+
+MAX_POINTS = 500
+"""Points per curve sent to the browser: a chart a few hundred pixels wide cannot show more."""
+BASELINE_COLOR = "#8C8C8C"
+INTERVENTION_COLOR = "#009E73"
+EVENT_COLOR = "#555555"
+EVENT_SHAPES = {"intimate_moment": "triangle-down", "conflict": "cross", "stress": "diamond"}
+"""Marker of each event kind along the top of the closeness panel (as in ``sim.plots``)."""
+SOLID, DASHED = [1, 0], [6, 4]
+NL_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}}
+
+
+def _text(key: str, lang: str, **fields: Any) -> str:
+    text = PLOT_TEXT[key]["nl" if lang == "nl" else "en"]
+    return text.format(**fields) if fields else text
+
+
+def _labels(result: Result) -> tuple[str, str]:
+    """The two partners' names as shown in legends; the same name twice gets the letters added."""
+    a, b = (name.strip() or letter for name, letter in ((result.couple.a.name, "A"), (result.couple.b.name, "B")))
+    return (f"{a} (A)", f"{b} (B)") if a == b else (a, b)
+
+
+def _stride(n: int) -> slice:
+    return slice(None, None, max(1, math.ceil(n / MAX_POINTS)))
+
+
+def _series(t: np.ndarray, curves: dict[str, np.ndarray], labels: dict[str, str], **columns: dict[str, str]) -> \
+        pd.DataFrame:
+    """Long table of curves: one row per (day, curve) with the curve's key, its label and extra columns."""
+    step = _stride(t.shape[0])
+    days = t[step]
+    n = days.shape[0]
+    keys = list(curves)
+    frame = pd.DataFrame({
+        "day": np.tile(days, len(keys)),
+        "value": np.concatenate([np.asarray(curves[k])[step] for k in keys]),
+        "key": np.repeat(keys, n),
+        "label": np.repeat([labels[k] for k in keys], n),
+    })
+    for name, by_key in columns.items():
+        frame[name] = np.repeat([by_key[k] for k in keys], n)
+    return frame
+
+
+class _Look:
+    """Sizes for the screen or, with ``large``, for a projector."""
+
+    def __init__(self, large: bool) -> None:
+        self.large = large
+        self.text = 16 if large else 12
+        self.line = 3.0 if large else 2.0
+        self.heights = (270, 200, 200) if large else (200, 140, 150)
+
+    def config(self, lang: str) -> dict[str, Any]:
+        config: dict[str, Any] = {
+            "axis": {"labelFontSize": self.text - 1, "titleFontSize": self.text, "gridOpacity": 0.5},
+            "axisY": {"minExtent": 44 if self.large else 36, "maxExtent": 44 if self.large else 36},
+            "axisX": {"tickCount": 8},
+            "legend": {"labelFontSize": self.text - 1, "titleFontSize": self.text, "orient": "top",
+                       "symbolStrokeWidth": self.line, "labelLimit": 260},
+            "title": {"fontSize": self.text + 1, "anchor": "start", "fontWeight": "bold"},
+            "view": {"stroke": None},
+        }
+        if lang == "nl":
+            config["locale"] = NL_LOCALE
+        return config
+
+
+def _x(end: float, lang: str, *, labels: bool) -> dict[str, Any]:
+    axis: dict[str, Any] = {"title": _text("day", lang) if labels else None, "labels": labels, "ticks": labels,
+                            "titleAnchor": "end"}
+    return {"field": "day", "type": "quantitative", "scale": {"domain": [0.0, end], "nice": False}, "axis": axis}
+
+
+def _hover(name: str, keys: list[str], labels: dict[str, str], lang: str, *, only: str | None = None) -> \
+        dict[str, Any]:
+    """A rule at the day nearest the pointer, whose tooltip gives every curve's value on that day."""
+    transform: list[dict[str, Any]] = []
+    if only is not None:
+        transform.append({"filter": {"field": "run", "equal": only}})
+    transform.append({"pivot": "key", "value": "value", "groupby": ["day"]})
+    tooltip = [{"field": "day", "type": "quantitative", "title": _text("day", lang), "format": ".1f"}]
+    tooltip += [{"field": key, "type": "quantitative", "title": labels[key], "format": ".2f"} for key in keys]
+    return {
+        "transform": transform,
+        "mark": {"type": "rule", "color": "#777777", "strokeWidth": 1},
+        "encoding": {"x": {"field": "day", "type": "quantitative"},
+                     "opacity": {"condition": {"param": name, "empty": False, "value": 0.6}, "value": 0},
+                     "tooltip": tooltip},
+        "params": [{"name": name, "select": {"type": "point", "fields": ["day"], "nearest": True,
+                                             "on": "pointerover", "clear": "pointerout"}}],
+    }
+
+
+def _intervention_layers(start: float | None, end: float, lang: str, look: _Look, *, label: bool) -> \
+        list[dict[str, Any]]:
+    """The days the interventions are in force, shaded, with a line where they start."""
+    if start is None:
+        return []
+    band = {"data": {"values": [{"from": start, "to": end}]},
+            "mark": {"type": "rect", "color": INTERVENTION_COLOR, "opacity": 0.07},
+            "encoding": {"x": {"field": "from", "type": "quantitative"}, "x2": {"field": "to"}}}
+    rule = {"data": {"values": [{"from": start}]},
+            "mark": {"type": "rule", "color": INTERVENTION_COLOR, "strokeWidth": 1.5, "opacity": 0.8},
+            "encoding": {"x": {"field": "from", "type": "quantitative"}}}
+    layers = [band, rule]
+    if label:
+        layers.append({"data": {"values": [{"from": start, "text": _text("interventions", lang) + " →"}]},
+                       "mark": {"type": "text", "color": INTERVENTION_COLOR, "fontWeight": "bold", "align": "left",
+                                "baseline": "bottom", "dx": 4, "dy": -4, "fontSize": look.text - 1},
+                       "encoding": {"x": {"field": "from", "type": "quantitative"}, "y": {"value": look.heights[0]},
+                                    "text": {"field": "text"}}})
+    return layers
+
+
+def _chart(title: str, height: int, layers: list[dict[str, Any]], config: dict[str, Any]) -> dict[str, Any]:
+    return {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "title": title, "height": height,
+            "autosize": {"type": "fit-x", "contains": "padding"}, "layer": layers, "config": config}
+
+
+def run_charts(result: Result, baseline: Result | None = None, *, lang: str = "en", large: bool = False) -> \
+        list[dict[str, Any]]:
+    """Three Vega-Lite specs with their data: closeness, each partner's moves, both partners' fears.
+
+    Parameters
+    ----------
+    result : the run to draw
+    baseline : optional run over the same days (the scenario without interventions), drawn faded
+    lang : "en" or "nl", the language of every word
+    large : bigger text, thicker lines and taller panels, for a projector
+
+    Returns
+    -------
+    Specs for ``st.vega_lite_chart`` (each holds its data in ``datasets``), top to bottom. They
+    share the time axis: the day axis is labelled on the last one only, and every panel reserves
+    the same width for its value axis so the days line up.
+    """
+    look = _Look(large)
+    config = look.config(lang)
+    end = float(result.t[-1])
+    starts = [iv.start for iv in result.interventions if iv.start < end]
+    start = min(starts) if starts else None
+    names = _labels(result)
+    width = look.line
+    charts = []
+
+    # closeness, the run without interventions, events, and the interventions' days
+    curves = {"closeness": result.closeness}
+    labels = {"closeness": _text("closeness", lang)}
+    if baseline is not None:
+        curves["without"] = np.interp(result.t, baseline.t, baseline.closeness)
+        labels["without"] = _text("closeness_without", lang)
+    data = _series(result.t, curves, labels)
+    keys = list(curves)
+    colors = {"closeness": CLOSENESS_COLOR, "without": BASELINE_COLOR}
+    dashes = {"closeness": SOLID, "without": DASHED}
+    layers = _intervention_layers(start, end, lang, look, label=True)
+    events = [{"day": float(e.at), "kind": sim.EVENT_KINDS[e.kind].label["nl" if lang == "nl" else "en"],
+               "shape": e.kind} for e in result.events if e.at <= end]
+    if events:
+        kinds = list(dict.fromkeys(e.kind for e in result.events if e.at <= end))
+        dense = len(events) > 40
+        layers.append({"data": {"values": events},
+                       "mark": {"type": "rule", "color": EVENT_COLOR, "opacity": 0.08 if dense else 0.25},
+                       "encoding": {"x": {"field": "day", "type": "quantitative"}}})
+        layers.append({"data": {"values": events},
+                       "mark": {"type": "point", "filled": True, "color": EVENT_COLOR, "size": 9 * look.text,
+                                "opacity": 0.9},
+                       "encoding": {
+                           "x": {"field": "day", "type": "quantitative"}, "y": {"value": 0},
+                           "shape": {"field": "kind", "type": "nominal", "title": None,
+                                     "scale": {"domain": [sim.EVENT_KINDS[k].label["nl" if lang == "nl" else "en"]
+                                                          for k in kinds],
+                                               "range": [EVENT_SHAPES[k] for k in kinds]}},
+                           "tooltip": [{"field": "kind", "type": "nominal", "title": " "},
+                                       {"field": "day", "type": "quantitative", "title": _text("day", lang),
+                                        "format": ".1f"}]}})
+    layers.append({
+        "data": {"name": "closeness"},
+        "mark": {"type": "line", "strokeWidth": width, "clip": True},
+        "encoding": {
+            "x": _x(end, lang, labels=False),
+            "y": {"field": "value", "type": "quantitative", "title": None, "scale": {"zero": True},
+                  "axis": {"tickCount": 3}},
+            "color": {"field": "label", "type": "nominal", "title": None, "legend": None if len(keys) == 1 else {},
+                      "scale": {"domain": [labels[k] for k in keys], "range": [colors[k] for k in keys]}},
+            "strokeDash": {"field": "label", "type": "nominal", "legend": None,
+                           "scale": {"domain": [labels[k] for k in keys], "range": [dashes[k] for k in keys]}},
+            "order": {"field": "day"},
+        },
+    })
+    layers.append({"data": {"name": "closeness"}, **_hover("at_day_c", keys, labels, lang)})
+    spec = _chart(_text("closeness", lang), look.heights[0], layers, config)
+    spec["datasets"] = {"closeness": data}
+    charts.append(spec)
+
+    # each partner's moves toward (+) and away (-)
+    curves = {"a": result.move[0], "b": result.move[1]}
+    labels = {"a": names[0], "b": names[1]}
+    data = _series(result.t, curves, labels)
+    color = {"field": "label", "type": "nominal", "title": None,
+             "scale": {"domain": list(names), "range": list(PARTNER_COLORS)}}
+    x = _x(end, lang, labels=False)
+    layers = _intervention_layers(start, end, lang, look, label=False)
+    layers += [
+        {"data": {"values": [{"zero": 0.0}]}, "mark": {"type": "rule", "color": "#444444", "strokeWidth": 0.8},
+         "encoding": {"y": {"field": "zero", "type": "quantitative"}}},
+        {"data": {"name": "moves"}, "mark": {"type": "area", "opacity": 0.12, "clip": True},
+         "encoding": {"x": x, "y": {"field": "value", "type": "quantitative"}, "y2": {"datum": 0.0},
+                      "color": {**color, "legend": None}, "order": {"field": "day"}}},
+        {"data": {"name": "moves"}, "mark": {"type": "line", "strokeWidth": width, "clip": True},
+         "encoding": {"x": x, "y": {"field": "value", "type": "quantitative", "title": None,
+                                    "axis": {"tickCount": 3}},
+                      "color": color, "order": {"field": "day"}}},
+        {"data": {"name": "moves"}, **_hover("at_day_m", ["a", "b"], labels, lang)},
+    ]
+    spec = _chart(_text("moves", lang), look.heights[1], layers, config)
+    spec["datasets"] = {"moves": data}
+    charts.append(spec)
+
+    # both partners' fears: of closeness (solid) and of being left (dashed)
+    fear_close, fear_left = _text("fear_close", lang), _text("fear_left", lang)
+    runs = [("now", result)] + ([("without", baseline)] if baseline is not None else [])
+    curves, labels, partner, fear, run = {}, {}, {}, {}, {}
+    for tag, source in runs:
+        for i, who in enumerate("ab"):
+            for kind, values, text in (("close", source.engulfment[i], fear_close),
+                                       ("left", source.abandonment[i], fear_left)):
+                key = f"{who}_{kind}" + ("" if tag == "now" else "_without")
+                curves[key] = values if source is result else np.interp(result.t, source.t, values)
+                labels[key] = f"{names[i]}: {text}"
+                partner[key], fear[key], run[key] = names[i], text, tag
+    data = _series(result.t, curves, labels, partner=partner, fear=fear, run=run)
+    layers = _intervention_layers(start, end, lang, look, label=False)
+    layers += [
+        {"data": {"name": "fears"}, "mark": {"type": "line", "strokeWidth": width, "clip": True},
+         "encoding": {
+             "x": _x(end, lang, labels=True),
+             "y": {"field": "value", "type": "quantitative", "title": None, "scale": {"zero": True},
+                   "axis": {"tickCount": 3}},
+             "color": {"field": "partner", "type": "nominal", "title": None,
+                       "scale": {"domain": list(names), "range": list(PARTNER_COLORS)}},
+             "strokeDash": {"field": "fear", "type": "nominal", "title": None,
+                            "scale": {"domain": [fear_close, fear_left], "range": [SOLID, DASHED]}},
+             "opacity": {"field": "run", "type": "nominal", "legend": None,
+                         "scale": {"domain": ["now", "without"], "range": [1.0, 0.3]}},
+             "detail": {"field": "key", "type": "nominal"},
+             "order": {"field": "day"},
+         }},
+        {"data": {"name": "fears"},
+         **_hover("at_day_f", [k for k in curves if run[k] == "now"], labels, lang, only="now")},
+    ]
+    spec = _chart(_text("fears", lang), look.heights[2], layers, config)
+    spec["datasets"] = {"fears": data}
+    charts.append(spec)
+    return charts
