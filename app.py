@@ -80,14 +80,9 @@ def main() -> None:
 # --- runs and figures (cached on small hashable keys: the scenario's JSON) -------------------------
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def simulate_packed(key: str) -> dict[str, Any]:
-    """The run of a scenario key, as plain data (see ``ui.runs``)."""
-    return runs.pack(runs.run(key))
-
-
 def cached_result(key: str) -> Result:
-    """The run of a scenario key, from the cache."""
-    return runs.unpack(simulate_packed(key))
+    """The run of a scenario key (see ``ui.runs``), from the cache."""
+    return runs.run(key)
 
 
 def run_png(key: str, base_key: str | None, lang: str, large: bool) -> bytes:

@@ -31,8 +31,29 @@ def _metric_value(value: Any) -> Any:
     return None if np.isnan(number) else number
 
 
+class _Pickles:
+    """Pickling for read-only results: ``MappingProxyType`` does not pickle, so mappings travel as dicts.
+
+    After unpickling, mappings are read-only again and arrays are read-only again (pickle would
+    otherwise hand back writeable copies). This lets a result cross a process pool or a cache.
+    """
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in vars(self).items()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        def restore(value: Any) -> Any:
+            if isinstance(value, np.ndarray):
+                return _frozen(value)
+            if isinstance(value, dict):
+                return MappingProxyType({k: restore(v) for k, v in value.items()})
+            return value
+
+        vars(self).update({k: restore(v) for k, v in state.items()})
+
+
 @dataclass(frozen=True, eq=False)
-class Result:
+class Result(_Pickles):
     """One run of one couple.
 
     Attributes
@@ -114,7 +135,7 @@ class Result:
 
 
 @dataclass(frozen=True, eq=False)
-class BatchResult:
+class BatchResult(_Pickles):
     """Runs of many couples: verdicts and metrics per couple, trajectories only when kept.
 
     Attributes

@@ -1,5 +1,7 @@
 """Tests of sim/batch.py and sim/engine.py: one code path for one couple and for many."""
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -54,6 +56,30 @@ def test_results_are_read_only():
     b = sim.simulate_batch(COUPLES, steps=50)
     with pytest.raises(ValueError):
         b.metrics["tension"][0] = 0.0
+
+
+def test_results_cross_a_pickle_unchanged_and_still_read_only():
+    """A process pool or a cache pickles results: they must come back equal, and read-only again."""
+    one = sim.simulate(sim.PRESETS["anxious-avoidant"], interventions=[sim.Intervention("safety", start=20.0)])
+    back = pickle.loads(pickle.dumps(one))
+    assert dict(back.metrics) == dict(one.metrics) and back.verdict == one.verdict
+    assert (back.couple, back.signals, back.events, back.interventions) == (one.couple, one.signals, one.events,
+                                                                            one.interventions)
+    np.testing.assert_array_equal(back.move, one.move)
+    assert back.explain("nl") == one.explain("nl")
+    with pytest.raises(ValueError):
+        back.closeness[0] = 1.0
+    with pytest.raises(TypeError):
+        back.metrics["tension"] = 0.0  # type: ignore[index]
+    batch = sim.simulate_batch([sim.PRESETS["secure"], sim.PRESETS["intense-trap"]], steps=200, keep="trajectories")
+    again = pickle.loads(pickle.dumps(batch))
+    assert again.trajectories is not None and batch.trajectories is not None
+    np.testing.assert_array_equal(again.trajectories["closeness"], batch.trajectories["closeness"])
+    np.testing.assert_array_equal(again.metrics["tension"], batch.metrics["tension"])
+    with pytest.raises(ValueError):
+        again.trajectories["move"][0, 0, 0] = 1.0
+    with pytest.raises(TypeError):
+        again.metrics["tension"] = np.zeros(2)  # type: ignore[index]
 
 
 def test_shapes_follow_the_contract():
