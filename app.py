@@ -478,5 +478,33 @@ def draw_about(tr: Any) -> None:
         st.caption(tr("about.body"))
 
 
+def link_lang() -> str:
+    """The language in the address bar (both pages keep it there), else the first one."""
+    wanted = st.query_params.get("lang")
+    return wanted if wanted in LANGS else LANGS[0]
+
+
+# --- the two pages ---------------------------------------------------------------------------------
+
+WORKSHOP = "app_pages/workshop.py"
+
+
+def navigation() -> None:
+    """Run the page asked for (this one, or the workshop) with sidebar links in the language it ends in.
+
+    The links are drawn after the page has run, so that a language switched on either page names
+    them in the new language at once; a container made first keeps them at the top of the sidebar.
+    """
+    links = st.sidebar.container()
+    tr = texts(link_lang())
+    home = st.Page(main, title=tr("nav.main"), icon=":material/favorite:", default=True)
+    workshop = st.Page(WORKSHOP, title=tr("nav.workshop"), icon=":material/school:", url_path="workshop")
+    st.navigation([home, workshop], position="hidden").run()
+    tr = texts(link_lang())
+    with links:
+        st.page_link(home, label=tr("nav.main"), icon=":material/favorite:")
+        st.page_link(workshop, label=tr("nav.workshop"), icon=":material/school:")
+
+
 if __name__ == "__main__":
-    main()
+    navigation()

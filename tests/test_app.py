@@ -128,6 +128,17 @@ def test_the_page_opens_on_the_classic_trap_already_run() -> None:
     assert dict(at.query_params) == query.scenario_to_query(query.default_scenario())
 
 
+def test_the_sidebar_links_both_pages_in_the_page_language() -> None:
+    at = ok(run_app())
+    links = at.sidebar.get("page_link")
+    assert [(link.proto.label, link.proto.page) for link in links] == [(tr("nav.main"), ""),
+                                                                       (tr("nav.workshop"), "workshop")]
+    at.segmented_control(key="lang").set_value("nl").run()
+    assert [link.proto.label for link in ok(at).sidebar.get("page_link")] == [tr("nav.main", "nl"),
+                                                                              tr("nav.workshop", "nl")]
+    assert tr("nav.main", "nl") != tr("nav.main")
+
+
 def test_a_short_calm_safety_note_is_on_the_page() -> None:
     at = ok(run_app())
     assert tr("about.title") in [m.value for m in at.markdown]

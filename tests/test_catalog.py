@@ -27,12 +27,13 @@ DISPLAY = {
     "success", "toast", "metric", "badge", "code", "latex", "button", "download_button", "link_button",
     "slider", "select_slider", "toggle", "checkbox", "selectbox", "radio", "segmented_control", "pills",
     "multiselect", "number_input", "text_input", "text_area", "file_uploader", "expander", "tabs", "popover",
-    "set_page_config", "spinner", "status", "image", "table", "dataframe", "exception", "help",
+    "set_page_config", "spinner", "status", "image", "table", "dataframe", "exception", "help", "page_link", "Page",
 }
 """Streamlit calls that put text on the page (as ``st.x(...)`` or ``column.x(...)``)."""
 NOT_TEXT = {"key", "type", "mime", "file_name", "icon", "page_icon", "color", "format", "on_click", "on_change",
             "label_visibility", "width", "height", "gap", "vertical_alignment", "horizontal_alignment",
-            "selection_mode", "layout", "output_format", "language", "args", "kwargs", "data", "delta_color"}
+            "selection_mode", "layout", "output_format", "language", "args", "kwargs", "data", "delta_color",
+            "url_path", "default", "position"}
 """Keyword arguments of those calls that are not shown as text."""
 LETTERS = re.compile(r"[A-Za-z]{2,}")
 

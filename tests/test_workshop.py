@@ -1,5 +1,5 @@
 """Tests of the workshop: the story (ui/workshop/story.py), its texts, the cycle map, the animation,
-the handout, and the page itself (pages/workshop.py, headless with ``AppTest``).
+the handout, and the page itself (app_pages/workshop.py, headless with ``AppTest``).
 
 The classic trap is Sam (A, anxious) and Noor (B, avoidant) when names matter; elsewhere the
 presets keep their names A and B.
@@ -28,7 +28,7 @@ from ui.workshop import story as stories
 from ui.workshop.texts import colored, text
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "workshop.py")
+PAGE = str(ROOT / "app_pages" / "workshop.py")
 TRAP = sim.PRESETS["anxious-avoidant"]
 
 
@@ -153,7 +153,7 @@ FAMILIES = ("step_", "q_", "choice_", "cap_", "mark_", "sum_", "short_", "style_
 
 
 def test_every_key_is_used_by_the_workshop_code():
-    sources = [ROOT / "pages" / "workshop.py", *sorted((ROOT / "ui" / "workshop").glob("*.py"))]
+    sources = [ROOT / "app_pages" / "workshop.py", *sorted((ROOT / "ui" / "workshop").glob("*.py"))]
     code = "".join(path.read_text(encoding="utf-8") for path in sources)
     keys = json.loads((ROOT / "ui" / "locales" / "workshop.en.json").read_text(encoding="utf-8"))
     unused = [k for k in keys if f'"{k}"' not in code and not k.startswith(FAMILIES)]

@@ -1,6 +1,6 @@
 """Workshop mode: the guided story of the dance, its texts, the cycle map, the animation and the handout.
 
-Nothing here imports Streamlit; ``pages/workshop.py`` is the page that shows it.
+Nothing here imports Streamlit; ``app_pages/workshop.py`` is the page that shows it.
 
 - :mod:`.story` the seven steps, each a run of the model up to a moment, with the answer to its question
 - :mod:`.captions` what the coach reads out (titles, questions, answers, captions, summaries)
