@@ -2,11 +2,14 @@
 
 Run with ``streamlit run app.py``. The page opens on the classic anxious-avoidant trap, already run.
 Widgets live in ``*_ui()`` functions that return parameter objects, the run sits behind
-``st.cache_data`` keyed on the scenario's JSON, the run is drawn by the browser from Vega-Lite specs
-(``ui.charts``), the phase portrait and the PNG download by ``sim.plots`` (matplotlib), and every
-text comes from ``ui/locales/app.<lang>.json``.
+``st.cache_data`` keyed on the scenario's JSON, and every text comes from
+``ui/locales/app.<lang>.json``. The run over time is drawn by the browser from Vega-Lite specs
+(``ui.charts``); the phase portrait and the PNG download are matplotlib figures (``sim.plots``).
+The browser draws the main chart because one server must answer a room of thirty: a matplotlib
+PNG per rerun cost about 140 ms of server CPU (``bench/README.md``).
 The current scenario is kept in ``st.session_state["scenario"]`` (the workshop page reads it) and
-in the address bar, so that a copied link reopens it exactly.
+in the address bar, so that a copied link reopens it exactly. ``navigation()`` at the bottom runs
+this page or the workshop (``app_pages/workshop.py``) and links both in the sidebar.
 """
 
 from __future__ import annotations
