@@ -500,8 +500,10 @@ def navigation() -> None:
     """
     links = st.sidebar.container()
     tr = texts(link_lang())
-    home = st.Page(main, title=tr("nav.main"), icon=":material/favorite:", default=True)
-    workshop = st.Page(WORKSHOP, title=tr("nav.workshop"), icon=":material/school:", url_path="workshop")
+    # The pages' own icon is the browser tab's: an emoji, since a material icon would be fetched from
+    # fonts.gstatic.com, which a room without internet cannot reach. The links use the bundled icon font.
+    home = st.Page(main, title=tr("nav.main"), icon="💞", default=True)
+    workshop = st.Page(WORKSHOP, title=tr("nav.workshop"), icon="💞", url_path="workshop")
     st.navigation([home, workshop], position="hidden").run()
     tr = texts(link_lang())
     with links:

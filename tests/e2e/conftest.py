@@ -115,6 +115,15 @@ def streamlit_server(script: str = "app.py", log: Path | None = None) -> Iterato
                 proc.wait()
 
 
+def outside_requests(page: Any, base: str) -> list[str]:
+    """Record every request the page makes beyond ``base``: a workshop room may have no internet,
+    and nothing a visitor does should leave the coach's server. Returns the (growing) list."""
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url)
+            if not request.url.startswith((base, "data:", "blob:")) else None)
+    return seen
+
+
 def wait_for_app(page: Any, timeout: float = RENDER_TIMEOUT_MS) -> None:
     """Wait until the page's script has finished and everything is drawn.
 

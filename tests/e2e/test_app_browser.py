@@ -16,7 +16,7 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 import pytest
-from conftest import ARTIFACTS, RENDER_TIMEOUT_MS, wait_for_app
+from conftest import ARTIFACTS, RENDER_TIMEOUT_MS, outside_requests, wait_for_app
 from playwright.sync_api import Page, expect
 
 import sim
@@ -55,6 +55,7 @@ def test_a_coach_opens_the_page_moves_a_slider_switches_to_dutch_and_opens_a_sha
     page.set_viewport_size(SCREEN)
     main = page.locator('[data-testid="stMain"]')
     timings: dict[str, object] = {}
+    outside = outside_requests(page, app_url)
 
     started = time.monotonic()
     page.goto(f"{app_url}/")
@@ -107,6 +108,7 @@ def test_a_coach_opens_the_page_moves_a_slider_switches_to_dutch_and_opens_a_sha
     expect(page.get_by_role("slider", name=sim.PARTNER_SCORES["anxiety"].label["nl"]).first).to_have_value("0.95")
     page.screenshot(path=str(ARTIFACTS / "app-shared-link.png"))
 
+    assert outside == []
     (ARTIFACTS / "e2e").mkdir(exist_ok=True)
     (ARTIFACTS / "e2e" / "app-timings.json").write_text(json.dumps(timings, indent=2), encoding="utf-8")
     print(f"\napp timings: {timings}")

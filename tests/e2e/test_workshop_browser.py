@@ -11,7 +11,7 @@ import io
 import time
 
 import pytest
-from conftest import ARTIFACTS, RENDER_TIMEOUT_MS, wait_for_app
+from conftest import ARTIFACTS, RENDER_TIMEOUT_MS, outside_requests, wait_for_app
 from PIL import Image
 from playwright.sync_api import Page, expect
 
@@ -43,6 +43,7 @@ def _slider_day(page: Page) -> str:
 def test_a_coach_walks_the_whole_story_and_the_room_predicts_each_step(app_url: str, page: Page) -> None:
     page.set_viewport_size(PROJECTOR)
     page.set_default_timeout(RENDER_TIMEOUT_MS)
+    outside = outside_requests(page, app_url)
     started = time.monotonic()
     page.goto(f"{app_url}/workshop?lang=en")
     wait_for_app(page)
@@ -72,6 +73,7 @@ def test_a_coach_walks_the_whole_story_and_the_room_predicts_each_step(app_url: 
         main.get_by_role("button", name=text("restart" if index == len(STEPS) - 1 else "next", "en")).click()
         wait_for_app(page)
     expect(main.get_by_role("heading", name=captions.step_title(0, "en"), exact=True)).to_be_visible()
+    assert outside == []
     print(f"\nstory walked in {time.monotonic() - started:.1f} s; reveal times (s): "
           + ", ".join(f"{t:.2f}" for t in timings))
 
