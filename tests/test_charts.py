@@ -78,6 +78,17 @@ def test_partners_keep_their_colours_and_the_fears_their_dashes(runs) -> None:
     assert solid[1] == 0 and dashed[1] > 0
 
 
+def test_each_partners_moves_are_shaded_down_to_zero_as_one_area(runs) -> None:
+    """One area per partner, not stacked and not split per point (an ``order`` channel would split it)."""
+    moves = run_charts(runs[1])[1]
+    (area,) = layers_with(moves, "area")
+    encoding = area["encoding"]
+    assert encoding["y"]["stack"] is None and encoding["y2"] == {"datum": 0.0}
+    assert "order" not in encoding and "detail" not in encoding
+    assert encoding["color"] == layers_with(moves, "line")[0]["encoding"]["color"]
+    assert encoding["color"]["legend"]["symbolType"] == "stroke"
+
+
 def test_the_run_without_interventions_is_drawn_faded_and_the_help_shaded(runs) -> None:
     helped, plain = runs
     closeness, moves, fears = run_charts(helped, plain, lang="nl")

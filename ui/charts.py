@@ -228,15 +228,16 @@ def run_charts(result: Result, baseline: Result | None = None, *, lang: str = "e
     labels = {"a": names[0], "b": names[1]}
     data = _series(result.t, curves, labels)
     color = {"field": "label", "type": "nominal", "title": None,
-             "scale": {"domain": list(names), "range": list(PARTNER_COLORS)}}
+             "scale": {"domain": list(names), "range": list(PARTNER_COLORS)},
+             "legend": {"symbolType": "stroke", "symbolOpacity": 1}}  # as a line, not the faint fill
     x = _x(end, lang, labels=False)
     layers = _intervention_layers(start, end, lang, look, label=False)
     layers += [
         {"data": {"values": [{"zero": 0.0}]}, "mark": {"type": "rule", "color": "#444444", "strokeWidth": 0.8},
          "encoding": {"y": {"field": "zero", "type": "quantitative"}}},
         {"data": {"name": "moves"}, "mark": {"type": "area", "opacity": 0.12, "clip": True},
-         "encoding": {"x": x, "y": {"field": "value", "type": "quantitative"}, "y2": {"datum": 0.0},
-                      "color": {**color, "legend": None}, "order": {"field": "day"}}},
+         "encoding": {"x": x, "y": {"field": "value", "type": "quantitative", "stack": None}, "y2": {"datum": 0.0},
+                      "color": color}},
         {"data": {"name": "moves"}, "mark": {"type": "line", "strokeWidth": width, "clip": True},
          "encoding": {"x": x, "y": {"field": "value", "type": "quantitative", "title": None,
                                     "axis": {"tickCount": 3}},
