@@ -165,32 +165,38 @@ def run_charts(result: Result, baseline: Result | None = None, *, lang: str = "e
     the same width for its value axis so the days line up.
     """
     look = _Look(large)
-    config = look.config(lang)
     end = float(result.t[-1])
     starts = [iv.start for iv in result.interventions if iv.start < end]
     start = min(starts) if starts else None
-    names = _labels(result)
-    width = look.line
-    charts = []
 
-    # closeness, the run without interventions, events, and the interventions' days
+    def helped(label: bool) -> list[dict[str, Any]]:
+        return _intervention_layers(start, end, lang, look, label=label)
+
+    return [_closeness_chart(result, baseline, lang, look, helped(True)),
+            _moves_chart(result, lang, look, helped(False)),
+            _fears_chart(result, baseline, lang, look, helped(False))]
+
+
+def _closeness_chart(result: Result, baseline: Result | None, lang: str, look: _Look,
+                     layers: list[dict[str, Any]]) -> dict[str, Any]:
+    """Closeness, the run without interventions (dashed), the events along the top, the interventions' days."""
+    end = float(result.t[-1])
     curves = {"closeness": result.closeness}
     labels = {"closeness": _text("closeness", lang)}
     if baseline is not None:
         curves["without"] = np.interp(result.t, baseline.t, baseline.closeness)
         labels["without"] = _text("closeness_without", lang)
-    data = _series(result.t, curves, labels)
     keys = list(curves)
     colors = {"closeness": CLOSENESS_COLOR, "without": BASELINE_COLOR}
     dashes = {"closeness": SOLID, "without": DASHED}
-    layers = _intervention_layers(start, end, lang, look, label=True)
-    events = [{"day": float(e.at), "kind": sim.EVENT_KINDS[e.kind].label["nl" if lang == "nl" else "en"],
-               "shape": e.kind} for e in result.events if e.at <= end]
-    if events:
-        kinds = list(dict.fromkeys(e.kind for e in result.events if e.at <= end))
-        dense = len(events) > 40
+    word = "nl" if lang == "nl" else "en"
+    shown = [e for e in result.events if e.at <= end]
+    layers = list(layers)
+    if shown:
+        events = [{"day": float(e.at), "kind": sim.EVENT_KINDS[e.kind].label[word]} for e in shown]
+        kinds = list(dict.fromkeys(e.kind for e in shown))
         layers.append({"data": {"values": events},
-                       "mark": {"type": "rule", "color": EVENT_COLOR, "opacity": 0.08 if dense else 0.25},
+                       "mark": {"type": "rule", "color": EVENT_COLOR, "opacity": 0.08 if len(events) > 40 else 0.25},
                        "encoding": {"x": {"field": "day", "type": "quantitative"}}})
         layers.append({"data": {"values": events},
                        "mark": {"type": "point", "filled": True, "color": EVENT_COLOR, "size": 9 * look.text,
@@ -198,15 +204,14 @@ def run_charts(result: Result, baseline: Result | None = None, *, lang: str = "e
                        "encoding": {
                            "x": {"field": "day", "type": "quantitative"}, "y": {"value": 0},
                            "shape": {"field": "kind", "type": "nominal", "title": None,
-                                     "scale": {"domain": [sim.EVENT_KINDS[k].label["nl" if lang == "nl" else "en"]
-                                                          for k in kinds],
+                                     "scale": {"domain": [sim.EVENT_KINDS[k].label[word] for k in kinds],
                                                "range": [EVENT_SHAPES[k] for k in kinds]}},
                            "tooltip": [{"field": "kind", "type": "nominal", "title": " "},
                                        {"field": "day", "type": "quantitative", "title": _text("day", lang),
                                         "format": ".1f"}]}})
     layers.append({
         "data": {"name": "closeness"},
-        "mark": {"type": "line", "strokeWidth": width, "clip": True},
+        "mark": {"type": "line", "strokeWidth": look.line, "clip": True},
         "encoding": {
             "x": _x(end, lang, labels=False),
             "y": {"field": "value", "type": "quantitative", "title": None, "scale": {"zero": True},
@@ -219,36 +224,42 @@ def run_charts(result: Result, baseline: Result | None = None, *, lang: str = "e
         },
     })
     layers.append({"data": {"name": "closeness"}, **_hover("at_day_c", keys, labels, lang)})
-    spec = _chart(_text("closeness", lang), look.heights[0], layers, config)
-    spec["datasets"] = {"closeness": data}
-    charts.append(spec)
+    spec = _chart(_text("closeness", lang), look.heights[0], layers, look.config(lang))
+    spec["datasets"] = {"closeness": _series(result.t, curves, labels)}
+    return spec
 
-    # each partner's moves toward (+) and away (-)
+
+def _moves_chart(result: Result, lang: str, look: _Look, layers: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each partner's moves toward (+) and away (-), shaded down to zero."""
+    names = _labels(result)
     curves = {"a": result.move[0], "b": result.move[1]}
     labels = {"a": names[0], "b": names[1]}
-    data = _series(result.t, curves, labels)
     color = {"field": "label", "type": "nominal", "title": None,
              "scale": {"domain": list(names), "range": list(PARTNER_COLORS)},
              "legend": {"symbolType": "stroke", "symbolOpacity": 1}}  # as a line, not the faint fill
-    x = _x(end, lang, labels=False)
-    layers = _intervention_layers(start, end, lang, look, label=False)
-    layers += [
+    x = _x(float(result.t[-1]), lang, labels=False)
+    layers = [
+        *layers,
         {"data": {"values": [{"zero": 0.0}]}, "mark": {"type": "rule", "color": "#444444", "strokeWidth": 0.8},
          "encoding": {"y": {"field": "zero", "type": "quantitative"}}},
         {"data": {"name": "moves"}, "mark": {"type": "area", "opacity": 0.12, "clip": True},
          "encoding": {"x": x, "y": {"field": "value", "type": "quantitative", "stack": None}, "y2": {"datum": 0.0},
                       "color": color}},
-        {"data": {"name": "moves"}, "mark": {"type": "line", "strokeWidth": width, "clip": True},
+        {"data": {"name": "moves"}, "mark": {"type": "line", "strokeWidth": look.line, "clip": True},
          "encoding": {"x": x, "y": {"field": "value", "type": "quantitative", "title": None,
                                     "axis": {"tickCount": 3}},
                       "color": color, "order": {"field": "day"}}},
         {"data": {"name": "moves"}, **_hover("at_day_m", ["a", "b"], labels, lang)},
     ]
-    spec = _chart(_text("moves", lang), look.heights[1], layers, config)
-    spec["datasets"] = {"moves": data}
-    charts.append(spec)
+    spec = _chart(_text("moves", lang), look.heights[1], layers, look.config(lang))
+    spec["datasets"] = {"moves": _series(result.t, curves, labels)}
+    return spec
 
-    # both partners' fears: of closeness (solid) and of being left (dashed)
+
+def _fears_chart(result: Result, baseline: Result | None, lang: str, look: _Look,
+                 layers: list[dict[str, Any]]) -> dict[str, Any]:
+    """Both partners' fears: of closeness (solid) and of being left (dashed); the run without help faded."""
+    names = _labels(result)
     fear_close, fear_left = _text("fear_close", lang), _text("fear_left", lang)
     runs = [("now", result)] + ([("without", baseline)] if baseline is not None else [])
     curves, labels, partner, fear, run = {}, {}, {}, {}, {}
@@ -260,12 +271,11 @@ def run_charts(result: Result, baseline: Result | None = None, *, lang: str = "e
                 curves[key] = values if source is result else np.interp(result.t, source.t, values)
                 labels[key] = f"{names[i]}: {text}"
                 partner[key], fear[key], run[key] = names[i], text, tag
-    data = _series(result.t, curves, labels, partner=partner, fear=fear, run=run)
-    layers = _intervention_layers(start, end, lang, look, label=False)
-    layers += [
-        {"data": {"name": "fears"}, "mark": {"type": "line", "strokeWidth": width, "clip": True},
+    layers = [
+        *layers,
+        {"data": {"name": "fears"}, "mark": {"type": "line", "strokeWidth": look.line, "clip": True},
          "encoding": {
-             "x": _x(end, lang, labels=True),
+             "x": _x(float(result.t[-1]), lang, labels=True),
              "y": {"field": "value", "type": "quantitative", "title": None, "scale": {"zero": True},
                    "axis": {"tickCount": 3}},
              "color": {"field": "partner", "type": "nominal", "title": None,
@@ -280,7 +290,6 @@ def run_charts(result: Result, baseline: Result | None = None, *, lang: str = "e
         {"data": {"name": "fears"},
          **_hover("at_day_f", [k for k in curves if run[k] == "now"], labels, lang, only="now")},
     ]
-    spec = _chart(_text("fears", lang), look.heights[2], layers, config)
-    spec["datasets"] = {"fears": data}
-    charts.append(spec)
-    return charts
+    spec = _chart(_text("fears", lang), look.heights[2], layers, look.config(lang))
+    spec["datasets"] = {"fears": _series(result.t, curves, labels, partner=partner, fear=fear, run=run)}
+    return spec
