@@ -28,6 +28,22 @@ def test_couple_i_of_a_batch_equals_its_single_run():
             assert (value is None and np.isnan(batch_value)) or value == batch_value, name
 
 
+@pytest.mark.skipif(not HAVE_NUMBA, reason="numba is not installed")
+def test_small_batches_run_on_the_calling_thread_and_give_the_numbers_of_a_large_one():
+    """A few couples skip numba's worker threads (cheaper); the caller's thread count is left as it was."""
+    import numba
+
+    from sim.engine import SERIAL_BELOW
+
+    before = numba.get_num_threads()
+    many = sim.simulate_batch(COUPLES * SERIAL_BELOW, keep="trajectories", **RUN)
+    few = sim.simulate_batch(COUPLES, keep="trajectories", **RUN)
+    assert len(COUPLES) < SERIAL_BELOW <= len(COUPLES) * SERIAL_BELOW
+    assert numba.get_num_threads() == before
+    assert few.trajectories is not None and many.trajectories is not None
+    np.testing.assert_array_equal(few.trajectories["closeness"], many.trajectories["closeness"][: len(COUPLES)])
+
+
 def test_summary_mode_keeps_no_trajectories_and_gives_the_same_verdicts():
     summary = sim.simulate_batch(COUPLES, **RUN)
     full = sim.simulate_batch(COUPLES, keep="trajectories", **RUN)
