@@ -114,8 +114,8 @@ def test_the_page_opens_on_the_classic_trap_already_run() -> None:
     assert [spec["title"] for spec, _ in charts(at)] == [PLOT_TEXT[k]["en"] for k in ("closeness", "moves", "fears")]
     expected = [spec["datasets"] for spec in run_charts(result)]
     for (_, shown), sent in zip(charts(at), expected, strict=True):
-        (frame,) = sent.values()
-        np.testing.assert_allclose(shown["value"], frame["value"])
+        (table,) = sent.values()
+        np.testing.assert_allclose(shown["value"], table.column("value").to_numpy())
     assert not at.get("image")
     assert [m.label for m in at.metric] == [tr(f"metric.{name}") for name in
                                             ("tension", "amplitude", "period", "settle_time", "safe_share",
@@ -358,7 +358,7 @@ def test_a_slider_change_redraws_the_chart() -> None:
     moved = replace(TRAP, a=TRAP.a.with_scores(0.5, TRAP.a.avoidance))
     assert not np.allclose(after["value"], before["value"])
     expected = run_charts(sim.simulate(moved, seed=0))[0]["datasets"]["closeness"]
-    np.testing.assert_allclose(after["value"], expected["value"])
+    np.testing.assert_allclose(after["value"], expected.column("value").to_numpy())
 
 
 # --- share and save ----------------------------------------------------------------------------------

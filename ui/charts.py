@@ -18,7 +18,7 @@ import math
 from typing import Any
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 
 import sim
 from sim.plots import PARTNER_COLORS, PLOT_TEXT
@@ -54,21 +54,31 @@ def _stride(n: int) -> slice:
 
 
 def _series(t: np.ndarray, curves: dict[str, np.ndarray], labels: dict[str, str], **columns: dict[str, str]) -> \
-        pd.DataFrame:
-    """Long table of curves: one row per (day, curve) with the curve's key, its label and extra columns."""
+        pa.Table:
+    """Long table of curves: one row per (day, curve) with the curve's key, its label and extra columns.
+
+    An Arrow table, as the browser receives it: numbers as float32 (a chart shows 3 digits), the
+    text columns dictionary-encoded (each label once, not once per row). Half the bytes of a
+    DataFrame of float64 and strings, and no conversion on the server.
+    """
     step = _stride(t.shape[0])
-    days = t[step]
+    days = np.asarray(t[step], dtype=np.float32)
     n = days.shape[0]
     keys = list(curves)
-    frame = pd.DataFrame({
+
+    def text(by_key: dict[str, str]) -> pa.DictionaryArray:
+        words = list(dict.fromkeys(by_key[k] for k in keys))
+        index = np.repeat(np.array([words.index(by_key[k]) for k in keys], dtype=np.int8), n)
+        return pa.DictionaryArray.from_arrays(pa.array(index), pa.array(words))
+
+    table = {
         "day": np.tile(days, len(keys)),
-        "value": np.concatenate([np.asarray(curves[k])[step] for k in keys]),
-        "key": np.repeat(keys, n),
-        "label": np.repeat([labels[k] for k in keys], n),
-    })
-    for name, by_key in columns.items():
-        frame[name] = np.repeat([by_key[k] for k in keys], n)
-    return frame
+        "value": np.concatenate([np.asarray(curves[k], dtype=np.float32)[step] for k in keys]),
+        "key": text({k: k for k in keys}),
+        "label": text(labels),
+    }
+    table.update({name: text(by_key) for name, by_key in columns.items()})
+    return pa.table(table)
 
 
 class _Look:
