@@ -21,26 +21,19 @@ import numpy as np
 import pyarrow as pa
 
 import sim
-from sim.plots import PARTNER_COLORS, PLOT_TEXT
+from sim.plots import PARTNER_COLORS, plot_text
 from sim.plots.palette import CLOSENESS_COLOR
+from sim.plots.run import BASELINE_COLOR, EVENT_COLOR, INTERVENTION_COLOR
 from sim.result import Result
 
 __all__ = ["MAX_POINTS", "run_charts"]
 
 MAX_POINTS = 500
 """Points per curve sent to the browser: a chart a few hundred pixels wide cannot show more."""
-BASELINE_COLOR = "#8C8C8C"
-INTERVENTION_COLOR = "#009E73"
-EVENT_COLOR = "#555555"
 EVENT_SHAPES = {"intimate_moment": "triangle-down", "conflict": "cross", "stress": "diamond"}
 """Marker of each event kind along the top of the closeness panel (as in ``sim.plots``)."""
 SOLID, DASHED = [1, 0], [6, 4]
 NL_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}}
-
-
-def _text(key: str, lang: str, **fields: Any) -> str:
-    text = PLOT_TEXT[key]["nl" if lang == "nl" else "en"]
-    return text.format(**fields) if fields else text
 
 
 def _labels(result: Result) -> tuple[str, str]:
@@ -106,7 +99,7 @@ class _Look:
 
 
 def _x(end: float, lang: str, *, labels: bool) -> dict[str, Any]:
-    axis: dict[str, Any] = {"title": _text("day", lang) if labels else None, "labels": labels, "ticks": labels,
+    axis: dict[str, Any] = {"title": plot_text("day", lang) if labels else None, "labels": labels, "ticks": labels,
                             "titleAnchor": "end"}
     return {"field": "day", "type": "quantitative", "scale": {"domain": [0.0, end], "nice": False}, "axis": axis}
 
@@ -118,7 +111,7 @@ def _hover(name: str, keys: list[str], labels: dict[str, str], lang: str, *, onl
     if only is not None:
         transform.append({"filter": {"field": "run", "equal": only}})
     transform.append({"pivot": "key", "value": "value", "groupby": ["day"]})
-    tooltip = [{"field": "day", "type": "quantitative", "title": _text("day", lang), "format": ".1f"}]
+    tooltip = [{"field": "day", "type": "quantitative", "title": plot_text("day", lang), "format": ".1f"}]
     tooltip += [{"field": key, "type": "quantitative", "title": labels[key], "format": ".2f"} for key in keys]
     return {
         "transform": transform,
@@ -144,7 +137,7 @@ def _intervention_layers(start: float | None, end: float, lang: str, look: _Look
             "encoding": {"x": {"field": "from", "type": "quantitative"}}}
     layers = [band, rule]
     if label:
-        layers.append({"data": {"values": [{"from": start, "text": _text("interventions", lang) + " →"}]},
+        layers.append({"data": {"values": [{"from": start, "text": plot_text("interventions", lang) + " →"}]},
                        "mark": {"type": "text", "color": INTERVENTION_COLOR, "fontWeight": "bold", "align": "left",
                                 "baseline": "bottom", "dx": 4, "dy": -4, "fontSize": look.text - 1},
                        "encoding": {"x": {"field": "from", "type": "quantitative"}, "y": {"value": look.heights[0]},
@@ -192,10 +185,10 @@ def _closeness_chart(result: Result, baseline: Result | None, lang: str, look: _
     """Closeness, the run without interventions (dashed), the events along the top, the interventions' days."""
     end = float(result.t[-1])
     curves = {"closeness": result.closeness}
-    labels = {"closeness": _text("closeness", lang)}
+    labels = {"closeness": plot_text("closeness", lang)}
     if baseline is not None:
         curves["without"] = np.interp(result.t, baseline.t, baseline.closeness)
-        labels["without"] = _text("closeness_without", lang)
+        labels["without"] = plot_text("closeness_without", lang)
     keys = list(curves)
     colors = {"closeness": CLOSENESS_COLOR, "without": BASELINE_COLOR}
     dashes = {"closeness": SOLID, "without": DASHED}
@@ -217,7 +210,7 @@ def _closeness_chart(result: Result, baseline: Result | None, lang: str, look: _
                                      "scale": {"domain": [sim.EVENT_KINDS[k].label[word] for k in kinds],
                                                "range": [EVENT_SHAPES[k] for k in kinds]}},
                            "tooltip": [{"field": "kind", "type": "nominal", "title": " "},
-                                       {"field": "day", "type": "quantitative", "title": _text("day", lang),
+                                       {"field": "day", "type": "quantitative", "title": plot_text("day", lang),
                                         "format": ".1f"}]}})
     layers.append({
         "data": {"name": "closeness"},
@@ -234,7 +227,7 @@ def _closeness_chart(result: Result, baseline: Result | None, lang: str, look: _
         },
     })
     layers.append({"data": {"name": "closeness"}, **_hover("at_day_c", keys, labels, lang)})
-    spec = _chart(_text("closeness", lang), look.heights[0], layers, look.config(lang))
+    spec = _chart(plot_text("closeness", lang), look.heights[0], layers, look.config(lang))
     spec["datasets"] = {"closeness": _series(result.t, curves, labels)}
     return spec
 
@@ -261,7 +254,7 @@ def _moves_chart(result: Result, lang: str, look: _Look, layers: list[dict[str, 
                       "color": color, "order": {"field": "day"}}},
         {"data": {"name": "moves"}, **_hover("at_day_m", ["a", "b"], labels, lang)},
     ]
-    spec = _chart(_text("moves", lang), look.heights[1], layers, look.config(lang))
+    spec = _chart(plot_text("moves", lang), look.heights[1], layers, look.config(lang))
     spec["datasets"] = {"moves": _series(result.t, curves, labels)}
     return spec
 
@@ -270,7 +263,7 @@ def _fears_chart(result: Result, baseline: Result | None, lang: str, look: _Look
                  layers: list[dict[str, Any]]) -> dict[str, Any]:
     """Both partners' fears: of closeness (solid) and of being left (dashed); the run without help faded."""
     names = _labels(result)
-    fear_close, fear_left = _text("fear_close", lang), _text("fear_left", lang)
+    fear_close, fear_left = plot_text("fear_close", lang), plot_text("fear_left", lang)
     runs = [("now", result)] + ([("without", baseline)] if baseline is not None else [])
     curves, labels, partner, fear, run = {}, {}, {}, {}, {}
     for tag, source in runs:
@@ -300,6 +293,6 @@ def _fears_chart(result: Result, baseline: Result | None, lang: str, look: _Look
         {"data": {"name": "fears"},
          **_hover("at_day_f", [k for k in curves if run[k] == "now"], labels, lang, only="now")},
     ]
-    spec = _chart(_text("fears", lang), look.heights[2], layers, look.config(lang))
+    spec = _chart(plot_text("fears", lang), look.heights[2], layers, look.config(lang))
     spec["datasets"] = {"fears": _series(result.t, curves, labels, partner=partner, fear=fear, run=run)}
     return spec

@@ -6,7 +6,7 @@ not safe under Streamlit's reruns) and uses the same colour for a partner everyw
 
 from .palette import PARTNER_COLORS, VERDICT_COLORS
 from .regime import REGIME_TEXT, draw_regime_map, regime_figure
-from .run import PLOT_TEXT, figure_png, phase_figure, run_figure
+from .run import PLOT_TEXT, figure_png, phase_figure, plot_text, run_figure
 
 __all__ = ["PARTNER_COLORS", "PLOT_TEXT", "REGIME_TEXT", "VERDICT_COLORS", "draw_regime_map",
-           "figure_png", "phase_figure", "regime_figure", "run_figure"]
+           "figure_png", "phase_figure", "plot_text", "regime_figure", "run_figure"]

@@ -37,7 +37,7 @@ from ..events import EVENT_KINDS
 from ..result import Result
 from .palette import CLOSENESS_COLOR, PARTNER_COLORS
 
-__all__ = ["PLOT_TEXT", "figure_png", "phase_figure", "run_figure"]
+__all__ = ["PLOT_TEXT", "figure_png", "phase_figure", "plot_text", "run_figure"]
 
 PLOT_TEXT: dict[str, dict[str, str]] = {
     "day": {"en": "day", "nl": "dag"},
@@ -71,7 +71,8 @@ DPI = 140.0
 """Resolution of the PNG images (pixels per inch of figure width)."""
 
 
-def _text(key: str, lang: str, **fields: Any) -> str:
+def plot_text(key: str, lang: str, **fields: Any) -> str:
+    """Text ``key`` of :data:`PLOT_TEXT` in ``lang`` ("nl", else English), with ``fields`` filled in."""
     text = PLOT_TEXT[key]["nl" if lang == "nl" else "en"]
     return text.format(**fields) if fields else text
 
@@ -243,12 +244,12 @@ class _RunArtists:
         width = _Look.of(frame.large).line
         handles = [Line2D([], [], color=PARTNER_COLORS[i], linewidth=width, label=frame.names[i]) for i in (0, 1)]
         handles += [Line2D([], [], color="#555555", linestyle="-", linewidth=width,
-                           label=_text("fear_close", frame.lang)),
+                           label=plot_text("fear_close", frame.lang)),
                     Line2D([], [], color="#555555", linestyle="--", linewidth=width,
-                           label=_text("fear_left", frame.lang))]
+                           label=plot_text("fear_left", frame.lang))]
         if frame.baseline:
             handles.append(Line2D([], [], color=BASELINE_COLOR, linestyle="--", linewidth=width * 0.8,
-                                  label=_text("closeness_without", frame.lang)))
+                                  label=plot_text("closeness_without", frame.lang)))
         for kind in dict.fromkeys(kind for kind, _ in frame.events):
             handles.append(Line2D([], [], color=EVENT_COLOR, marker=EVENT_MARKERS[kind], linestyle="none",
                                   markersize=_Look.of(frame.large).text * 0.7,
@@ -263,12 +264,12 @@ class _RunArtists:
         ax_f.set_ylim(0.0, frame.fear_top)
         for ax, key in ((ax_c, "closeness"), (ax_m, "moves"), (ax_f, "fears")):
             look.axes(ax)
-            _title(ax, _text(key, lang), look)
+            _title(ax, plot_text(key, lang), look)
             ax.yaxis.set_major_locator(MaxNLocator(nbins=3, min_n_ticks=2))
         ax_f.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
         for ax in (ax_c, ax_m):
             ax.tick_params(labelbottom=False)
-        ax_f.set_xlabel(_text("day", lang), loc="right", fontsize=look.text)
+        ax_f.set_xlabel(plot_text("day", lang), loc="right", fontsize=look.text)
         if frame.events:
             dense = len(frame.events) > 40
             ax_c.vlines([at for _, at in frame.events], 0.0, frame.closeness_top, color=EVENT_COLOR,
@@ -282,11 +283,11 @@ class _RunArtists:
             for ax in (ax_c, ax_m, ax_f):
                 ax.axvspan(start, frame.t_end, color=INTERVENTION_COLOR, alpha=0.07, linewidth=0, zorder=0)
                 ax.axvline(start, color=INTERVENTION_COLOR, linewidth=1.2, alpha=0.8, zorder=1)
-            ax_c.annotate(_text("interventions", lang) + " →", xy=(start, 0.0), xycoords=("data", "axes fraction"),
+            ax_c.annotate(plot_text("interventions", lang) + " →", xy=(start, 0.0), xycoords=("data", "axes fraction"),
                           xytext=(4, 4), textcoords="offset points", color=INTERVENTION_COLOR, fontweight="bold",
                           fontsize=look.legend)
         if frame.baseline:
-            fig.text(0.01, 0.005, _text("without", lang), ha="left", va="bottom", color="#777777",
+            fig.text(0.01, 0.005, plot_text("without", lang), ha="left", va="bottom", color="#777777",
                      fontsize=look.legend * 0.9)
 
     def fill(self, result: Result, baseline: Result | None) -> None:
@@ -362,9 +363,9 @@ def phase_figure(result: Result, baseline: Result | None = None, *, lang: str = 
     look = _Look.of(large)
     height = width * 1.08
     fig = Figure(figsize=(width, height), dpi=DPI)
-    entries = [_text("start", lang), _text("end", lang)]
+    entries = [plot_text("start", lang), plot_text("end", lang)]
     if baseline is not None:
-        entries.append(_text("closeness_without", lang))
+        entries.append(plot_text("closeness_without", lang))
     left, bottom = (0.19, 0.13) if large else (0.16, 0.11)
     ncol, rows = _legend_grid(fig, entries, width * (1.0 - left), look.legend)
     line = rows * look.legend * 1.75 / 72.0 / height
@@ -379,7 +380,7 @@ def phase_figure(result: Result, baseline: Result | None = None, *, lang: str = 
         keep = baseline.t[bstep] >= since
         ax.plot(baseline.move[0][bstep][keep], baseline.move[1][bstep][keep], color=BASELINE_COLOR,
                 linestyle="--", linewidth=look.line * 0.7, zorder=1,
-                label=_text("closeness_without", lang))
+                label=plot_text("closeness_without", lang))
         moves.append(baseline.move)
     points = np.column_stack([x, y]).reshape(-1, 1, 2)
     segments = np.concatenate([points[:-1], points[1:]], axis=1)
@@ -388,9 +389,9 @@ def phase_figure(result: Result, baseline: Result | None = None, *, lang: str = 
     ax.add_collection(LineCollection(list(segments), colors=colors, linewidths=look.line, zorder=2))
     marker = look.text * 0.8
     ax.plot([x[0]], [y[0]], marker="o", markersize=marker, markerfacecolor="white", color=CLOSENESS_COLOR,
-            linestyle="none", zorder=3, label=_text("start", lang))
+            linestyle="none", zorder=3, label=plot_text("start", lang))
     ax.plot([x[-1]], [y[-1]], marker="o", markersize=marker, color=CLOSENESS_COLOR, linestyle="none",
-            zorder=3, label=_text("end", lang))
+            zorder=3, label=plot_text("end", lang))
     span = _ceil(1.15 * max(float(np.max(np.abs(m))) for m in moves), 0.1)
     ax.set_xlim(-span, span)
     ax.set_ylim(-span, span)
@@ -400,20 +401,20 @@ def phase_figure(result: Result, baseline: Result | None = None, *, lang: str = 
     look.axes(ax, grid="both")
     ax.axhline(0.0, color="#444444", linewidth=0.8, zorder=0)
     ax.axvline(0.0, color="#444444", linewidth=0.8, zorder=0)
-    ax.set_xlabel(_text("phase_axis", lang, name=names[0]), color=PARTNER_COLORS[0], fontsize=look.text)
-    ax.set_ylabel(_text("phase_axis", lang, name=names[1]), color=PARTNER_COLORS[1], fontsize=look.text)
+    ax.set_xlabel(plot_text("phase_axis", lang, name=names[0]), color=PARTNER_COLORS[0], fontsize=look.text)
+    ax.set_ylabel(plot_text("phase_axis", lang, name=names[1]), color=PARTNER_COLORS[1], fontsize=look.text)
     if title:
-        _title(ax, _text("phase_title", lang), look)
+        _title(ax, plot_text("phase_title", lang), look)
     small = look.legend * 0.95
     corner: dict[str, Any] = {"fontsize": small, "color": "#666666", "transform": ax.transAxes}
-    ax.text(0.98, 0.98, _text("both_closer", lang), ha="right", va="top", **corner)
-    ax.text(0.02, 0.02, _text("both_away", lang), ha="left", va="bottom", **corner)
-    ax.text(0.98, 0.02, _text("pursue_withdraw", lang, p=names[0], w=names[1]), ha="right", va="bottom",
+    ax.text(0.98, 0.98, plot_text("both_closer", lang), ha="right", va="top", **corner)
+    ax.text(0.02, 0.02, plot_text("both_away", lang), ha="left", va="bottom", **corner)
+    ax.text(0.98, 0.02, plot_text("pursue_withdraw", lang, p=names[0], w=names[1]), ha="right", va="bottom",
             **corner)
-    ax.text(0.02, 0.98, _text("pursue_withdraw", lang, p=names[1], w=names[0]), ha="left", va="top",
+    ax.text(0.02, 0.98, plot_text("pursue_withdraw", lang, p=names[1], w=names[0]), ha="left", va="top",
             **corner)
     handles, labels = ax.get_legend_handles_labels()
-    order = [labels.index(_text(key, lang)) for key in ("start", "end")]
+    order = [labels.index(plot_text(key, lang)) for key in ("start", "end")]
     order += [k for k in range(len(labels)) if k not in order]
     fig.legend(_row_major([handles[k] for k in order], ncol), _row_major([labels[k] for k in order], ncol),
                loc="upper left", bbox_to_anchor=(left - 0.01, 0.995), ncol=ncol, borderaxespad=0.0,
