@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import engine, metrics
+from . import dynamics, engine, metrics
 from .events import Event, draw_random_events
 from .interventions import Intervention
 from .partners import PARTNER_PARAMS, Couple, Partner
@@ -103,9 +103,19 @@ def simulate_batch(couples: Iterable[Couple], *, steps: int = DEFAULT_STEPS, dt:
     raw = engine.run_arrays(couples, steps=steps, dt=dt, events=all_events,
                             interventions=interventions, record=record, backend=backend)
     summary = metrics.summarize(raw["acc"], steps, dt, raw["ceiling"])
+    if len(all_events) > len(events):
+        # random jolts: the verdict describes the couple, read from the same run without them
+        calm = engine.run_arrays(couples, steps=steps, dt=dt, events=events, interventions=interventions,
+                                 record=False, backend=backend)
+        own = metrics.summarize(calm["acc"], steps, dt, calm["ceiling"])
+        summary["verdict_with_jolts"] = summary["verdict"]
+        summary["jolt_spread"] = summary["amplitude"] - own["amplitude"]
+        summary["verdict"] = own["verdict"]
+        summary["ending"] = own["ending"]
     trajectories = None
     if record:
-        trajectories = MappingProxyType(freeze_arrays(**_split(raw["traj"], raw["learned"])))
+        calm = raw["base"][:, :, dynamics.K] * raw["base"][:, :, dynamics.W]
+        trajectories = MappingProxyType(freeze_arrays(**_split(raw["traj"], raw["learned"], calm)))
     return BatchResult(
         couples=couples,
         verdict=summary.pop("verdict"),
@@ -115,14 +125,19 @@ def simulate_batch(couples: Iterable[Couple], *, steps: int = DEFAULT_STEPS, dt:
     )
 
 
-def _split(traj: np.ndarray, learned: np.ndarray) -> dict[str, np.ndarray]:
-    """Name the rows of raw trajectories (N, 9, n + 1) and learning (N, 2, n + 1)."""
+def _split(traj: np.ndarray, learned: np.ndarray, calm: np.ndarray) -> dict[str, np.ndarray]:
+    """Name the rows of raw trajectories (N, 13, n + 1) and learning (N, 2, n + 1).
+
+    A partner's ``move`` is the effort beyond the calm pull of longing (``m_i - k_i w_i``, with
+    ``calm`` = k w of shape (N, 2)): 0 for a partner who simply keeps up the bond without fear,
+    > 0 reaching out harder, < 0 pulling away.
+    """
     return {
         "closeness": traj[:, 0],
-        "move": traj[:, 1:3],
-        "engulfment": traj[:, 3:5],
-        "abandonment": traj[:, 5:7],
-        "energy": traj[:, 7:9],
+        "move": traj[:, 1:3] - calm[:, :, None],
+        "engulfment": traj[:, 7:9],
+        "abandonment": traj[:, 9:11],
+        "doubt": traj[:, 11:13],
         "learned": learned,
     }
 
@@ -150,7 +165,7 @@ def simulate(couple: Couple | None = None, *, steps: int = DEFAULT_STEPS, dt: fl
     assert batch.trajectories is not None
     tr = {k: v[0] for k, v in batch.trajectories.items()}
     t = batch.t
-    signals = detect_signals(t, tr["move"], tr["engulfment"], tr["abandonment"], tr["energy"])
+    signals = detect_signals(t, tr["move"], tr["engulfment"], tr["abandonment"], tr["doubt"])
     return Result(
         couple=couple,
         t=batch.t,
@@ -165,7 +180,9 @@ def simulate(couple: Couple | None = None, *, steps: int = DEFAULT_STEPS, dt: fl
     )
 
 
-def _scalar(value: Any) -> float | None:
+def _scalar(value: Any) -> float | str | None:
+    if isinstance(value, str | np.str_):
+        return str(value)
     number = float(value)
     return None if math.isnan(number) else number
 

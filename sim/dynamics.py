@@ -1,23 +1,27 @@
-"""The equations of the dance: right-hand side, one RK4 step, analytic Jacobian, equilibria.
+"""The equations of the dance: right-hand side, one RK4 step, analytic Jacobian.
 
-State of a couple (``N_STATE`` = 9 numbers, shapes (...,) each, all in "closeness" units or
-dimensionless fear; time in days)::
+State of a couple (``N_STATE`` = 13 numbers, shapes (...,) each; time in days)::
 
-    x = (c, m_a, m_b, E_a, E_b, B_a, B_b, R_a, R_b)
+    x = (c, m_a, m_b, A1_a, A1_b, A2_a, A2_b, E_a, E_b, B_a, B_b, D_a, D_b)
 
-with ``c`` the shared closeness (>= 0), ``m_i`` partner i's move (> 0 toward, < 0 away, in
-closeness per day), ``E_i`` engulfment fear, ``B_i`` abandonment fear (both in [0, F]) and ``R_i``
-the energy to pursue (protest capacity, in (0, 1]). For partner i with partner j::
+``c`` is the shared closeness (>= 0), ``m_i`` partner i's effort (> 0 toward, < 0 away, closeness
+per day), ``A1_i, A2_i, E_i`` the three stages of the avoidant alarm (engulfment fear ``E_i`` is the
+last), ``B_i`` the fear of being left, both in [0, F], and ``D_i`` the stay-or-go doubt in [0, 1].
+For partner i with partner j::
 
-    c'        = m_a + m_b - delta * c
-    tm_i m_i' = k_i (w_i + (2 R_i - 1) B_i - E_i) - m_i          feel, then act, with a lag
-    tE_i E_i' = S(gE_i phi(c - hi_i) + hE_i phi(m_j))  - E_i      too close; pressure of pursuit
-    tB_i B_i' = S(gB_i phi(lo_i - c) + hB_i phi(-m_j)) - B_i      too far; the partner withdraws
-    tR_i R_i' = 1 - R_i - d_i B_i R_i                             protest exhausts into despair
+    c'        = m_a + m_b - delta c
+    u_i       = gE_i phi(c - hi_i) + hE_i phi(m_j) - rho_i phi(-m_i)     too close; pressure; relief
+    A1_i'     = r_i (S(phi(u_i)) - A1_i)      A2_i' = r_i (A1_i - A2_i)      E_i' = r_i (A2_i - E_i)
+    tB_i B_i' = S(gB_i phi(lo_i - c) + hB_i phi(-m_j)) - B_i             too far; the other withdraws
+    tm_i m_i' = floor(c, k_i ((w_i + B_i) bond - E_i - L D_i)) - m_i      longing and fear; alarm; leaving
+    tD_i D_i' = q phi(E_i + B_i - theta_i) (1 - D_i) + D_i (D_i - 1/2) (1 - D_i)
 
-``phi`` is a smooth (C1) rectifier, zero below -EPS and the identity above EPS, and ``S(u) = u / (1 + u / F)``
-keeps every fear below the ceiling F. When R_i < 1/2 abandonment fear no longer drives pursuit
-but distance (detachment, Bowlby's third phase).
+with ``r_i = 3 / T_i`` (a chain of three equal stages: the alarm is a delay of mean ``T_i`` days,
+not a filter that shrinks a short burst), ``bond = (1 - D_a)(1 - D_b)``, ``S(u) = u / (1 + u/F)``
+and ``floor(c, y) = phi(y) + sigma(c) (y - phi(y))``: a wish to move away fades as closeness nears 0
+(``sigma(c) = c^2 / (c^2 + CF^2)``), so the floor is part of the equations, not a clip. The doubt is
+a switch: without fear it rests at 0; fear above a partner's tolerance ``theta_i`` pushes it up,
+and past 1/2 it tips to 1, an absorbing break-up (the bond is gone for both).
 
 Every function here is written with arithmetic and ``np.sqrt`` only, so that the same source runs
 on numpy arrays (a batch: each state entry has shape (N,), each parameter row shape (N,)) and,
@@ -34,20 +38,33 @@ import numpy as np
 from ._accel import jitable, jitable_inline
 from .partners import PARTNER_PARAMS
 
-__all__ = ["EPS", "N_STATE", "STATE_NAMES", "bound", "jacobian", "make_rk4", "phi", "rhs", "rk4_step", "saturate"]
+__all__ = ["CF", "EPS", "N_STATE", "STATE_NAMES", "bound", "jacobian", "make_rk4", "phi", "rhs", "rk4_step",
+           "saturate"]
 
 EPS = 0.1
 """Smoothing width of the rectifier ``phi`` (closeness units)."""
+CF = 0.1
+"""Closeness below which a wish to move away fades (the floor's softness)."""
+LEAVE = 1.0
+"""How hard a partner who has decided to go moves away (per unit of doubt)."""
+DOUBT_GAIN = 0.25
+"""How fast fear above the tolerance feeds doubt (per unit of excess fear, in units of the doubt time)."""
+TIP = 0.5
+"""The doubt at which 'do I stay or do I go?' tips into going."""
 
-STATE_NAMES = ("c", "m_a", "m_b", "E_a", "E_b", "B_a", "B_b", "R_a", "R_b")
+STATE_NAMES = ("c", "m_a", "m_b", "A1_a", "A1_b", "A2_a", "A2_b", "E_a", "E_b", "B_a", "B_b", "D_a", "D_b")
 N_STATE = len(STATE_NAMES)
+IC, IM, IA1, IA2, IE, IB, ID = 0, 1, 3, 5, 7, 9, 11
+"""First index of each quantity in the state (partner a; partner b is the next one)."""
 
 # Positions of the partner parameters in a parameter vector (see Partner.param_vector).
 _P = {name: i for i, name in enumerate(PARTNER_PARAMS)}
 W, HI, LO = _P["longing"], _P["comfort_ceiling"], _P["security_floor"]
 GE, HE, GB, HB = _P["closeness_alarm"], _P["pressure_alarm"], _P["distance_fear"], _P["withdrawal_fear"]
-K, TE, TB, TM = _P["responsiveness"], _P["alarm_lag"], _P["fear_lag"], _P["move_lag"]
-D, TR = _P["despair_rate"], _P["recovery_time"]
+RHO, K, TE, TB, TM = _P["relief"], _P["responsiveness"], _P["alarm_lag"], _P["fear_lag"], _P["move_lag"]
+THETA, TD = _P["doubt_threshold"], _P["doubt_time"]
+STAGES = 3
+"""Stages of the alarm chain."""
 
 
 @jitable_inline
@@ -71,7 +88,6 @@ def saturate(u: Any, ceiling: Any) -> Any:
     return u / (1.0 + u / ceiling)
 
 
-@jitable
 def dsaturate(u: Any, ceiling: Any) -> Any:
     """Derivative of :func:`saturate` with respect to u."""
     q = 1.0 + u / ceiling
@@ -79,25 +95,55 @@ def dsaturate(u: Any, ceiling: Any) -> Any:
 
 
 @jitable_inline
-def feel(c: Any, m_other: Any, p: Any, ceiling: Any) -> tuple[Any, Any]:
-    """What a partner feels: the targets (E*, B*) that the two fears relax to.
+def floor_share(c: Any) -> Any:
+    """sigma(c) = c^2 / (c^2 + CF^2): how much of a wish to move away can still act at closeness c."""
+    c2 = c * c
+    return c2 / (c2 + CF * CF)
+
+
+def dfloor_share(c: Any) -> Any:
+    """Derivative of :func:`floor_share`."""
+    q = c * c + CF * CF
+    return 2.0 * c * CF * CF / (q * q)
+
+
+@jitable_inline
+def feel(c: Any, m_self: Any, m_other: Any, p: Any, ceiling: Any) -> tuple[Any, Any]:
+    """What a partner feels: the alarm input (before the delay) and the fear of being left's target.
 
     Parameters
     ----------
     c : closeness, shape (...,)
-    m_other : the other partner's move, shape (...,)
+    m_self, m_other : this partner's and the other partner's effort, shape (...,)
     p : this partner's parameters, indexable by the positions above (rows of shape (...,))
     ceiling : fear ceiling F, shape (...,)
+
+    Returns
+    -------
+    (alarm, fear): ``S(phi(u))`` entering the alarm chain, and ``S(v)`` that B relaxes to.
     """
-    e_target = saturate(p[GE] * phi(c - p[HI]) + p[HE] * phi(m_other), ceiling)
-    b_target = saturate(p[GB] * phi(p[LO] - c) + p[HB] * phi(-m_other), ceiling)
-    return e_target, b_target
+    u = p[GE] * phi(c - p[HI]) + p[HE] * phi(m_other) - p[RHO] * phi(-m_self)
+    alarm = saturate(phi(u), ceiling)
+    fear = saturate(p[GB] * phi(p[LO] - c) + p[HB] * phi(-m_other), ceiling)
+    return alarm, fear
 
 
 @jitable_inline
-def act(e: Any, b: Any, r: Any, p: Any) -> Any:
-    """The move a partner is drawn to: longing plus (protest or detachment) minus alarm."""
-    return p[K] * (p[W] + (2.0 * r - 1.0) * b - e)
+def act(c: Any, e: Any, b: Any, d_self: Any, d_other: Any, p: Any) -> Any:
+    """The effort a partner is drawn to: longing and fear of being left pull, the alarm and doubt push.
+
+    A wish to move away fades as closeness nears 0 (:func:`floor_share`), so nobody keeps pulling
+    away from a partner who is no longer near.
+    """
+    y = p[K] * ((p[W] + b) * (1.0 - d_self) * (1.0 - d_other) - e - LEAVE * d_self)
+    toward = phi(y)
+    return toward + floor_share(c) * (y - toward)
+
+
+@jitable_inline
+def doubt_rate(e: Any, b: Any, d: Any, p: Any) -> Any:
+    """tD * D': fear above the tolerance feeds doubt; a switch holds it at 0 or, once past TIP, at 1."""
+    return DOUBT_GAIN * phi(e + b - p[THETA]) * (1.0 - d) + d * (d - TIP) * (1.0 - d)
 
 
 @jitable_inline
@@ -114,33 +160,40 @@ def rhs(x: Any, pa: Any, pb: Any, delta: Any, ceiling: Any, out: Any) -> Any:
     delta : fading of closeness (1/day); ceiling : fear ceiling F; scalars or shape (N,)
     """
     c = x[0]
-    ea_t, ba_t = feel(c, x[2], pa, ceiling)
-    eb_t, bb_t = feel(c, x[1], pb, ceiling)
+    alarm_a, fear_a = feel(c, x[1], x[2], pa, ceiling)
+    alarm_b, fear_b = feel(c, x[2], x[1], pb, ceiling)
     out[0] = x[1] + x[2] - delta * c
-    out[1] = (act(x[3], x[5], x[7], pa) - x[1]) * pa[TM]
-    out[2] = (act(x[4], x[6], x[8], pb) - x[2]) * pb[TM]
-    out[3] = (ea_t - x[3]) * pa[TE]
-    out[4] = (eb_t - x[4]) * pb[TE]
-    out[5] = (ba_t - x[5]) * pa[TB]
-    out[6] = (bb_t - x[6]) * pb[TB]
-    out[7] = (1.0 - x[7] - pa[D] * x[5] * x[7]) * pa[TR]
-    out[8] = (1.0 - x[8] - pb[D] * x[6] * x[8]) * pb[TR]
+    out[1] = (act(c, x[7], x[9], x[11], x[12], pa) - x[1]) * pa[TM]
+    out[2] = (act(c, x[8], x[10], x[12], x[11], pb) - x[2]) * pb[TM]
+    out[3] = (alarm_a - x[3]) * pa[TE]
+    out[4] = (alarm_b - x[4]) * pb[TE]
+    out[5] = (x[3] - x[5]) * pa[TE]
+    out[6] = (x[4] - x[6]) * pb[TE]
+    out[7] = (x[5] - x[7]) * pa[TE]
+    out[8] = (x[6] - x[8]) * pb[TE]
+    out[9] = (fear_a - x[9]) * pa[TB]
+    out[10] = (fear_b - x[10]) * pb[TB]
+    out[11] = doubt_rate(x[7], x[9], x[11], pa) * pa[TD]
+    out[12] = doubt_rate(x[8], x[10], x[12], pb) * pb[TD]
     return out
 
 
-LAGS = (TM, TE, TB, TR)
-"""Positions of the four time constants (days) in a parameter vector."""
+LAGS = (TM, TB, TD)
+"""Positions of the time constants (days) that :func:`to_rates` inverts; the alarm delay is split
+into ``STAGES`` stages."""
 
 
 @jitable
 def to_rates(p: Any) -> Any:
-    """Turn a parameter vector into rate form in place: each lag (days) becomes its inverse (1/day).
+    """Turn a parameter vector into rate form in place: each lag (days) becomes its inverse (1/day),
+    and the alarm delay T becomes the rate of one of its stages, STAGES / T.
 
     :func:`rhs` multiplies by rates rather than dividing by lags, which makes the inner loop
     faster; returns ``p``.
     """
     for q in LAGS:
         p[q] = 1.0 / p[q]
+    p[TE] = STAGES / p[TE]
     return p
 
 
@@ -174,11 +227,15 @@ def make_rk4(derivative: Any, n_state: int) -> Any:
 
 @jitable_inline
 def bound(x: Any, ceiling: Any) -> None:
-    """Clip a state in place to its physical domain (c >= 0, fears in [0, F], energy in [0, 1])."""
+    """Keep a state in place in its domain (c >= 0, fears in [0, F], doubt in [0, 1]).
+
+    The equations already keep the state there (the floor of closeness is part of the moves);
+    this only removes rounding past the edges and puts an event's jolt back in range.
+    """
     x[0] = np.maximum(x[0], 0.0)
-    for s in range(3, 7):
+    for s in range(3, 11):
         x[s] = np.minimum(np.maximum(x[s], 0.0), ceiling)
-    for s in range(7, 9):
+    for s in range(11, 13):
         x[s] = np.minimum(np.maximum(x[s], 0.0), 1.0)
 
 
@@ -189,8 +246,7 @@ _rk4 = make_rk4(rhs, N_STATE)
 def rk4_step(x: Any, pa: Any, pb: Any, delta: Any, ceiling: Any, dt: float, work: Any) -> None:
     """Advance the model state ``x`` in place by one RK4 step of :func:`rhs`, then :func:`bound` it.
 
-    ``work`` is scratch space of shape (5,) + x.shape. Closeness is kept >= 0 (a pair at 0 is at a
-    frozen distance), fears in [0, F] and the energy to pursue in [0, 1].
+    ``work`` is scratch space of shape (5,) + x.shape.
     """
     _rk4(x, pa, pb, delta, ceiling, dt, work)
     bound(x, ceiling)
@@ -201,9 +257,11 @@ RK4_REACH = 2.5
 
 
 def fastest_rate(pab: np.ndarray, delta: Any, ceiling: Any) -> np.ndarray:
-    """An upper bound on how fast the state can change (1/day): the largest absolute row sum of the
-    Jacobian over the whole state space (Gershgorin), with every slope at its maximum
-    (phi' <= 1, S' <= 1, R <= 1, B <= F).
+    """An upper bound on how fast the state can change (1/day) where the dynamics live.
+
+    The largest absolute row sum of the Jacobian (Gershgorin) with every slope at its maximum
+    (phi' <= 1, S' <= 1, doubt in [0, 1], fears <= F), except the floor's slope sigma'(c) at low
+    closeness, which is taken at the efforts a partner can have there (at most F + LEAVE away).
 
     Parameters
     ----------
@@ -215,54 +273,72 @@ def fastest_rate(pab: np.ndarray, delta: Any, ceiling: Any) -> np.ndarray:
     """
     p = np.moveaxis(np.asarray(pab, dtype=float), -1, 0)
     f = np.asarray(ceiling, dtype=float)[..., None]
-    move = (1.0 + p[K] * (2.0 + 2.0 * f)) / p[TM]
-    engulf = (1.0 + p[GE] + p[HE]) / p[TE]
-    abandon = (1.0 + p[GB] + p[HB]) / p[TB]
-    energy = (1.0 + p[D] * (1.0 + f)) / p[TR]
-    rows = np.maximum(np.maximum(move, engulf), np.maximum(abandon, energy))
+    pull = p[K] * (p[W] + f + 1.0 + LEAVE)
+    floor_slope = 0.65 / CF * p[K] * (f + LEAVE)
+    move = (1.0 + pull + floor_slope) / p[TM]
+    alarm = STAGES / p[TE] * (1.0 + p[GE] + p[HE] + p[RHO])
+    fear = (1.0 + p[GB] + p[HB]) / p[TB]
+    doubt = (1.0 + DOUBT_GAIN * (1.0 + 2.0 * f)) / p[TD]
+    rows = np.maximum(np.maximum(move, alarm), np.maximum(fear, doubt))
     return np.maximum(rows.max(axis=-1), np.asarray(delta, dtype=float) + 2.0)
 
 
 def jacobian(x: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: Any, ceiling: Any) -> np.ndarray:
-    """Analytic Jacobian d(rhs)/dx at state x, shape (N_STATE, N_STATE) (or (..., 9, 9) for batches).
+    """Analytic Jacobian d(rhs)/dx at state x, shape (N_STATE, N_STATE) (or (..., 13, 13) for batches).
 
     Parameters
     ----------
-    x : array, shape (..., 9)
-    pa, pb : arrays, shape (..., len(PARTNER_PARAMS))
+    x : array, shape (..., 13)
+    pa, pb : arrays, shape (..., len(PARTNER_PARAMS)), lag form
     delta, ceiling : floats or arrays of shape (...,)
     """
     x = np.asarray(x, dtype=float)
     pa = np.moveaxis(np.asarray(pa, dtype=float), -1, 0)
     pb = np.moveaxis(np.asarray(pb, dtype=float), -1, 0)
-    c, m = x[..., 0], (x[..., 1], x[..., 2])
-    b, r = (x[..., 5], x[..., 6]), (x[..., 7], x[..., 8])
+    c = x[..., 0]
+    m = (x[..., 1], x[..., 2])
+    e, b, d = (x[..., 7], x[..., 8]), (x[..., 9], x[..., 10]), (x[..., 11], x[..., 12])
     jac = np.zeros(x.shape[:-1] + (N_STATE, N_STATE))
     jac[..., 0, 0] = -delta
     jac[..., 0, 1] = 1.0
     jac[..., 0, 2] = 1.0
     for i, p in enumerate((pa, pb)):
         j = 1 - i
-        im, ie, ib, ir = 1 + i, 3 + i, 5 + i, 7 + i
-        jm = 1 + j
-        # move
-        jac[..., im, im] = -1.0 / p[TM]
-        jac[..., im, ie] = -p[K] / p[TM]
-        jac[..., im, ib] = p[K] * (2.0 * r[i] - 1.0) / p[TM]
-        jac[..., im, ir] = 2.0 * p[K] * b[i] / p[TM]
-        # engulfment fear
-        u = p[GE] * phi(c - p[HI]) + p[HE] * phi(m[j])
-        su = dsaturate(u, ceiling) / p[TE]
-        jac[..., ie, 0] = su * p[GE] * dphi(c - p[HI])
-        jac[..., ie, jm] = su * p[HE] * dphi(m[j])
-        jac[..., ie, ie] = -1.0 / p[TE]
-        # abandonment fear
+        im, jm = IM + i, IM + j
+        ia1, ia2, ie, ib, idd, jd = IA1 + i, IA2 + i, IE + i, IB + i, ID + i, ID + j
+        # alarm chain
+        r = STAGES / p[TE]
+        u = p[GE] * phi(c - p[HI]) + p[HE] * phi(m[j]) - p[RHO] * phi(-m[i])
+        su = r * dsaturate(phi(u), ceiling) * dphi(u)
+        jac[..., ia1, 0] = su * p[GE] * dphi(c - p[HI])
+        jac[..., ia1, jm] = su * p[HE] * dphi(m[j])
+        jac[..., ia1, im] = su * p[RHO] * dphi(-m[i])
+        jac[..., ia1, ia1] = -r
+        jac[..., ia2, ia1] = r
+        jac[..., ia2, ia2] = -r
+        jac[..., ie, ia2] = r
+        jac[..., ie, ie] = -r
+        # fear of being left
         v = p[GB] * phi(p[LO] - c) + p[HB] * phi(-m[j])
         sv = dsaturate(v, ceiling) / p[TB]
         jac[..., ib, 0] = -sv * p[GB] * dphi(p[LO] - c)
         jac[..., ib, jm] = -sv * p[HB] * dphi(-m[j])
         jac[..., ib, ib] = -1.0 / p[TB]
-        # energy to pursue
-        jac[..., ir, ib] = -p[D] * r[i] / p[TR]
-        jac[..., ir, ir] = (-1.0 - p[D] * b[i]) / p[TR]
+        # effort
+        bond = (1.0 - d[i]) * (1.0 - d[j])
+        y = p[K] * ((p[W] + b[i]) * bond - e[i] - LEAVE * d[i])
+        sig = floor_share(c)
+        dy = (dphi(y) + sig * (1.0 - dphi(y))) / p[TM]
+        jac[..., im, 0] = dfloor_share(c) * (y - phi(y)) / p[TM]
+        jac[..., im, im] = -1.0 / p[TM]
+        jac[..., im, ib] = dy * p[K] * bond
+        jac[..., im, ie] = -dy * p[K]
+        jac[..., im, idd] = -dy * p[K] * ((p[W] + b[i]) * (1.0 - d[j]) + LEAVE)
+        jac[..., im, jd] = -dy * p[K] * (p[W] + b[i]) * (1.0 - d[i])
+        # doubt
+        s = e[i] + b[i] - p[THETA]
+        g = DOUBT_GAIN * dphi(s) * (1.0 - d[i]) / p[TD]
+        jac[..., idd, ie] = g
+        jac[..., idd, ib] = g
+        jac[..., idd, idd] = (-DOUBT_GAIN * phi(s) - 3.0 * d[i] ** 2 + 2.0 * (1.0 + TIP) * d[i] - TIP) / p[TD]
     return jac

@@ -47,9 +47,9 @@ def _loop(x: Any, acc: Any, seg_params: Any, seg_steps: Any, secure: Any, coach_
     """The time loop for one couple (numba) or for a batch (numpy); see :func:`run_arrays`.
 
     Array shapes, with ``...`` empty for one couple and (N,) for a batch:
-    x (9, ...), acc (NACC, ...), seg_params (S, 2, P, ...), seg_steps (S,), secure (P,),
+    x (13, ...), acc (NACC, ...), seg_params (S, 2, P, ...), seg_steps (S,), secure (P,),
     coach_rate (2, ...), coach_step (2,), learned (2, ...), events (K, 4),
-    traj (steps + 1, 9, ...), learn_traj (steps + 1, 2, ...), work (5, 9, ...), pa / pb (P, ...).
+    traj (steps + 1, 13, ...), learn_traj (steps + 1, 2, ...), work (5, 13, ...), pa / pb (P, ...).
     Each step of ``dt`` days is taken as ``sub`` RK4 sub-steps (1 unless the parameters are stiff).
     """
     n_seg = seg_steps.shape[0]
@@ -65,9 +65,9 @@ def _loop(x: Any, acc: Any, seg_params: Any, seg_steps: Any, secure: Any, coach_
             seg += 1
         while ev < n_ev and events[ev, 0] <= n:
             x[0] = x[0] + events[ev, 1]
-            for s in range(3, 5):
+            for s in range(7, 9):
                 x[s] = x[s] + events[ev, 2]
-            for s in range(5, 7):
+            for s in range(9, 11):
                 x[s] = x[s] + events[ev, 3]
             dynamics.bound(x, ceiling)
             ev += 1
@@ -77,13 +77,12 @@ def _loop(x: Any, acc: Any, seg_params: Any, seg_steps: Any, secure: Any, coach_
                 pb[q] = seg_params[seg, 1, q] + learned[1] * (secure[q] - seg_params[seg, 1, q])
             dynamics.to_rates(pa)
             dynamics.to_rates(pb)
-        c_before = x[0] * 1.0
         for _ in range(sub):
             dynamics.rk4_step(x, pa, pb, delta, ceiling, dt / sub, work)
         for i in range(2):
             if n >= coach_step[i]:
                 learned[i] = 1.0 - (1.0 - learned[i]) * np.exp(-coach_rate[i] * dt)
-        metrics.accumulate(acc, x, c_before, work[0], n + 1, late, steps, dt, ceiling)
+        metrics.accumulate(acc, x, work[0], n + 1, late, steps, dt)
         if record:
             traj[n + 1] = x
             learn_traj[n + 1] = learned
@@ -175,7 +174,7 @@ def _run_numpy(x0: np.ndarray, acc: np.ndarray, seg_params: np.ndarray, seg_step
                ceiling: np.ndarray, events: np.ndarray, steps: int, dt: float, subs: np.ndarray,
                record: bool) -> tuple[np.ndarray | None, np.ndarray | None]:
     n = x0.shape[0]
-    x = np.ascontiguousarray(x0.T)  # (9, N)
+    x = np.ascontiguousarray(x0.T)  # (13, N)
     acc_t = np.ascontiguousarray(acc.T)  # (NACC, N)
     sp = np.ascontiguousarray(np.moveaxis(seg_params, 0, -1))  # (S, 2, P, N)
     learned = np.zeros((2, n))
@@ -202,8 +201,8 @@ def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tupl
 
     Returns
     -------
-    dict with ``acc`` (N, NACC) metric accumulators, ``final`` (N, 9) last state, and when
-    ``record``: ``traj`` (N, 9, steps + 1) and ``learned`` (N, 2, steps + 1).
+    dict with ``acc`` (N, NACC) metric accumulators, ``final`` (N, 13) last state, and when
+    ``record``: ``traj`` (N, 13, steps + 1) and ``learned`` (N, 2, steps + 1).
     """
     backend = backend or default_backend()
     if backend not in BACKENDS:
@@ -214,7 +213,6 @@ def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tupl
     base[:, 1] = param_matrix([c.b for c in couples])
     x0 = np.zeros((n, N_STATE))
     x0[:, 0] = [c.closeness0 for c in couples]
-    x0[:, 7:9] = 1.0
     delta = np.array([c.fading for c in couples], dtype=float)
     ceiling = np.array([c.fear_ceiling for c in couples], dtype=float)
     seg_params, seg_steps = parameter_segments(base, interventions, dt, steps)

@@ -25,8 +25,12 @@ __all__ = [
     "apply_interventions",
 ]
 
-COACHING_RATE = 1.0 / 25.0
-"""Learning rate of coaching at strength 1 (per day): about 63 % of the way to secure in 25 days."""
+COACHING_RATE = 1.0 / 180.0
+"""Learning rate of coaching at strength 1 (per day): a share ``1 - exp(-t / 180)`` of the way to a
+secure partner after t days of coaching, 15 % after a month, half way after four months, 87 % after
+a year. Couples therapy changes attachment-related behaviour over months, not days: emotionally
+focused therapy runs 8-20 weekly sessions with gains that keep growing at follow-up (Johnson et al.
+1999; Wiebe et al. 2017), and earned security is a change over years (Roisman et al. 2002)."""
 
 WHO = ("both", "a", "b")
 STRENGTH_RANGE = (0.0, 1.0)

@@ -1,9 +1,15 @@
-"""Run metrics, accumulated step by step so that a batch never needs to keep trajectories.
+"""Run metrics and the verdict, accumulated step by step so that a batch never needs to keep trajectories.
 
 ``accumulate`` is called once per step by the engine, on one couple (numba) or on a batch (numpy),
-with the same arithmetic; ``summarize`` turns the accumulators into the metrics of a run. The
-*late window* is the second half of the run; its two quarters are compared to tell growing from
-steady from dying rounds.
+with the same arithmetic; ``summarize`` turns the accumulators into the metrics and the verdict.
+
+The verdict is read from the dynamics of closeness in the *late window* (the second half of the
+run). Its rounds are found as prominent turning points: a peak counts only once closeness has
+fallen from it by more than a share ``H_REL`` of the last swing (a zig-zag with hysteresis), so a
+fast small wiggle on a slow cycle does not split its rounds. The swing of each round (peak to
+trough) is fitted on a log scale against time: the slope is the growth (> 0) or decay (< 0) rate
+of the rounds, and a rate within ``GROWTH_TOL / late window`` of zero is steady. Without rounds the
+speed of the state decides: at rest, fading (it settles) or still moving (a drift).
 """
 
 from __future__ import annotations
@@ -14,19 +20,37 @@ import numpy as np
 
 from ._accel import jitable, jitable_inline
 
-__all__ = ["FLOOR", "MOVE_TOL", "SAFE", "accumulate", "new_accumulators", "summarize"]
+__all__ = ["FLOOR", "MOVE_TOL", "SAFE", "accumulate", "new_accumulators", "series_metrics", "summarize"]
 
 FLOOR = 0.02
-"""Closeness below this counts as the floor: a frozen distance."""
+"""Closeness below this counts as the floor: no closeness left."""
 SAFE = 0.3
 """A partner feels safe when both fears are below this level."""
 MOVE_TOL = 1e-3
-"""A state moving slower than this (per day, in every closeness and fear entry) is at rest."""
+"""A state moving slower than this (per day, in closeness, every fear and the doubt) is at rest."""
+H_REL = 0.3
+"""A turning point counts once closeness has come back from it by this share of the last swing."""
+H_ABS = 1e-6
+"""... and by at least this much (closeness): smaller swings are rounding, not rounds."""
+GROWTH_TOL = 0.223
+"""Rounds whose swing changes by less than a factor exp(0.223) = 1.25 over the late window are steady."""
+REST_SWING = 0.01
+"""Rounds smaller than this (closeness, peak to trough) are at rest in practice: the settle time is
+the day the fitted swing falls below it."""
+BREAK_DOUBT = 0.9
+"""A doubt above this at the end of a run has tipped: a break-up."""
+RISING_DOUBT = 0.1
+"""A doubt above this that still rises at the end of a run is heading for a break: it escalates."""
+FROZEN_CLOSENESS = 0.3
+FROZEN_FEAR = 0.25
+"""A run that comes to rest below FROZEN_CLOSENESS while a fear stays above FROZEN_FEAR of the
+ceiling ends in a frozen, high-fear distance: it escalates even though nothing moves any more."""
 
-(A_TENSION, A_CMIN, A_CMAX, A_Q3MIN, A_Q3MAX, A_Q4MIN, A_Q4MAX, A_FLOOR, A_FMAX, A_SAFE,
- A_PEAKS, A_PEAK_FIRST, A_PEAK_LAST, A_MOVING, A_CPREV2, A_CSUM, A_LEARN_A, A_LEARN_B,
- A_TENSION_ALL) = range(19)
-NACC = 19
+(A_TENSION, A_CMIN, A_CMAX, A_FLOOR, A_FMAX, A_SAFE, A_MOVING, A_CSUM, A_LEARN_A, A_LEARN_B,
+ A_TENSION_ALL, A_DIR, A_EXT, A_TEXT, A_LAST, A_SWING, A_N, A_ST, A_STT, A_SY, A_STY, A_SYY,
+ A_TFIRST, A_TLAST, A_Q3MAX, A_Q3MIN, A_SPEED0, A_SPEED, A_DMAX, A_DEND, A_CEND, A_FEND,
+ A_SWMAX, A_DRATE) = range(34)
+NACC = 34
 BIG = 1e300
 """Start value of running minima (and, negated, maxima): finite, so that masks never make NaN."""
 
@@ -34,9 +58,11 @@ BIG = 1e300
 def new_accumulators(n: int, c0: np.ndarray) -> np.ndarray:
     """Fresh accumulators for n couples starting at closeness c0, shape (n, NACC)."""
     acc = np.zeros((n, NACC))
-    acc[:, [A_CMIN, A_Q3MIN, A_Q4MIN]] = BIG
-    acc[:, [A_CMAX, A_Q3MAX, A_Q4MAX, A_FMAX]] = -BIG
-    acc[:, A_CPREV2] = c0
+    acc[:, [A_CMIN, A_Q3MIN]] = BIG
+    acc[:, [A_CMAX, A_FMAX, A_Q3MAX]] = -BIG
+    acc[:, A_DIR] = 1.0
+    acc[:, A_EXT] = c0
+    acc[:, A_LAST] = c0
     return acc
 
 
@@ -46,56 +72,65 @@ def _keep(flag: Any, new: Any, old: Any) -> Any:
 
 
 @jitable
-def accumulate(acc: Any, x: Any, c_before: Any, rate: Any, n: int, late: int, steps: int,
-               dt: float, ceiling: Any) -> None:
-    """Fold the state after step n (x, shape (9,) or (9, N)) into the accumulators ``acc``.
+def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: float) -> None:
+    """Fold the state after step n (x, shape (13,) or (13, N)) into the accumulators ``acc``.
 
-    ``c_before`` is the closeness at step n - 1 and ``rate`` the time derivative at step n - 1
-    (shape like x); ``late`` is the last step before the late window.
+    ``rate`` is the time derivative at the start of step n (shape like x); ``late`` is the last
+    step before the late window.
     """
     c = x[0]
-    tension = 0.5 * (x[3] + x[4] + x[5] + x[6])
-    fmax = np.maximum(np.maximum(x[3], x[4]), np.maximum(x[5], x[6]))
+    t = n * dt
+    tension = 0.5 * (x[7] + x[8] + x[9] + x[10])
+    fmax = np.maximum(np.maximum(x[7], x[8]), np.maximum(x[9], x[10]))
+    dmax = np.maximum(x[11], x[12])
     in_late = 1.0 * (n > late)
-    in_q3 = 1.0 * (n > late) * (n <= late + (steps - late) // 2)
-    in_q4 = in_late - in_q3
     acc[A_TENSION_ALL] = acc[A_TENSION_ALL] + tension
     acc[A_TENSION] = acc[A_TENSION] + in_late * tension
     acc[A_CSUM] = acc[A_CSUM] + in_late * c
     acc[A_CMIN] = _keep(in_late, np.minimum(acc[A_CMIN], c), acc[A_CMIN])
     acc[A_CMAX] = _keep(in_late, np.maximum(acc[A_CMAX], c), acc[A_CMAX])
-    acc[A_Q3MIN] = _keep(in_q3, np.minimum(acc[A_Q3MIN], c), acc[A_Q3MIN])
-    acc[A_Q3MAX] = _keep(in_q3, np.maximum(acc[A_Q3MAX], c), acc[A_Q3MAX])
-    acc[A_Q4MIN] = _keep(in_q4, np.minimum(acc[A_Q4MIN], c), acc[A_Q4MIN])
-    acc[A_Q4MAX] = _keep(in_q4, np.maximum(acc[A_Q4MAX], c), acc[A_Q4MAX])
     acc[A_FMAX] = _keep(in_late, np.maximum(acc[A_FMAX], fmax), acc[A_FMAX])
     acc[A_FLOOR] = acc[A_FLOOR] + in_late * (c < FLOOR)
     acc[A_SAFE] = acc[A_SAFE] + 1.0 * (fmax < SAFE)
-    peak = in_late * (c_before > acc[A_CPREV2]) * (c_before >= c)
-    t_peak = (n - 1) * dt
-    acc[A_PEAK_FIRST] = _keep(peak * (acc[A_PEAKS] == 0.0), t_peak, acc[A_PEAK_FIRST])
-    acc[A_PEAK_LAST] = _keep(peak, t_peak, acc[A_PEAK_LAST])
-    acc[A_PEAKS] = acc[A_PEAKS] + peak
-    speed = np.maximum(np.maximum(np.abs(rate[0]), np.maximum(np.abs(rate[3]), np.abs(rate[4]))),
-                       np.maximum(np.abs(rate[5]), np.abs(rate[6])))
-    acc[A_MOVING] = _keep(1.0 * (speed > MOVE_TOL), n * dt, acc[A_MOVING])
-    acc[A_CPREV2] = c_before
-
-
-AMP_TOL = 0.02
-"""Rounds of closeness smaller than this (peak to trough) count as at rest."""
-GROWTH = 1.25
-"""Late-window rounds that grow by more than this factor from one quarter to the next escalate."""
-DAMPING = 0.8
-"""Late-window rounds that shrink below this factor are dying out: the pair settles."""
-FLOOR_SHARE = 0.25
-"""More than this share of the late window at the closeness floor is a frozen distance."""
-CEILING_SHARE = 0.95
-"""Fears reaching this share of the ceiling in the late window escalate."""
-FROZEN_CLOSENESS = 0.3
-FROZEN_FEAR = 0.5
-"""A late window with mean closeness below FROZEN_CLOSENESS while a fear stays above FROZEN_FEAR of
-the ceiling is a frozen high-fear distance: it escalates even when nothing moves any more."""
+    acc[A_DMAX] = np.maximum(acc[A_DMAX], dmax)
+    acc[A_DEND] = dmax
+    acc[A_DRATE] = np.maximum(rate[11], rate[12])
+    acc[A_CEND] = c
+    acc[A_FEND] = fmax
+    # speed of the slow part of the state: closeness, the felt fears and the doubt
+    speed = np.maximum(np.maximum(np.abs(rate[0]), np.maximum(np.abs(rate[7]), np.abs(rate[8]))),
+                       np.maximum(np.maximum(np.abs(rate[9]), np.abs(rate[10])),
+                                  np.maximum(np.abs(rate[11]), np.abs(rate[12]))))
+    acc[A_MOVING] = _keep(1.0 * (speed > MOVE_TOL), t, acc[A_MOVING])
+    acc[A_SPEED0] = _keep(1.0 * (n == late + 1), speed, acc[A_SPEED0])
+    acc[A_SPEED] = speed
+    # rounds: a zig-zag with hysteresis finds the prominent peaks and troughs of closeness
+    rising = 1.0 * (acc[A_DIR] > 0.0)
+    ext = _keep(rising, np.maximum(acc[A_EXT], c), np.minimum(acc[A_EXT], c))
+    better = rising * (c > acc[A_EXT]) + (1.0 - rising) * (c < acc[A_EXT])
+    t_ext = _keep(better, t, acc[A_TEXT])
+    h = H_ABS + H_REL * acc[A_SWING]
+    turn = rising * (c < ext - h) + (1.0 - rising) * (c > ext + h)
+    swing = np.abs(ext - acc[A_LAST])
+    counted = turn * (t_ext > late * dt) * (swing > H_ABS)
+    y = np.log(np.maximum(swing, H_ABS))
+    acc[A_N] = acc[A_N] + counted
+    acc[A_ST] = acc[A_ST] + counted * t_ext
+    acc[A_STT] = acc[A_STT] + counted * t_ext * t_ext
+    acc[A_SY] = acc[A_SY] + counted * y
+    acc[A_STY] = acc[A_STY] + counted * t_ext * y
+    acc[A_SYY] = acc[A_SYY] + counted * y * y
+    acc[A_TFIRST] = _keep(counted * (acc[A_N] == 1.0), t_ext, acc[A_TFIRST])
+    acc[A_TLAST] = _keep(counted, t_ext, acc[A_TLAST])
+    in_q3_ext = counted * (t_ext <= (late + (steps - late) // 2) * dt)
+    acc[A_Q3MAX] = _keep(in_q3_ext, np.maximum(acc[A_Q3MAX], swing), acc[A_Q3MAX])
+    acc[A_Q3MIN] = _keep(in_q3_ext, np.minimum(acc[A_Q3MIN], swing), acc[A_Q3MIN])
+    acc[A_SWMAX] = _keep(counted, np.maximum(acc[A_SWMAX], swing), acc[A_SWMAX])
+    acc[A_SWING] = _keep(turn, swing, acc[A_SWING])
+    acc[A_LAST] = _keep(turn, ext, acc[A_LAST])
+    acc[A_DIR] = _keep(turn, -acc[A_DIR], acc[A_DIR])
+    acc[A_EXT] = _keep(turn, c, ext)
+    acc[A_TEXT] = _keep(turn, t, t_ext)
 
 
 def summarize(acc: np.ndarray, steps: int, dt: float, ceiling: np.ndarray) -> dict[str, np.ndarray]:
@@ -107,43 +142,107 @@ def summarize(acc: np.ndarray, steps: int, dt: float, ceiling: np.ndarray) -> di
 
     Returns
     -------
-    dict of arrays of shape (N,): ``verdict`` (str), ``tension`` (mean fear per partner, E + B,
-    late window), ``amplitude`` (closeness peak to trough, late window), ``period`` (days; NaN
-    unless it cycles), ``settle_time`` (days; NaN unless it settles), ``safe_share`` (share of all
-    steps in which every fear is below SAFE), ``mean_closeness`` (late window), ``growth`` (ratio of
-    the last to the third quarter's rounds), ``floor_share``, ``max_fear`` (late window), and
-    ``learned_a`` / ``learned_b`` (coaching progress 0..1 at the end).
+    dict of arrays of shape (N,):
+
+    - ``verdict`` (str): "settles", "cycles" or "escalates";
+    - ``ending`` (str): for runs that escalate, "growing" (rounds, or a doubt above RISING_DOUBT,
+      still growing at the end),
+      "frozen" (at rest at a high-fear distance) or "break" (a doubt tipped); "" otherwise;
+    - ``growth_rate`` (1/day): fitted growth (> 0) or decay (< 0) rate of the rounds' swing in the
+      late window (NaN with fewer than three rounds), ``growth`` its factor over the late window;
+    - ``period`` (days, NaN without rounds), ``swing`` (the last round's peak to trough),
+      ``irregularity`` (spread of the rounds' log swing around the fit: ~0 for regular rounds);
+    - ``settle_time`` (days; NaN unless it settles): when it came to rest, or, for rounds that
+      fade, the day the fitted swing falls below REST_SWING, which may lie beyond the run;
+    - ``tension`` (mean fear per partner, E + B, late window), ``amplitude`` (closeness peak to
+      trough, late window), ``safe_share`` (share of all steps in which every fear is below SAFE),
+      ``mean_closeness`` (late window), ``floor_share``, ``max_fear`` (late window),
+      ``max_doubt`` (whole run), ``tension_all`` (whole run), ``learned_a`` / ``learned_b``.
     """
-    late_n = max(steps - steps // 2, 1)
-    amp = acc[:, A_CMAX] - acc[:, A_CMIN]
-    amp3 = acc[:, A_Q3MAX] - acc[:, A_Q3MIN]
-    amp4 = acc[:, A_Q4MAX] - acc[:, A_Q4MIN]
-    growth = np.where(amp3 > 1e-12, amp4 / np.maximum(amp3, 1e-12), 1.0)
-    floor_share = acc[:, A_FLOOR] / late_n
-    max_fear = acc[:, A_FMAX]
-    mean_closeness = acc[:, A_CSUM] / late_n
-    frozen = (mean_closeness < FROZEN_CLOSENESS) & (max_fear >= FROZEN_FEAR * ceiling)
-    escalates = (floor_share > FLOOR_SHARE) | frozen | (max_fear >= CEILING_SHARE * ceiling) | (
-        (amp4 > AMP_TOL) & (growth > GROWTH)
-    )
-    settles = ~escalates & ((amp < AMP_TOL) | (growth < DAMPING))
+    late = steps // 2
+    late_n = max(steps - late, 1)
+    window = late_n * dt
+    tol = GROWTH_TOL / window
+    n = acc[:, A_N]
+    ok = n >= 3
+    nn = np.maximum(n, 1.0)
+    mean_t = acc[:, A_ST] / nn
+    var_t = np.maximum(acc[:, A_STT] / nn - mean_t ** 2, 1e-300)
+    mean_y = acc[:, A_SY] / nn
+    cov = acc[:, A_STY] / nn - mean_t * mean_y
+    rate = np.where(ok, cov / var_t, np.nan)
+    resid = np.maximum(acc[:, A_SYY] / nn - mean_y ** 2 - np.where(ok, cov * cov / var_t, 0.0), 0.0)
+    irregularity = np.where(ok, np.sqrt(resid), np.nan)
+    swing = acc[:, A_SWING]
+    t_end = steps * dt
+    # with rounds: the fitted rate, confirmed by the last swing against the third quarter's
+    grows = ok & (rate > tol) & (swing > acc[:, A_Q3MAX])
+    fades = ok & (rate < -tol) & (swing <= acc[:, A_Q3MIN])
+    # without rounds: the speed of the state
+    still = ~ok & (acc[:, A_SPEED] < MOVE_TOL)
+    speed_rate = np.log(np.maximum(acc[:, A_SPEED], 1e-300) / np.maximum(acc[:, A_SPEED0], 1e-300)) / window
+    fading_drift = ~ok & ~still & (speed_rate < -tol)
+    drift = ~ok & ~still & ~fading_drift
+    broke = acc[:, A_DEND] > BREAK_DOUBT
+    doubting = ~broke & (acc[:, A_DEND] > RISING_DOUBT) & (acc[:, A_DRATE] > 0.0)
+    resting = still | fading_drift | fades
+    frozen = ~broke & resting & (acc[:, A_CEND] < FROZEN_CLOSENESS) & (acc[:, A_FEND] > FROZEN_FEAR * ceiling)
+    escalates = broke | frozen | grows | drift | doubting
+    settles = ~escalates & resting
     verdict = np.where(escalates, "escalates", np.where(settles, "settles", "cycles"))
-    peaks = acc[:, A_PEAKS]
-    period = np.where((verdict == "cycles") & (peaks >= 2),
-                      (acc[:, A_PEAK_LAST] - acc[:, A_PEAK_FIRST]) / np.maximum(peaks - 1, 1), np.nan)
-    settle_time = np.where(verdict == "settles", acc[:, A_MOVING], np.nan)
+    ending = np.where(broke, "break", np.where(frozen, "frozen", np.where(escalates, "growing", "")))
+    last_turn = acc[:, A_TLAST]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fade_time = last_turn + np.log(np.maximum(swing, REST_SWING) / REST_SWING) / np.abs(rate)
+        drift_time = t_end + np.log(np.maximum(acc[:, A_SPEED], MOVE_TOL) / MOVE_TOL) / np.abs(speed_rate)
+    settle_time = np.where(settles & still, acc[:, A_MOVING],
+                           np.where(settles & fades, np.maximum(fade_time, acc[:, A_MOVING] * 0.0),
+                                    np.where(settles & fading_drift, drift_time, np.nan)))
+    period = np.where(ok, 2.0 * (acc[:, A_TLAST] - acc[:, A_TFIRST]) / np.maximum(n - 1.0, 1.0), np.nan)
+    amp = np.maximum(acc[:, A_CMAX] - acc[:, A_CMIN], 0.0)
     return {
         "verdict": verdict,
+        "ending": ending,
+        "growth_rate": rate,
+        "growth": np.exp(np.where(ok, rate, 0.0) * window),
+        "period": period,
+        "swing": np.where(ok, swing, 0.0),
+        "irregularity": irregularity,
+        "settle_time": settle_time,
         "tension": acc[:, A_TENSION] / late_n,
         "amplitude": amp,
-        "period": period,
-        "settle_time": settle_time,
         "safe_share": acc[:, A_SAFE] / max(steps, 1),
-        "mean_closeness": mean_closeness,
-        "growth": growth,
-        "floor_share": floor_share,
-        "max_fear": max_fear,
+        "mean_closeness": acc[:, A_CSUM] / late_n,
+        "floor_share": acc[:, A_FLOOR] / late_n,
+        "max_fear": acc[:, A_FMAX],
+        "max_doubt": acc[:, A_DMAX],
         "tension_all": acc[:, A_TENSION_ALL] / max(steps, 1),
         "learned_a": acc[:, A_LEARN_A],
         "learned_b": acc[:, A_LEARN_B],
     }
+
+
+def series_metrics(closeness: np.ndarray, dt: float) -> dict[str, Any]:
+    """The verdict and metrics of a hand-made closeness series (fears and doubt taken as 0).
+
+    Runs the very same accumulators as the engine over ``closeness`` (shape (n + 1,), one value
+    per instant ``dt`` days apart), with the time derivative of closeness from the series.
+
+    Returns
+    -------
+    dict of plain values: as :func:`summarize`, for one run.
+    """
+    c = np.asarray(closeness, dtype=float)
+    steps = c.size - 1
+    if steps < 4:
+        raise ValueError(f"closeness must have at least 5 values, got {c.size}")
+    acc = new_accumulators(1, c[:1])[0]
+    x = np.zeros(13)
+    rate = np.zeros(13)
+    slope = np.gradient(c, dt)
+    for k in range(steps):
+        x[0] = c[k + 1]
+        rate[0] = slope[k]
+        accumulate(acc, x, rate, k + 1, steps // 2, steps, dt)
+    out = summarize(acc[None, :], steps, dt, np.array([1.0]))
+    return {k: (str(v[0]) if v.dtype.kind == "U" else float(v[0])) for k, v in out.items()}

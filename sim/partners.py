@@ -112,47 +112,53 @@ class Partner:
               "nl": "Vermijding: hoe sterk nabijheid voelt als jezelf verliezen."},
         source="Brennan, Clark & Shaver 1998 (ECR avoidance scale, rescaled to 0..1)"))
     longing: float | None = _derived(_spec(
-        low=0.0, high=2.0, unit="1/day", base=0.6, slope=-0.2, driver="avoidance",
+        low=0.0, high=2.0, unit="1/day", base=0.26, slope=-0.2, driver="avoidance",
         label={"en": "Longing", "nl": "Verlangen"},
-        help={"en": "Steady pull toward the partner when no fear is felt; avoidant partners long too.",
-              "nl": "Vaste trek naar de partner zonder angst; ook wie vermijdt verlangt."},
+        help={"en": "Steady pull toward the partner when no fear is felt; avoidant partners long too, a little less.",
+              "nl": "Vaste trek naar de partner zonder angst; ook wie vermijdt verlangt, iets minder."},
         source="Model brief 1.5 (ambivalence); Rinaldi 1998 (appeal term)"))
     comfort_ceiling: float | None = _derived(_spec(
-        low=0.0, high=4.0, unit="closeness", base=1.6, slope=-0.9, driver="avoidance",
+        low=0.0, high=4.0, unit="closeness", base=1.55, slope=-1.2, driver="avoidance",
         label={"en": "Comfort ceiling", "nl": "Comfortgrens"},
-        help={"en": "Closeness above this level raises the inner alarm (engulfment fear).",
+        help={"en": "Closeness above this level sets off the inner alarm (fear of being swallowed up).",
               "nl": "Nabijheid boven dit niveau laat het innerlijke alarm afgaan (angst om opgeslokt te worden)."},
         source="Model brief 3 (hi_i); Feeney 1999 on avoidant comfort with closeness"))
     security_floor: float | None = _derived(_spec(
-        low=0.0, high=4.0, unit="closeness", base=0.05, slope=1.15, driver="anxiety",
+        low=0.0, high=4.0, unit="closeness", base=0.25, slope=1.2, driver="anxiety",
         label={"en": "Security floor", "nl": "Veiligheidsgrens"},
-        help={"en": "Closeness below this level raises abandonment fear.",
+        help={"en": "Closeness below this level raises the fear of being left.",
               "nl": "Nabijheid onder dit niveau wekt verlatingsangst."},
         source="Model brief 3 (lo_i)"))
     closeness_alarm: float | None = _derived(_spec(
         low=0.0, high=12.0, unit="1", base=0.2, slope=6.0, driver="avoidance",
         label={"en": "Alarm at closeness", "nl": "Alarm bij nabijheid"},
-        help={"en": "How strongly closeness beyond the ceiling raises engulfment fear.",
-              "nl": "Hoe sterk nabijheid boven de grens de angst voor opgeslokt worden verhoogt."},
-        source="Model brief 3 (gE_i)"))
+        help={"en": "How strongly closeness beyond the ceiling sets off the alarm: the size of the withdrawal reflex.",
+              "nl": "Hoe sterk nabijheid boven de grens het alarm laat afgaan: de grootte van de terugtrekreflex."},
+        source="Model brief 3 (gE_i); seed article (the withdrawal reflex)"))
     pressure_alarm: float | None = _derived(_spec(
-        low=0.0, high=12.0, unit="day", base=0.1, slope=1.5, driver="avoidance",
-        label={"en": "Alarm at pursuit", "nl": "Alarm bij achtervolgen"},
+        low=0.0, high=12.0, unit="day", base=0.1, slope=0.8, driver="avoidance",
+        label={"en": "Alarm at pursuit", "nl": "Alarm bij najagen"},
         help={"en": "How strongly the partner's pursuit feels like pressure.",
               "nl": "Hoe sterk het najagen van de partner als druk voelt."},
         source="Model brief 3 (hE_i); Christensen & Heavey 1990 (demand-withdraw)"))
     distance_fear: float | None = _derived(_spec(
-        low=0.0, high=12.0, unit="1", base=0.2, slope=6.0, driver="anxiety",
+        low=0.0, high=12.0, unit="1", base=0.2, slope=4.0, driver="anxiety",
         label={"en": "Fear at distance", "nl": "Angst bij afstand"},
-        help={"en": "How strongly closeness below the floor raises abandonment fear.",
+        help={"en": "How strongly closeness below the floor raises the fear of being left.",
               "nl": "Hoe sterk te weinig nabijheid de verlatingsangst verhoogt."},
         source="Model brief 3 (gB_i)"))
     withdrawal_fear: float | None = _derived(_spec(
-        low=0.0, high=12.0, unit="day", base=0.1, slope=3.5, driver="anxiety",
+        low=0.0, high=12.0, unit="day", base=0.1, slope=1.0, driver="anxiety",
         label={"en": "Fear at withdrawal", "nl": "Angst bij terugtrekken"},
         help={"en": "How strongly the partner's withdrawal feels like rejection.",
               "nl": "Hoe sterk het terugtrekken van de partner als afwijzing voelt."},
         source="Model brief 3 (hB_i); Christensen & Heavey 1990 (demand-withdraw)"))
+    relief: float | None = _derived(_spec(
+        low=0.0, high=12.0, unit="day", base=2.0,
+        label={"en": "Relief of distance", "nl": "Opluchting door afstand"},
+        help={"en": "How much taking distance calms one's own alarm: withdrawal feels safe, back in control.",
+              "nl": "Hoe sterk afstand nemen het eigen alarm kalmeert: terugtrekken voelt veilig, weer controle."},
+        source="Seed article ('voor degene die zich terugtrekt voelt het veilig (controle)'); model brief 1.2"))
     responsiveness: float | None = _derived(_spec(
         low=0.05, high=5.0, unit="1", base=1.0,
         label={"en": "Responsiveness", "nl": "Reactiviteit"},
@@ -160,35 +166,35 @@ class Partner:
               "nl": "Hoe sterk gevoelens omslaan in toenadering of afstand."},
         source="Model brief 3 (k_i)"))
     alarm_lag: float | None = _derived(_spec(
-        low=0.05, high=20.0, unit="day", base=0.5, slope=3.0, driver="avoidance",
-        label={"en": "Alarm lag", "nl": "Vertraging van het alarm"},
-        help={"en": "Time for engulfment fear to build and fade: withdrawal comes shortly after closeness.",
-              "nl": "Tijd waarin de angst voor opgeslokt worden opbouwt en zakt: terugtrekken volgt kort na nabijheid."},
-        source="Seed article (withdrawal 'shortly after' closeness); Gottman et al. 2002 (emotional inertia)"))
+        low=0.05, high=20.0, unit="day", base=2.0,
+        label={"en": "Alarm delay", "nl": "Vertraging van het alarm"},
+        help={"en": "Mean time from closeness to the alarm it sets off: the withdrawal comes shortly after an intimate moment, at full size.",
+              "nl": "Gemiddelde tijd van nabijheid tot het alarm dat ze oproept: het terugtrekken komt kort na een intiem moment, op volle sterkte."},
+        source="Seed article (withdrawal 'shortly after' closeness); a chain of three stages (linear chain trick)"))
     fear_lag: float | None = _derived(_spec(
-        low=0.05, high=20.0, unit="day", base=0.5,
-        label={"en": "Abandonment-fear lag", "nl": "Vertraging van verlatingsangst"},
-        help={"en": "Time for abandonment fear to build and fade.",
+        low=0.05, high=20.0, unit="day", base=1.0,
+        label={"en": "Fear lag", "nl": "Vertraging van verlatingsangst"},
+        help={"en": "Time for the fear of being left to build and fade.",
               "nl": "Tijd waarin verlatingsangst opbouwt en zakt."},
         source="Gottman et al. 2002 (emotional inertia)"))
     move_lag: float | None = _derived(_spec(
-        low=0.05, high=20.0, unit="day", base=1.5,
+        low=0.05, high=20.0, unit="day", base=1.0,
         label={"en": "Behaviour lag", "nl": "Vertraging van gedrag"},
         help={"en": "Time for a feeling to become a move, and for a move to stop.",
               "nl": "Tijd voordat een gevoel gedrag wordt, en voordat gedrag stopt."},
         source="Butler 2011 (coupled oscillators need inertia)"))
-    despair_rate: float | None = _derived(_spec(
-        low=0.0, high=30.0, unit="1", base=0.0, slope=5.0, driver="anxiety",
-        label={"en": "Exhaustion of protest", "nl": "Uitputting van protest"},
-        help={"en": "How fast unanswered abandonment fear wears out the energy to pursue (protest turns into despair).",
-              "nl": "Hoe snel onbeantwoorde verlatingsangst de energie om na te jagen opbrengt (protest wordt wanhoop)."},
-        source="Bowlby 1973 (protest, despair, detachment); model brief 3"))
-    recovery_time: float | None = _derived(_spec(
-        low=0.1, high=60.0, unit="day", base=7.5,
-        label={"en": "Recovery of hope", "nl": "Herstel van hoop"},
-        help={"en": "Time for the energy to reach out to come back after despair.",
-              "nl": "Tijd waarin de energie om contact te zoeken terugkomt na wanhoop."},
-        source="Bowlby 1973; model brief 3"))
+    doubt_threshold: float | None = _derived(_spec(
+        low=0.0, high=10.0, unit="1", base=1.5,
+        label={"en": "Tolerance before doubt", "nl": "Draagkracht voor twijfel"},
+        help={"en": "How much fear a partner carries before 'do I stay or do I go?' starts to grow.",
+              "nl": "Hoeveel angst iemand draagt voordat 'blijf ik of ga ik?' begint te groeien."},
+        source="Seed article ('blijf ik of ga ik?'); Rusbult 1983 (investment model)"))
+    doubt_time: float | None = _derived(_spec(
+        low=1.0, high=1000.0, unit="day", base=30.0,
+        label={"en": "Pace of doubt", "nl": "Tempo van twijfel"},
+        help={"en": "Time scale on which doubt about the relationship grows or fades: weeks to months.",
+              "nl": "Tijdschaal waarop twijfel over de relatie groeit of zakt: weken tot maanden."},
+        source="Kirkpatrick & Davis 1994 (anxious-avoidant couples stable over years); model choice"))
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or len(self.name) > 60:
@@ -247,8 +253,8 @@ class Couple:
         help={"en": "How fast closeness fades when neither partner moves toward the other.",
               "nl": "Hoe snel nabijheid wegebt als geen van beiden toenadering zoekt."},
         source="Rinaldi 1998 (forgetting coefficient)"))
-    fear_ceiling: float = field(default=2.0, metadata=_spec(
-        low=0.5, high=10.0, unit="1", base=2.0,
+    fear_ceiling: float = field(default=4.0, metadata=_spec(
+        low=0.5, high=10.0, unit="1", base=4.0,
         label={"en": "Fear ceiling", "nl": "Plafond van angst"},
         help={"en": "Upper bound of every fear; fears approach it but never exceed it.",
               "nl": "Bovengrens van elke angst; angst nadert die maar komt er nooit boven."},

@@ -50,8 +50,8 @@ PRESET_TEXT: dict[str, dict[str, str]] = {
         "nl": "Een veilig gehechte partner met een vermijdende: er wordt ruimte gegeven en het paar vindt zijn afstand.",
     },
     "intense-trap": {
-        "en": "A strong trap: very high fear on both sides; pursuit exhausts and the distance freezes.",
-        "nl": "Een sterke valkuil: heel veel angst aan beide kanten; het najagen put uit en de afstand bevriest.",
+        "en": "A strong trap: very high fear on both sides; the rounds wear the bond down and doubt grows toward a break.",
+        "nl": "Een sterke valkuil: heel veel angst aan beide kanten; de rondes slijten de band en de twijfel groeit richting een breuk.",
     },
     "fearful-fearful": {
         "en": "Two fearful partners, each both longing and afraid: closeness and distance both hurt.",

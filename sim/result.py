@@ -63,7 +63,7 @@ class Result(_Pickles):
     closeness : array (n + 1,)
     move : array (2, n + 1); row 0 partner a, row 1 partner b; > 0 toward, < 0 away (closeness/day)
     engulfment, abandonment : arrays (2, n + 1), fears in [0, fear ceiling]
-    energy : array (2, n + 1), energy to pursue in [0, 1] (low = despair)
+    doubt : array (2, n + 1), stay-or-go doubt in [0, 1] (above 1/2 it tips into a break-up)
     learned : array (2, n + 1), coaching progress toward a secure partner, 0..1
     verdict : "settles", "cycles" or "escalates"
     metrics : read-only mapping: tension, amplitude, period (None unless it cycles), settle_time
@@ -81,7 +81,7 @@ class Result(_Pickles):
     move: np.ndarray
     engulfment: np.ndarray
     abandonment: np.ndarray
-    energy: np.ndarray
+    doubt: np.ndarray
     learned: np.ndarray
     verdict: str
     metrics: MappingProxyType[str, Any]
@@ -99,7 +99,7 @@ class Result(_Pickles):
     def to_frame(self) -> pd.DataFrame:
         """Tidy table: one row per time step, one column per quantity (``_a`` / ``_b`` per partner)."""
         data: dict[str, np.ndarray] = {"t": self.t, "closeness": self.closeness}
-        for name in ("move", "engulfment", "abandonment", "energy", "learned"):
+        for name in ("move", "engulfment", "abandonment", "doubt", "learned"):
             values = getattr(self, name)
             data[f"{name}_a"] = values[0]
             data[f"{name}_b"] = values[1]
@@ -121,13 +121,13 @@ class Result(_Pickles):
         """The loop behind the verdict and who withdraws and who pursues (see ``sim.verdict``)."""
         scores = np.array([[self.couple.a.anxiety, self.couple.a.avoidance],
                            [self.couple.b.anxiety, self.couple.b.avoidance]])
-        return driving_loop(self.verdict, scores, self.energy.min(axis=1),
-                            float(self.metrics.get("floor_share") or 0.0))
+        return driving_loop(self.verdict, scores)
 
     def explain(self, lang: str = "en") -> list[str]:
         """The verdict, its driving loop and a hedge, as plain sentences in "en" or "nl"."""
         loop, w, p = self.loop()
-        return explain(self.verdict, loop, (self.couple.a.name, self.couple.b.name), w, p, lang)
+        return explain(self.verdict, loop, (self.couple.a.name, self.couple.b.name), w, p, lang,
+                       str(self.metrics.get("ending") or ""))
 
     def summary(self) -> dict[str, Any]:
         """Verdict and metrics as plain Python values (JSON-ready)."""
@@ -144,7 +144,8 @@ class BatchResult(_Pickles):
     verdict : array (N,) of str
     metrics : read-only mapping name -> array (N,) (NaN where a metric does not apply)
     trajectories : None in summary mode; else a mapping with ``closeness`` (N, n + 1) and
-        ``move``, ``engulfment``, ``abandonment``, ``energy``, ``learned`` (N, 2, n + 1)
+        ``move``, ``engulfment``, ``abandonment``, ``doubt``, ``learned`` (N, 2, n + 1); the same
+        names are attributes of the batch (``batch.closeness`` (N, n + 1), ``batch.move`` (N, 2, n + 1))
     t : array (n + 1,), days
     """
 
@@ -156,6 +157,41 @@ class BatchResult(_Pickles):
 
     def __len__(self) -> int:
         return len(self.couples)
+
+    def _trajectory(self, name: str) -> np.ndarray:
+        if self.trajectories is None:
+            raise ValueError(f"{name} needs the trajectories: run simulate_batch(..., keep='trajectories')")
+        return self.trajectories[name]
+
+    @property
+    def closeness(self) -> np.ndarray:
+        """Closeness of every couple, shape (N, n + 1) (keep="trajectories" only)."""
+        return self._trajectory("closeness")
+
+    @property
+    def move(self) -> np.ndarray:
+        """Moves, shape (N, 2, n + 1), as :attr:`Result.move`."""
+        return self._trajectory("move")
+
+    @property
+    def engulfment(self) -> np.ndarray:
+        """Engulfment fear (the alarm), shape (N, 2, n + 1)."""
+        return self._trajectory("engulfment")
+
+    @property
+    def abandonment(self) -> np.ndarray:
+        """Fear of being left, shape (N, 2, n + 1)."""
+        return self._trajectory("abandonment")
+
+    @property
+    def doubt(self) -> np.ndarray:
+        """Stay-or-go doubt, shape (N, 2, n + 1)."""
+        return self._trajectory("doubt")
+
+    @property
+    def learned(self) -> np.ndarray:
+        """Coaching progress, shape (N, 2, n + 1)."""
+        return self._trajectory("learned")
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy table: one row per couple, with both partners' scores, the verdict and every metric."""

@@ -2,7 +2,7 @@
 
 The article lists concrete signs of withdrawal and, by implication, of pursuit. A signal is emitted
 when a behaviour starts: a partner's move crosses into clear withdrawal, into fear-driven pursuit,
-into despair (the energy to pursue runs out), or back toward the other after a withdrawal. Which
+into doubt (whether to stay or go), or back toward the other after a withdrawal. Which
 sign is named depends on how strong the driving fear is; within one strength the signs take turns,
 so a run reads like a story rather than one phrase repeated.
 """
@@ -20,8 +20,8 @@ WITHDRAW_AT = -0.1
 PURSUE_AT = 0.25
 """A move above this, driven by abandonment fear above PURSUIT_FEAR, is visible pursuit."""
 PURSUIT_FEAR = 0.3
-DESPAIR_AT = 0.5
-"""Energy to pursue below this: protest has turned into despair."""
+DOUBT_AT = 0.3
+"""Doubt above this: 'do I stay or do I go?' is felt and shows."""
 LEVELS = (0.4, 0.8)
 """Fear levels separating mild, clear and strong signals."""
 
@@ -82,6 +82,8 @@ SIGNALS: dict[str, dict[str, object]] = {
     # despair and return
     "gives_up": _s("despair", 1, "gives up reaching out and goes quiet, hurt",
                    "geeft het op om contact te zoeken en wordt stil, gekwetst"),
+    "doubts_staying": _s("despair", 1, "wonders out loud whether to stay or to go",
+                         "vraagt zich hardop af of blijven nog zin heeft"),
     "comes_back": _s("return", 0, "comes back: seeks contact again", "komt terug: zoekt weer contact"),
 }
 """Signal key -> kind ("withdraw", "pursue", "despair", "return"), strength level and texts."""
@@ -128,13 +130,13 @@ def _level(fear: float) -> int:
 
 
 def detect_signals(t: np.ndarray, move: np.ndarray, engulfment: np.ndarray, abandonment: np.ndarray,
-                   energy: np.ndarray) -> tuple[Signal, ...]:
+                   doubt: np.ndarray) -> tuple[Signal, ...]:
     """Signals of one run, in time order.
 
     Parameters
     ----------
     t : array (n + 1,), days
-    move, engulfment, abandonment, energy : arrays (2, n + 1), rows partner a and b
+    move, engulfment, abandonment, doubt : arrays (2, n + 1), rows partner a and b
     """
     out: list[Signal] = []
     turns: dict[tuple[int, str, int], int] = {}
@@ -150,7 +152,7 @@ def detect_signals(t: np.ndarray, move: np.ndarray, engulfment: np.ndarray, aban
         m = move[who]
         withdrawing = m < WITHDRAW_AT
         pursuing = (m > PURSUE_AT) & (abandonment[who] > PURSUIT_FEAR)
-        despair = energy[who] < DESPAIR_AT
+        despair = doubt[who] > DOUBT_AT
         for mask, kind, fear in ((withdrawing, "withdraw", engulfment[who]),
                                  (pursuing, "pursue", abandonment[who]),
                                  (despair, "despair", abandonment[who])):

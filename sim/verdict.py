@@ -2,15 +2,15 @@
 
 The verdict itself is decided in :func:`sim.metrics.summarize` from the late window of the run
 (see ``docs/model.md``): **settles** (the state comes to rest, or its rounds die out), **cycles**
-(rounds of steady size: the endless dance), **escalates** (rounds grow, fears reach the ceiling,
-or closeness freezes at the floor: a frozen distance or a break). This module says it in words.
+(rounds of steady size: the endless dance), **escalates** (rounds grow, and end in a frozen
+distance or a break-up). This module says it in words.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["VERDICTS", "VERDICT_TEXT", "LOOP_TEXT", "HEDGE", "driving_loop", "explain"]
+__all__ = ["ENDING_TEXT", "HEDGE", "LOOP_TEXT", "VERDICTS", "VERDICT_TEXT", "driving_loop", "explain"]
 
 VERDICTS = ("settles", "cycles", "escalates")
 
@@ -21,38 +21,46 @@ VERDICT_TEXT: dict[str, dict[str, str]] = {
     },
     "cycles": {
         "en": "The dance goes on: the same rounds of closeness, withdrawal and pursuit keep coming back, neither growing nor fading.",
-        "nl": "De dans gaat door: dezelfde rondes van nabijheid, terugtrekken en najagen komen steeds terug, zonder te groeien of te verdwijnen.",
+        "nl": "De dans gaat door: dezelfde rondes van nabijheid, terugtrekken en najagen komen steeds terug, zonder te groeien of uit te doven.",
     },
     "escalates": {
-        "en": "The dance escalates: each withdrawal is met by harder pursuit, until the fears run high and the distance freezes.",
-        "nl": "De dans escaleert: elk terugtrekken wordt beantwoord met harder najagen, tot de angsten hoog oplopen en de afstand bevriest.",
+        "en": "The dance escalates: each round is bigger than the last, and the fears keep rising.",
+        "nl": "De dans escaleert: elke ronde is groter dan de vorige, en de angsten lopen steeds verder op.",
     },
 }
 
+ENDING_TEXT: dict[str, dict[str, str]] = {
+    "growing": {
+        "en": "The rounds are still growing at the end of the run.",
+        "nl": "Aan het eind van de run worden de rondes nog steeds groter.",
+    },
+    "frozen": {
+        "en": "It ends in a frozen distance: nobody moves any more, and the fear stays high.",
+        "nl": "Het eindigt in een bevroren afstand: niemand beweegt nog, en de angst blijft hoog.",
+    },
+    "break": {
+        "en": "It ends in a break-up: the doubt 'do I stay or do I go?' tipped, and the bond is gone.",
+        "nl": "Het eindigt in een breuk: de twijfel 'blijf ik of ga ik?' sloeg om, en de band is weg.",
+    },
+}
+"""Ending of an escalating run -> one sentence in English and Dutch."""
+
 LOOP_TEXT: dict[str, dict[str, str]] = {
     "pursue_withdraw": {
-        "en": "What drives it: {w}'s withdrawal raises {p}'s fear of being left; {p}'s pursuit feels like pressure to {w}, who withdraws further.",
-        "nl": "Wat het aandrijft: het terugtrekken van {w} verhoogt de verlatingsangst van {p}; het najagen van {p} voelt voor {w} als druk, en {w} trekt zich verder terug.",
-    },
-    "protest_despair": {
-        "en": "What keeps it turning: {p}'s pursuit wears out into despair; then {w} feels safe, comes back, hope returns, and the next round starts.",
-        "nl": "Wat het laat doordraaien: het najagen van {p} slijt tot wanhoop; dan voelt {w} zich veilig, komt terug, de hoop keert terug en de volgende ronde begint.",
-    },
-    "frozen_despair": {
-        "en": "What drives it: {w}'s withdrawals met {p}'s pursuit until {p}'s protest wore out into despair; now both keep their distance, and it freezes.",
-        "nl": "Wat het aandrijft: het terugtrekken van {w} ontmoette het najagen van {p}, tot het protest van {p} opraakte in wanhoop; nu houden beiden afstand, en die bevriest.",
+        "en": "What drives it: closeness sets off {w}'s alarm, and {w} withdraws; that makes {p} afraid of being left, and {p} reaches out harder; the pressure keeps {w}'s alarm going. Once {w} has some distance, the alarm calms, {w} comes back, and the next round starts.",
+        "nl": "Wat het aandrijft: nabijheid zet het alarm van {w} aan, en {w} trekt zich terug; daardoor wordt {p} bang verlaten te worden en zoekt {p} harder contact; die druk houdt het alarm van {w} aan. Als {w} wat afstand heeft, zakt het alarm, komt {w} terug en begint de volgende ronde.",
     },
     "mutual_distance": {
-        "en": "What drives it: both partners guard their distance; closeness alarms each of them, so neither comes near.",
-        "nl": "Wat het aandrijft: beide partners bewaken hun afstand; nabijheid zet bij allebei het alarm aan, dus geen van beiden komt dichtbij.",
+        "en": "What drives it: both partners guard their distance; closeness alarms each of them, so neither comes near for long.",
+        "nl": "Wat het aandrijft: beide partners bewaken hun afstand; nabijheid zet bij allebei het alarm aan, dus geen van beiden blijft lang dichtbij.",
     },
     "mutual_pursuit": {
         "en": "What drives it: both fear being left; each one's worry feeds the other's.",
         "nl": "Wat het aandrijft: allebei zijn ze bang verlaten te worden; de zorg van de een voedt die van de ander.",
     },
     "buffered": {
-        "en": "Why it settles: the fears stay small or are absorbed; a move of one does not set off an alarm in the other.",
-        "nl": "Waarom het tot rust komt: de angsten blijven klein of worden opgevangen; een beweging van de een laat bij de ander geen alarm afgaan.",
+        "en": "Why it settles: there is a closeness at which neither alarm goes off, and a move of one is absorbed by the other.",
+        "nl": "Waarom het tot rust komt: er is een nabijheid waarbij bij geen van beiden het alarm afgaat, en een beweging van de een wordt door de ander opgevangen.",
     },
 }
 
@@ -62,16 +70,13 @@ HEDGE: dict[str, str] = {
 }
 
 
-def driving_loop(verdict: str, scores: np.ndarray, energy_min: np.ndarray, floor_share: float
-                 ) -> tuple[str, int, int]:
+def driving_loop(verdict: str, scores: np.ndarray) -> tuple[str, int, int]:
     """Name the loop behind a verdict, and who withdraws (w) and who pursues (p).
 
     Parameters
     ----------
     verdict : "settles", "cycles" or "escalates"
     scores : array (2, 2), rows partner a and b, columns anxiety and avoidance
-    energy_min : lowest energy to pursue per partner in the run, shape (2,)
-    floor_share : share of the late window spent at the closeness floor
 
     Returns
     -------
@@ -85,16 +90,15 @@ def driving_loop(verdict: str, scores: np.ndarray, energy_min: np.ndarray, floor
     if verdict == "settles":
         return "buffered", w, p
     if lean[w] > 0 > lean[p]:
-        if energy_min[p] < 0.5 and (verdict == "escalates" or floor_share > 0):
-            return "frozen_despair" if verdict == "escalates" else "protest_despair", w, p
-        if verdict == "cycles" and energy_min[p] < 0.6:
-            return "protest_despair", w, p
         return "pursue_withdraw", w, p
     return ("mutual_distance" if lean.min() >= 0 else "mutual_pursuit"), w, p
 
 
 def explain(verdict: str, loop: str, names: tuple[str, str], withdrawer: int, pursuer: int,
-            lang: str = "en") -> list[str]:
-    """The verdict, the loop and the hedge as sentences in "en" or "nl"."""
+            lang: str = "en", ending: str = "") -> list[str]:
+    """The verdict (with its ending), the loop and the hedge as sentences in "en" or "nl"."""
     text = LOOP_TEXT[loop][lang].format(w=names[withdrawer], p=names[pursuer])
-    return [VERDICT_TEXT[verdict][lang], text, HEDGE[lang]]
+    head = VERDICT_TEXT[verdict][lang]
+    if ending in ENDING_TEXT:
+        head = f"{head} {ENDING_TEXT[ending][lang]}"
+    return [head, text, HEDGE[lang]]
