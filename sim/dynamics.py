@@ -10,13 +10,15 @@ last), ``B_i`` the fear of being left, both in [0, F], and ``D_i`` the stay-or-g
 For partner i with partner j::
 
     c'        = m_a + m_b - delta c
-    u_i       = gE_i phi(c - hi_i) + hE_i phi(m_j) - rho_i phi(-m_i)     too close; pressure; relief
+    u_i       = gE_i phi(c - hi_i) + hE_i phi(n_j) - rho_i phi(-n_i)     too close; pressure; relief
     A1_i'     = r_i (S(phi(u_i)) - A1_i)      A2_i' = r_i (A1_i - A2_i)      E_i' = r_i (A2_i - E_i)
-    tB_i B_i' = S(gB_i phi(lo_i - c) + hB_i phi(-m_j)) - B_i             too far; the other withdraws
+    tB_i B_i' = S(gB_i phi(lo_i - c) + hB_i phi(-n_j)) - B_i             too far; the other withdraws
     tm_i m_i' = floor(c, k_i ((w_i + B_i) bond - E_i - L D_i)) - m_i      longing and fear; alarm; leaving
     tD_i D_i' = q phi(E_i + B_i - theta_i) (1 - D_i) + D_i (D_i - 1/2) (1 - D_i)
 
-with ``r_i = 3 / T_i`` (a chain of three equal stages: the alarm is a delay of mean ``T_i`` days,
+with ``n_i = m_i - k_i w_i`` a partner's move: the effort beyond the calm pull of longing (a
+partner's ordinary warmth is neither pursuit nor pressure; falling below it is withdrawal),
+``r_i = 3 / T_i`` (a chain of three equal stages: the alarm is a delay of mean ``T_i`` days,
 not a filter that shrinks a short burst), ``bond = (1 - D_a)(1 - D_b)``, ``S(u) = u / (1 + u/F)``
 and ``floor(c, y) = phi(y) + sigma(c) (y - phi(y))``: a wish to move away fades as closeness nears 0
 (``sigma(c) = c^2 / (c^2 + CF^2)``), so the floor is part of the equations, not a clip. The doubt is
@@ -114,7 +116,8 @@ def feel(c: Any, m_self: Any, m_other: Any, p: Any, ceiling: Any) -> tuple[Any, 
     Parameters
     ----------
     c : closeness, shape (...,)
-    m_self, m_other : this partner's and the other partner's effort, shape (...,)
+    m_self, m_other : this partner's and the other partner's move (effort beyond the calm pull of
+        longing, ``m - k w``), shape (...,)
     p : this partner's parameters, indexable by the positions above (rows of shape (...,))
     ceiling : fear ceiling F, shape (...,)
 
@@ -160,8 +163,10 @@ def rhs(x: Any, pa: Any, pb: Any, delta: Any, ceiling: Any, out: Any) -> Any:
     delta : fading of closeness (1/day); ceiling : fear ceiling F; scalars or shape (N,)
     """
     c = x[0]
-    alarm_a, fear_a = feel(c, x[1], x[2], pa, ceiling)
-    alarm_b, fear_b = feel(c, x[2], x[1], pb, ceiling)
+    rel_a = x[1] - pa[K] * pa[W]
+    rel_b = x[2] - pb[K] * pb[W]
+    alarm_a, fear_a = feel(c, rel_a, rel_b, pa, ceiling)
+    alarm_b, fear_b = feel(c, rel_b, rel_a, pb, ceiling)
     out[0] = x[1] + x[2] - delta * c
     out[1] = (act(c, x[7], x[9], x[11], x[12], pa) - x[1]) * pa[TM]
     out[2] = (act(c, x[8], x[10], x[12], x[11], pb) - x[2]) * pb[TM]
@@ -296,7 +301,7 @@ def jacobian(x: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: Any, ceiling:
     pa = np.moveaxis(np.asarray(pa, dtype=float), -1, 0)
     pb = np.moveaxis(np.asarray(pb, dtype=float), -1, 0)
     c = x[..., 0]
-    m = (x[..., 1], x[..., 2])
+    m = (x[..., 1] - pa[K] * pa[W], x[..., 2] - pb[K] * pb[W])  # moves: effort beyond calm longing
     e, b, d = (x[..., 7], x[..., 8]), (x[..., 9], x[..., 10]), (x[..., 11], x[..., 12])
     jac = np.zeros(x.shape[:-1] + (N_STATE, N_STATE))
     jac[..., 0, 0] = -delta

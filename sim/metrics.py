@@ -29,7 +29,7 @@ SAFE = 0.3
 MOVE_TOL = 1e-3
 """A state moving slower than this (per day, in closeness, every fear and the doubt) is at rest."""
 H_REL = 0.3
-"""A turning point counts once closeness has come back from it by this share of the last swing."""
+"""A turning point counts once closeness has come back from it by this share of the swing that led to it."""
 H_ABS = 1e-6
 """... and by at least this much (closeness): smaller swings are rounding, not rounds."""
 GROWTH_TOL = 0.223
@@ -109,9 +109,9 @@ def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: f
     ext = _keep(rising, np.maximum(acc[A_EXT], c), np.minimum(acc[A_EXT], c))
     better = rising * (c > acc[A_EXT]) + (1.0 - rising) * (c < acc[A_EXT])
     t_ext = _keep(better, t, acc[A_TEXT])
-    h = H_ABS + H_REL * acc[A_SWING]
-    turn = rising * (c < ext - h) + (1.0 - rising) * (c > ext + h)
     swing = np.abs(ext - acc[A_LAST])
+    h = H_ABS + H_REL * swing
+    turn = rising * (c < ext - h) + (1.0 - rising) * (c > ext + h)
     counted = turn * (t_ext > late * dt) * (swing > H_ABS)
     y = np.log(np.maximum(swing, H_ABS))
     acc[A_N] = acc[A_N] + counted
@@ -193,10 +193,10 @@ def summarize(acc: np.ndarray, steps: int, dt: float, ceiling: np.ndarray) -> di
     ending = np.where(broke, "break", np.where(frozen, "frozen", np.where(escalates, "growing", "")))
     last_turn = acc[:, A_TLAST]
     with np.errstate(divide="ignore", invalid="ignore"):
-        fade_time = last_turn + np.log(np.maximum(swing, REST_SWING) / REST_SWING) / np.abs(rate)
+        fade_time = last_turn + np.log(np.maximum(swing, 1e-300) / REST_SWING) / np.abs(rate)
         drift_time = t_end + np.log(np.maximum(acc[:, A_SPEED], MOVE_TOL) / MOVE_TOL) / np.abs(speed_rate)
     settle_time = np.where(settles & still, acc[:, A_MOVING],
-                           np.where(settles & fades, np.maximum(fade_time, acc[:, A_MOVING] * 0.0),
+                           np.where(settles & fades, np.maximum(fade_time, 0.0),
                                     np.where(settles & fading_drift, drift_time, np.nan)))
     period = np.where(ok, 2.0 * (acc[:, A_TLAST] - acc[:, A_TFIRST]) / np.maximum(n - 1.0, 1.0), np.nan)
     amp = np.maximum(acc[:, A_CMAX] - acc[:, A_CMIN], 0.0)

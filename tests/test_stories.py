@@ -50,48 +50,53 @@ def test_withdrawal_feels_safe_to_the_withdrawer_and_like_rejection_to_the_pursu
 
 
 def test_rising_abandonment_fear_turns_into_pursuit_which_presses_on_the_avoidant():
-    """Sam's abandonment fear rises, and while Sam still has the energy, Sam reaches out harder
-    (pursuit signals, each at a moment of raised fear); the pressure adds to Noor's engulfment fear:
-    the same moment with a pursuing Sam alarms Noor more."""
+    """Sam's fear of being left rises when Noor withdraws, and Sam reaches out harder (pursuit
+    signals, each at a moment of raised fear); the pressure adds to Noor's alarm: the same closeness
+    with a pursuing Sam alarms Noor more."""
     couple = sim.PRESETS["anxious-avoidant"]
     r = sim.simulate(couple)
     pursuits = [s for s in r.signals if s.partner == 0 and sim.SIGNALS[s.key]["kind"] == "pursue"]
     assert len(pursuits) >= 3
     assert all(r.abandonment[0, _step(s.t)] > 0.3 for s in pursuits)
     p_sam = sim.dynamics.to_rates(couple.a.param_vector())
-    assert sim.dynamics.act(0.0, 0.8, 1.0, p_sam) > sim.dynamics.act(0.0, 0.2, 1.0, p_sam) + 0.3
+    assert sim.dynamics.act(1.0, 0.0, 0.8, 0.0, 0.0, p_sam) > sim.dynamics.act(1.0, 0.0, 0.2, 0.0, 0.0, p_sam) + 0.3
     p_noor = sim.dynamics.to_rates(couple.b.param_vector())
-    calm, _ = sim.dynamics.feel(1.0, 0.0, p_noor, couple.fear_ceiling)
-    pressed, _ = sim.dynamics.feel(1.0, 0.6, p_noor, couple.fear_ceiling)
+    calm, _ = sim.dynamics.feel(1.0, 0.0, 0.0, p_noor, couple.fear_ceiling)
+    pressed, _ = sim.dynamics.feel(1.0, 0.0, 0.6, p_noor, couple.fear_ceiling)
     assert pressed > calm + 0.3
 
 
 def test_the_dance_goes_on_in_steady_rounds_and_comes_back_with_a_next_partner():
-    """The classic trap neither settles nor explodes: rounds of steady size keep coming back. When Sam,
-    untrained, starts again with a new partner who also fears closeness, the same dance returns."""
+    """The classic trap neither settles nor explodes: rounds of about a week and of steady size keep
+    coming back. When Sam, untrained, starts again with a new partner who also fears closeness, the
+    same dance returns."""
     r = sim.simulate(sim.PRESETS["anxious-avoidant"])
     assert r.verdict == "cycles"
-    assert r.metrics["period"] is not None and 10 < r.metrics["period"] < 60
+    assert r.metrics["period"] is not None and 3 < r.metrics["period"] < 30
     assert 0.8 < r.metrics["growth"] < 1.25 and r.metrics["amplitude"] > 0.2
     sam, _ = r.partners_after()
     new = sim.simulate(sim.Couple(a=sam, b=sim.Partner(name="Kim", anxiety=0.15, avoidance=0.8)))
     assert new.verdict == "cycles"
 
 
-def test_a_stronger_trap_escalates_into_a_frozen_distance():
-    """With very high fear on both sides the pursuit wears out, the distance grows and freezes at the
-    floor, with fears high: escalation, not a settled peace."""
+def test_a_stronger_trap_escalates_and_ends_in_a_break():
+    """With very high fear on both sides the rounds wear the bond down: within the 200 days the doubt
+    'do I stay or do I go?' grows; over a longer time it tips, and the pair breaks up."""
     r = sim.simulate(sim.PRESETS["intense-trap"])
-    assert r.verdict == "escalates"
-    assert r.metrics["floor_share"] > 0.25 and r.metrics["tension"] > 0.8
+    assert r.verdict == "escalates" and r.metrics["ending"] == "growing"
+    assert r.doubt[:, -1].max() > r.doubt[:, r.steps // 2].max() > 0.05
+    longer = sim.simulate(sim.PRESETS["intense-trap"], steps=10000)
+    assert longer.verdict == "escalates" and longer.metrics["ending"] == "break"
+    assert longer.closeness[-1] < 0.1
 
 
 def test_neither_partner_is_without_love_both_move_toward_the_other_at_times():
-    """Ambivalence: Noor, who withdraws, also longs for closeness and comes back toward Sam; Sam, who
-    pursues, also pulls away when despair sets in."""
+    """Ambivalence: Noor, who withdraws, also longs for closeness: in every round she pulls away hard,
+    then eases off by more than half and lets closeness grow again; both partners long."""
     r = sim.simulate(sim.PRESETS["anxious-avoidant"])
-    assert r.move[1].max() > 0.2 and r.move[1].min() < -0.1
-    assert r.move[0].max() > 0.2 and r.energy[0].min() < 0.5
+    late = r.move[1, r.steps // 2:]
+    assert late.min() < -0.6 and late.max() > 0.5 * late.min()
+    assert r.move[0].max() > 0.2
     assert sim.Partner(avoidance=1.0).params()["longing"] > 0
 
 
@@ -115,12 +120,13 @@ def test_a_strongly_anxious_and_strongly_avoidant_pair_does_not_settle_without_h
 
 
 def test_the_explanation_names_the_loop_and_who_plays_which_part():
-    """The plain-words verdict says who withdraws and who pursues, and why the dance keeps turning or
-    freezes: in the classic trap protest wears out and comes back; in the strong trap it freezes."""
+    """The plain-words verdict says who withdraws and who pursues, and why the dance keeps turning;
+    for an escalating pair it says how it ends."""
     trap = sim.simulate(sim.PRESETS["anxious-avoidant"])
-    assert trap.loop() == ("protest_despair", 1, 0)
+    assert trap.loop() == ("pursue_withdraw", 1, 0)
     strong = sim.simulate(sim.PRESETS["intense-trap"])
-    assert strong.loop() == ("frozen_despair", 1, 0)
+    assert strong.loop() == ("pursue_withdraw", 1, 0)
+    assert sim.verdict.ENDING_TEXT["growing"]["en"] in strong.explain("en")[0]
     assert sim.simulate(sim.PRESETS["secure"]).loop()[0] == "buffered"
     named = sim.Couple(a=sim.Partner(name="Sam", anxiety=0.95, avoidance=0.1),
                        b=sim.Partner(name="Noor", anxiety=0.1, avoidance=0.95))
