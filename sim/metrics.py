@@ -37,8 +37,9 @@ GROWTH_TOL = 0.223
 REST_SWING = 0.01
 """Rounds smaller than this (closeness, peak to trough) are at rest in practice: the settle time is
 the day the fitted swing falls below it."""
-BREAK_DOUBT = 0.9
-"""A doubt above this at the end of a run has tipped: a break-up."""
+BREAK_DOUBT = 0.5
+"""A doubt past the tipping point (``sim.dynamics.TIP``) at the end of a run has tipped: from
+there the switch carries it to 1 whatever happens, a break-up."""
 RISING_DOUBT = 0.1
 """A doubt above this that still rises at the end of a run is heading for a break: it escalates."""
 FROZEN_CLOSENESS = 0.3

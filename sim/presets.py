@@ -18,9 +18,9 @@ PRESETS: dict[str, Couple] = {
     "anxious-anxious": _couple((0.75, 0.15), (0.75, 0.15)),
     "avoidant-avoidant": _couple((0.15, 0.75), (0.15, 0.75)),
     "secure-anxious": _couple((0.1, 0.1), (0.85, 0.15)),
-    "secure-avoidant": _couple((0.1, 0.1), (0.15, 0.85)),
-    "intense-trap": _couple((0.95, 0.1), (0.1, 0.95)),
-    "fearful-fearful": _couple((0.8, 0.8), (0.8, 0.8)),
+    "secure-avoidant": _couple((0.1, 0.1), (0.15, 0.7)),
+    "intense-trap": _couple((1.0, 0.05), (0.05, 1.0)),
+    "fearful-fearful": _couple((0.9, 0.9), (0.9, 0.9)),
 }
 """Name -> Couple. "anxious-avoidant" is the classic trap (partner A pursues, B withdraws)."""
 
@@ -50,8 +50,8 @@ PRESET_TEXT: dict[str, dict[str, str]] = {
         "nl": "Een veilig gehechte partner met een vermijdende: er wordt ruimte gegeven en het paar vindt zijn afstand.",
     },
     "intense-trap": {
-        "en": "A strong trap: very high fear on both sides; the rounds wear the bond down and doubt grows toward a break.",
-        "nl": "Een sterke valkuil: heel veel angst aan beide kanten; de rondes slijten de band en de twijfel groeit richting een breuk.",
+        "en": "A strong trap: the highest fear on both sides; the rounds wear the bond down until the doubt tips and they break up.",
+        "nl": "Een sterke valkuil: de grootste angst aan beide kanten; de rondes slijten de band tot de twijfel omslaat en ze uit elkaar gaan.",
     },
     "fearful-fearful": {
         "en": "Two fearful partners, each both longing and afraid: closeness and distance both hurt.",

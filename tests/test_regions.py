@@ -155,3 +155,20 @@ def test_random_jolts_do_not_change_what_the_couple_is():
         jolted = sim.simulate_batch(secure + trap, seed=seed, random_events=0.05)
         assert np.array_equal(jolted.verdict, calm.verdict)
         assert np.all(np.isfinite(jolted.metrics["jolt_spread"]))
+
+
+def test_every_preset_sits_well_inside_its_region():
+    """Moving any one of a preset's four scores by 0.05 either way keeps its verdict: no preset sits
+    on a boundary, so a coach who moves a slider a notch sees the same kind of dance."""
+    from dataclasses import replace
+
+    for name, couple in sim.PRESETS.items():
+        neighbours = []
+        for who in ("a", "b"):
+            partner = getattr(couple, who)
+            for score in ("anxiety", "avoidance"):
+                for step in (-0.05, 0.05):
+                    value = float(np.clip(getattr(partner, score) + step, 0.0, 1.0))
+                    neighbours.append(replace(couple, **{who: replace(partner, **{score: value})}))
+        batch = sim.simulate_batch([couple, *neighbours])
+        assert set(batch.verdict) == {batch.verdict[0]}, name

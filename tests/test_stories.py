@@ -61,8 +61,8 @@ def test_rising_abandonment_fear_turns_into_pursuit_which_presses_on_the_avoidan
     p_sam = sim.dynamics.to_rates(couple.a.param_vector())
     assert sim.dynamics.act(1.0, 0.0, 0.8, 0.0, 0.0, p_sam) > sim.dynamics.act(1.0, 0.0, 0.2, 0.0, 0.0, p_sam) + 0.3
     p_noor = sim.dynamics.to_rates(couple.b.param_vector())
-    calm, _ = sim.dynamics.feel(1.0, 0.0, 0.0, p_noor, couple.fear_ceiling)
-    pressed, _ = sim.dynamics.feel(1.0, 0.0, 0.6, p_noor, couple.fear_ceiling)
+    calm, _ = sim.dynamics.feel(0.5, 0.0, 0.0, p_noor, couple.fear_ceiling)
+    pressed, _ = sim.dynamics.feel(0.5, 0.0, 0.6, p_noor, couple.fear_ceiling)
     assert pressed > calm + 0.3
 
 
@@ -80,14 +80,15 @@ def test_the_dance_goes_on_in_steady_rounds_and_comes_back_with_a_next_partner()
 
 
 def test_a_stronger_trap_escalates_and_ends_in_a_break():
-    """With very high fear on both sides the rounds wear the bond down: within the 200 days the doubt
-    'do I stay or do I go?' grows; over a longer time it tips, and the pair breaks up."""
+    """With the highest fear on both sides the rounds wear the bond down: the fears stay above what
+    Sam can carry, the doubt 'do I stay or do I go?' climbs for months and tips, and the pair breaks
+    up; what is left is distance, with both efforts at rest."""
     r = sim.simulate(sim.PRESETS["intense-trap"])
-    assert r.verdict == "escalates" and r.metrics["ending"] == "growing"
-    assert r.doubt[:, -1].max() > r.doubt[:, r.steps // 2].max() > 0.05
+    assert r.verdict == "escalates" and r.metrics["ending"] == "break"
+    assert r.doubt[0, r.steps // 4] < 0.3 < r.doubt[0, -1]  # it grew over months, not at once
     longer = sim.simulate(sim.PRESETS["intense-trap"], steps=10000)
-    assert longer.verdict == "escalates" and longer.metrics["ending"] == "break"
-    assert longer.closeness[-1] < 0.1
+    assert longer.metrics["ending"] == "break" and longer.doubt.max() > 0.99
+    assert longer.closeness[-1] < 0.05
 
 
 def test_neither_partner_is_without_love_both_move_toward_the_other_at_times():
@@ -126,7 +127,7 @@ def test_the_explanation_names_the_loop_and_who_plays_which_part():
     assert trap.loop() == ("pursue_withdraw", 1, 0)
     strong = sim.simulate(sim.PRESETS["intense-trap"])
     assert strong.loop() == ("pursue_withdraw", 1, 0)
-    assert sim.verdict.ENDING_TEXT["growing"]["en"] in strong.explain("en")[0]
+    assert sim.verdict.ENDING_TEXT["break"]["en"] in strong.explain("en")[0]
     assert sim.simulate(sim.PRESETS["secure"]).loop()[0] == "buffered"
     named = sim.Couple(a=sim.Partner(name="Sam", anxiety=0.95, avoidance=0.1),
                        b=sim.Partner(name="Noor", anxiety=0.1, avoidance=0.95))
