@@ -262,11 +262,13 @@ RK4_REACH = 2.5
 
 
 def fastest_rate(pab: np.ndarray, delta: Any, ceiling: Any) -> np.ndarray:
-    """An upper bound on how fast the state can change (1/day) where the dynamics live.
+    """An upper estimate of how fast the state can change (1/day) where the dynamics live.
 
     The largest absolute row sum of the Jacobian (Gershgorin) with every slope at its maximum
-    (phi' <= 1, S' <= 1, doubt in [0, 1], fears <= F), except the floor's slope sigma'(c) at low
-    closeness, which is taken at the efforts a partner can have there (at most F + LEAVE away).
+    (phi' <= 1, S' <= 1, doubt in [0, 1], fears <= F), leaving out the floor's slope sigma'(c),
+    which only couples closeness and effort at very low closeness: that pair is bounded on its own,
+    by the eigenvalues of its 2 x 2 block, sqrt(2 sigma'_max |y| / tm) above its damping (the
+    floor's slope times the largest wish to move away, F + LEAVE, enters one way, 1 the other).
 
     Parameters
     ----------
@@ -278,13 +280,14 @@ def fastest_rate(pab: np.ndarray, delta: Any, ceiling: Any) -> np.ndarray:
     """
     p = np.moveaxis(np.asarray(pab, dtype=float), -1, 0)
     f = np.asarray(ceiling, dtype=float)[..., None]
+    dl = np.asarray(delta, dtype=float)[..., None]
     pull = p[K] * (p[W] + f + 1.0 + LEAVE)
-    floor_slope = 0.65 / CF * p[K] * (f + LEAVE)
-    move = (1.0 + pull + floor_slope) / p[TM]
+    move = (1.0 + pull) / p[TM]
+    floor_pair = dl + 1.0 / p[TM] + np.sqrt(2.0 * 0.65 / CF * p[K] * (f + LEAVE) / p[TM])
     alarm = STAGES / p[TE] * (1.0 + p[GE] + p[HE] + p[RHO])
     fear = (1.0 + p[GB] + p[HB]) / p[TB]
     doubt = (1.0 + DOUBT_GAIN * (1.0 + 2.0 * f)) / p[TD]
-    rows = np.maximum(np.maximum(move, alarm), np.maximum(fear, doubt))
+    rows = np.maximum(np.maximum(np.maximum(move, floor_pair), alarm), np.maximum(fear, doubt))
     return np.maximum(rows.max(axis=-1), np.asarray(delta, dtype=float) + 2.0)
 
 
