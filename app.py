@@ -406,9 +406,16 @@ def draw_notices(tr: Any, notices: list[str]) -> None:
 
 
 def draw_verdict(tr: Any, lang: str, result: Result, baseline: Result | None) -> None:
-    """The verdict banner in plain words, which loop drives it, and the hedge."""
+    """The verdict banner in plain words, which loop drives it, and the hedge.
+
+    With random triggers the model judges the couple from the same run without them; the run drawn
+    is the one with them, so the banner says what that run did when it differs.
+    """
     verdict, loop, hedge = result.explain(lang)
     body = tr("verdict.body", verdict=md(verdict), loop=md(loop))
+    jolted = result.metrics.get("verdict_with_jolts")
+    if jolted is not None and jolted != result.verdict:
+        body += tr("verdict.jolts", verdict=tr(f"verdict.short.{jolted}"))
     if baseline is not None:
         body += tr("verdict.without", verdict=tr(f"verdict.short.{baseline.verdict}"))
     VERDICT_BOX[result.verdict](body, icon=VERDICT_ICON[result.verdict])
@@ -440,7 +447,7 @@ def metric_text(tr: Any, lang: str, name: str, value: float | None, *, signed: b
 
 
 def draw_run(tr: Any, lang: str, result: Result, baseline: Result | None, large: bool) -> None:
-    """The run, drawn by the browser: closeness, each partner's moves, both partners' fears."""
+    """The run, drawn by the browser: closeness, each partner's moves, both partners' fears, their doubt."""
     for spec in run_charts(result, baseline, lang=lang, large=large):
         st.vega_lite_chart(spec, width="stretch")
     st.caption(tr("chart.run_caption"))

@@ -2,7 +2,7 @@
 
 The coach picks a couple (a preset, or the couple on the main page) and an intervention; the story
 then runs in seven steps, Back and Next: an intimate moment, the withdrawal reflex, the pursuit,
-the rounds of the dance, escalation, an intervention, settling. Before each step the room can be
+the rounds of the dance, stress and quarrels, an intervention, settling. Before each step the room can be
 asked what happens now, and the model's answer is revealed after. Each revealed step shows the run
 up to its moment, a caption to speak to, the two partners as figures moving toward and away (play,
 pause, scrub through the days) and the cycle map with the active link lit. The scene exports as an
@@ -273,9 +273,9 @@ def draw_answer(choice: Choice, story: stories.Story, view: stories.StepView, la
 
 
 def scene_days(view: stories.StepView) -> list[float]:
-    """The days the slider can show in a step's scene (at most SCRUB_FRAMES, one decimal)."""
+    """The days the slider can show in a step's scene (about SCRUB_FRAMES, one decimal), its moment among them."""
     days = animation.frame_days(view.start, view.until, view.result, SCRUB_FRAMES)
-    return sorted({round(float(d), 1) for d in days})
+    return sorted({round(float(d), 1) for d in days} | {round(view.moment, 1)})
 
 
 def moment_ui(choice: Choice, story: stories.Story, view: stories.StepView, lang: str) -> None:

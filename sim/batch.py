@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import dynamics, engine, metrics
+from . import engine, metrics
 from .events import Event, draw_random_events
 from .interventions import Intervention
 from .partners import PARTNER_PARAMS, Couple, Partner
@@ -114,8 +114,7 @@ def simulate_batch(couples: Iterable[Couple], *, steps: int = DEFAULT_STEPS, dt:
         summary["ending"] = own["ending"]
     trajectories = None
     if record:
-        calm = raw["base"][:, :, dynamics.K] * raw["base"][:, :, dynamics.W]
-        trajectories = MappingProxyType(freeze_arrays(**_split(raw["traj"], raw["learned"], calm)))
+        trajectories = MappingProxyType(freeze_arrays(**_split(raw["traj"], raw["learned"], raw["calm"])))
     return BatchResult(
         couples=couples,
         verdict=summary.pop("verdict"),
@@ -129,12 +128,12 @@ def _split(traj: np.ndarray, learned: np.ndarray, calm: np.ndarray) -> dict[str,
     """Name the rows of raw trajectories (N, 13, n + 1) and learning (N, 2, n + 1).
 
     A partner's ``move`` is the effort beyond the calm pull of longing (``m_i - k_i w_i``, with
-    ``calm`` = k w of shape (N, 2)): 0 for a partner who simply keeps up the bond without fear,
-    > 0 reaching out harder, < 0 pulling away.
+    ``calm`` = k w in force at each instant, shape (N, 2, n + 1)): 0 for a partner who simply keeps
+    up the bond without fear, > 0 reaching out harder, < 0 pulling away.
     """
     return {
         "closeness": traj[:, 0],
-        "move": traj[:, 1:3] - calm[:, :, None],
+        "move": traj[:, 1:3] - calm,
         "engulfment": traj[:, 7:9],
         "abandonment": traj[:, 9:11],
         "doubt": traj[:, 11:13],
@@ -160,7 +159,9 @@ def simulate(couple: Couple | None = None, *, steps: int = DEFAULT_STEPS, dt: fl
         raise ValueError(f"couple must be a sim.Couple, got {couple!r}")
     steps, dt, events, interventions, rate = _check_run(steps, dt, events, interventions, random_events)
     seed, all_events = _seed_and_events(seed, rate, events, steps * dt)
-    batch = simulate_batch([couple], steps=steps, dt=dt, seed=seed, events=all_events,
+    # the batch draws the very same random events from the same seed, and judges the couple by the
+    # run without them, as it does for every couple of a batch
+    batch = simulate_batch([couple], steps=steps, dt=dt, seed=seed, events=events, random_events=rate,
                            interventions=interventions, keep="trajectories", backend=backend)
     assert batch.trajectories is not None
     tr = {k: v[0] for k, v in batch.trajectories.items()}

@@ -213,6 +213,7 @@ def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tupl
     base[:, 1] = param_matrix([c.b for c in couples])
     x0 = np.zeros((n, N_STATE))
     x0[:, 0] = [c.closeness0 for c in couples]
+    x0[:, 1:3] = base[:, :, dynamics.K] * base[:, :, dynamics.W]  # at ease: the calm pull of longing
     delta = np.array([c.fading for c in couples], dtype=float)
     ceiling = np.array([c.fear_ceiling for c in couples], dtype=float)
     seg_params, seg_steps = parameter_segments(base, interventions, dt, steps)
@@ -233,7 +234,25 @@ def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tupl
     if record:
         out["traj"] = traj
         out["learned"] = learned
+        out["calm"] = calm_pull(seg_params, seg_steps, learned)
     return out
+
+
+def calm_pull(seg_params: np.ndarray, seg_steps: np.ndarray, learned: np.ndarray) -> np.ndarray:
+    """The calm pull of longing k w in force at every instant, shape (N, 2, n + 1).
+
+    Parameters
+    ----------
+    seg_params : array (N, S, 2, P); seg_steps : int array (S,); learned : array (N, 2, n + 1),
+        as the time loop uses them (segments from interventions, coaching drifting toward secure).
+    """
+    seg = np.searchsorted(seg_steps, np.arange(learned.shape[-1]), side="right") - 1
+    secure = secure_params()
+    p = seg_params[:, seg]  # (N, n + 1, 2, P)
+    frac = np.moveaxis(learned, 1, 2)  # (N, n + 1, 2)
+    k = p[..., dynamics.K] + frac * (secure[dynamics.K] - p[..., dynamics.K])
+    w = p[..., dynamics.W] + frac * (secure[dynamics.W] - p[..., dynamics.W])
+    return np.moveaxis(k * w, 2, 1)
 
 
 def parameter_segments(base: np.ndarray, interventions: tuple[Intervention, ...], dt: float,

@@ -4,7 +4,7 @@ The five kinds are the ones the seed article names. Each is a small named unit: 
 of the partner who does it (``self``) and of the other partner (``other``) change, by how much at
 full strength, and why. Four act from their start day on; coaching is gradual learning toward a
 secure partner's parameters, and what is learned stays with the partner (see
-:func:`sim.engine.partners_after`).
+:meth:`sim.Result.partners_after`).
 """
 
 from __future__ import annotations
@@ -70,13 +70,15 @@ INTERVENTION_KINDS: dict[str, InterventionKind] = {
             "(ceiling up, floor down, less alarm at closeness) and make one's own pursuit feel "
             "less like pressure to the other (Gottman 2002: softened start-up)."),
     "commitment": InterventionKind(
-        self_effects={"alarm_lag": ("scale", -0.3), "closeness_alarm": ("scale", -0.25)},
+        self_effects={"alarm_lag": ("scale", -0.3), "relief": ("scale", 0.5), "closeness_alarm": ("scale", -0.25)},
         other_effects={"withdrawal_fear": ("scale", -0.4)},
         label={"en": "Stay committed", "nl": "Blijf trouw"},
         why="Staying, and coming back, even while fear is felt: withdrawals are shorter (a shorter "
-            "alarm lag) and smaller (less alarm at closeness), and announced returns make the "
-            "other's abandonment fear at a withdrawal smaller (Rusbult 1983, investment and "
-            "commitment)."),
+            "alarm runs its course sooner, and a little distance is enough to calm it: more relief, "
+            "so the return comes sooner), smaller (less alarm at closeness), and announced returns "
+            "make the other's fear of being left at a withdrawal smaller (Rusbult 1983, investment "
+            "and commitment). It is mostly the withdrawer's part: a pursuer, who hardly withdraws, "
+            "changes little by it."),
     "responsibility": InterventionKind(
         self_effects={"alarm_lag": ("scale", -0.4), "fear_lag": ("scale", -0.4),
                       "closeness_alarm": ("scale", -0.3), "pressure_alarm": ("scale", -0.3),

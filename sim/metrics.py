@@ -41,7 +41,9 @@ BREAK_DOUBT = 0.5
 """A doubt past the tipping point (``sim.dynamics.TIP``) at the end of a run has tipped: from
 there the switch carries it to 1 whatever happens, a break-up."""
 RISING_DOUBT = 0.1
-"""A doubt above this that still rises at the end of a run is heading for a break: it escalates."""
+"""A doubt above this at the end of a run whose mean over the last quarter exceeds its mean over the
+third quarter by DOUBT_TREND is heading for a break: it escalates."""
+DOUBT_TREND = 0.005
 FROZEN_CLOSENESS = 0.3
 FROZEN_FEAR = 0.25
 """A run that comes to rest below FROZEN_CLOSENESS while a fear stays above FROZEN_FEAR of the
@@ -50,8 +52,8 @@ ceiling ends in a frozen, high-fear distance: it escalates even though nothing m
 (A_TENSION, A_CMIN, A_CMAX, A_FLOOR, A_FMAX, A_SAFE, A_MOVING, A_CSUM, A_LEARN_A, A_LEARN_B,
  A_TENSION_ALL, A_DIR, A_EXT, A_TEXT, A_LAST, A_SWING, A_N, A_ST, A_STT, A_SY, A_STY, A_SYY,
  A_TFIRST, A_TLAST, A_Q3MAX, A_Q3MIN, A_SPEED0, A_SPEED, A_DMAX, A_DEND, A_CEND, A_FEND,
- A_SWMAX, A_DRATE) = range(34)
-NACC = 34
+ A_SWMAX, A_DQ3, A_DQ4) = range(35)
+NACC = 35
 BIG = 1e300
 """Start value of running minima (and, negated, maxima): finite, so that masks never make NaN."""
 
@@ -95,7 +97,9 @@ def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: f
     acc[A_SAFE] = acc[A_SAFE] + 1.0 * (fmax < SAFE)
     acc[A_DMAX] = np.maximum(acc[A_DMAX], dmax)
     acc[A_DEND] = dmax
-    acc[A_DRATE] = np.maximum(rate[11], rate[12])
+    in_q3 = in_late * (n <= late + (steps - late) // 2)
+    acc[A_DQ3] = acc[A_DQ3] + in_q3 * dmax
+    acc[A_DQ4] = acc[A_DQ4] + (in_late - in_q3) * dmax
     acc[A_CEND] = c
     acc[A_FEND] = fmax
     # speed of the slow part of the state: closeness, the felt fears and the doubt
@@ -176,16 +180,19 @@ def summarize(acc: np.ndarray, steps: int, dt: float, ceiling: np.ndarray) -> di
     irregularity = np.where(ok, np.sqrt(resid), np.nan)
     swing = acc[:, A_SWING]
     t_end = steps * dt
-    # with rounds: the fitted rate, confirmed by the last swing against the third quarter's
+    # with rounds: the fitted rate, confirmed by the last swing against the third quarter's largest
     grows = ok & (rate > tol) & (swing > acc[:, A_Q3MAX])
-    fades = ok & (rate < -tol) & (swing <= acc[:, A_Q3MIN])
+    fades = ok & (rate < -tol) & (swing < acc[:, A_Q3MAX])
     # without rounds: the speed of the state
     still = ~ok & (acc[:, A_SPEED] < MOVE_TOL)
     speed_rate = np.log(np.maximum(acc[:, A_SPEED], 1e-300) / np.maximum(acc[:, A_SPEED0], 1e-300)) / window
     fading_drift = ~ok & ~still & (speed_rate < -tol)
     drift = ~ok & ~still & ~fading_drift
     broke = acc[:, A_DEND] > BREAK_DOUBT
-    doubting = ~broke & (acc[:, A_DEND] > RISING_DOUBT) & (acc[:, A_DRATE] > 0.0)
+    q3_n = max((steps - late) // 2, 1)
+    q4_n = max(late_n - q3_n, 1)
+    trend = acc[:, A_DQ4] / q4_n - acc[:, A_DQ3] / q3_n
+    doubting = ~broke & (acc[:, A_DEND] > RISING_DOUBT) & (trend > DOUBT_TREND)
     resting = still | fading_drift | fades
     frozen = ~broke & resting & (acc[:, A_CEND] < FROZEN_CLOSENESS) & (acc[:, A_FEND] > FROZEN_FEAR * ceiling)
     escalates = broke | frozen | grows | drift | doubting

@@ -184,7 +184,7 @@ class Partner:
               "nl": "Tijd voordat een gevoel gedrag wordt, en voordat gedrag stopt."},
         source="Butler 2011 (coupled oscillators need inertia)"))
     doubt_threshold: float | None = _derived(_spec(
-        low=0.0, high=10.0, unit="1", base=1.35,
+        low=0.0, high=10.0, unit="1", base=1.45,
         label={"en": "Tolerance before doubt", "nl": "Draagkracht voor twijfel"},
         help={"en": "How much fear a partner carries before 'do I stay or do I go?' starts to grow.",
               "nl": "Hoeveel angst iemand draagt voordat 'blijf ik of ga ik?' begint te groeien."},

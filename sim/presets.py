@@ -50,8 +50,8 @@ PRESET_TEXT: dict[str, dict[str, str]] = {
         "nl": "Een veilig gehechte partner met een vermijdende: er wordt ruimte gegeven en het paar vindt zijn afstand.",
     },
     "intense-trap": {
-        "en": "A strong trap: the highest fear on both sides; the rounds wear the bond down until the doubt tips and they break up.",
-        "nl": "Een sterke valkuil: de grootste angst aan beide kanten; de rondes slijten de band tot de twijfel omslaat en ze uit elkaar gaan.",
+        "en": "A strong trap: the highest fear on both sides; the rounds wear the bond down, and over months the doubt grows until it tips into a break-up.",
+        "nl": "Een sterke valkuil: de grootste angst aan beide kanten; de rondes slijten de band, en in de loop van maanden groeit de twijfel tot die omslaat in een breuk.",
     },
     "fearful-fearful": {
         "en": "Two fearful partners, each both longing and afraid: closeness and distance both hurt.",

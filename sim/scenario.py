@@ -11,18 +11,18 @@ JSON all raise :class:`ScenarioError` (a ``ValueError``) whose ``field`` names t
 the culprit (``"couple.a.anxiety"``, ``"events[2].at"``, or ``"scenario"`` for the document as a
 whole); nothing else is raised. Ranges come from the field metadata in :mod:`sim.partners`.
 
-Format (version 1, the current one; the full description is ``docs/scenario_format.md``)::
+Format (version 2, the current one; the full description is ``docs/scenario_format.md``)::
 
-    {"format": "attract-repel-scenario", "version": 1,
+    {"format": "attract-repel-scenario", "version": 2,
      "couple": {"a": {"name": "A", "anxiety": 0.75, "avoidance": 0.15, ...overrides},
-                "b": {...}, "closeness0": 1.0, "fading": 0.5, "fear_ceiling": 2.0},
+                "b": {...}, "closeness0": 1.0, "fading": 0.5, "fear_ceiling": 4.0},
      "events": [{"kind": "intimate_moment", "at": 10.0, "size": 1.5}],
      "interventions": [{"kind": "safety", "start": 30.0, "who": "both", "strength": 1.0}],
      "random_events": 0.0, "seed": 0, "steps": 2000, "dt": 0.1, "lang": "en"}
 
 Older versions are upgraded one step at a time by the functions in :data:`MIGRATIONS` (version 0
-is the pre-release shape of the prototype notebooks); a file that cannot be upgraded exactly is
-refused with the reason.
+is the pre-release shape of the prototype notebooks, version 1 the files of the first model, with
+its energy to pursue); a file that cannot be upgraded is refused with the reason.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ __all__ = [
 
 FORMAT = "attract-repel-scenario"
 """Value of the ``format`` key: marks a JSON document as a scenario."""
-VERSION = 1
+VERSION = 2
 """The version this program writes."""
 OLDEST_VERSION = 0
 """The oldest version this program still reads (by upgrading it)."""
@@ -300,7 +300,7 @@ def _upgrade(data: Any) -> tuple[dict[str, Any], int]:
     return doc, version
 
 
-# --- version 1 (current) ----------------------------------------------------------------------
+# --- version 2 (current) ----------------------------------------------------------------------
 
 _TOP = ("format", "version", "couple", "events", "interventions", "random_events", "seed", "steps", "dt", "lang")
 
@@ -450,7 +450,54 @@ class Migration:
     renames: tuple[tuple[str, str], ...] = ()
 
 
-MIGRATIONS: dict[int, Migration] = {0: Migration(_upgrade_v0, _RENAMED_V0)}
+# --- version 1 (the first model) ---------------------------------------------------------------
+
+DROPPED_V1 = {"despair_rate": (0.0, 30.0), "recovery_time": (0.1, 60.0)}
+"""Partner overrides of version 1 that version 2 no longer has, with the ranges version 1 allowed."""
+NEW_IN_V2 = ("relief", "doubt_threshold", "doubt_time")
+"""Partner overrides that came with version 2: a genuine version 1 file has none of them."""
+
+
+def _upgrade_v1(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 -> 2: the first model's files, read by the second model.
+
+    Version 1 partners could override ``despair_rate`` and ``recovery_time``: the energy to pursue
+    that burnt out under fear (protest turning into despair) and came back slowly. The second model
+    has no such energy: its rounds come from a delayed alarm and relief by distance, and its slow
+    variable is the stay-or-go doubt, which is a different thing (a fear that lasts, not a pursuit
+    that tires), so neither number has a place to go and both are dropped. They are still checked
+    against the ranges version 1 allowed, and the overrides that came with version 2 are refused in a
+version 1 file, so a file that was never valid stays refused.
+
+    Everything else keeps its number and its meaning: ``alarm_lag`` is still the time in days from
+    closeness to the alarm it sets off (now the mean delay of a chain of three stages rather than
+    the time of one lag), and an explicit ``fear_ceiling`` is kept as it is (version 1 files that
+    leave it out get today's default, as any file that leaves a value out does). Three parameters are
+    new (``relief``, ``doubt_threshold``, ``doubt_time``): an old file has no overrides for them, so
+    they are derived from the scores. A version 1 file therefore describes the same couple, but it
+    does not replay the old model's run: the model itself changed.
+    """
+    couple = doc.get("couple")
+    if not isinstance(couple, dict):
+        return {**doc, "version": 2}
+    new_couple = dict(couple)
+    for slot in ("a", "b"):
+        partner = couple.get(slot)
+        if not isinstance(partner, dict):
+            continue
+        kept = dict(partner)
+        for key in NEW_IN_V2:
+            if key in kept:
+                raise ScenarioError(f"couple.{slot}.{key}", "unknown_key",
+                                    "is not a key of version 1 files (it came with version 2)")
+        for key, (low, high) in DROPPED_V1.items():
+            if key in kept:
+                _range(kept.pop(key), f"couple.{slot}.{key}", low, high)
+        new_couple[slot] = kept
+    return {**doc, "version": 2, "couple": new_couple}
+
+
+MIGRATIONS: dict[int, Migration] = {0: Migration(_upgrade_v0, _RENAMED_V0), 1: Migration(_upgrade_v1)}
 """Version v -> the step that upgrades a version-v document to version v + 1."""
 
 

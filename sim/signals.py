@@ -1,10 +1,17 @@
 """Visible signals: the model's state turned into what a partner would visibly do.
 
 The article lists concrete signs of withdrawal and, by implication, of pursuit. A signal is emitted
-when a behaviour starts: a partner's move crosses into clear withdrawal, into fear-driven pursuit,
-into doubt (whether to stay or go), or back toward the other after a withdrawal. Which
-sign is named depends on how strong the driving fear is; within one strength the signs take turns,
-so a run reads like a story rather than one phrase repeated.
+when a behaviour starts. A partner's ``move`` (the effort beyond the calm pull of longing, see
+:attr:`sim.Result.move`) is read as a zig-zag of rounds: a turn counts once the move has come back
+from its last extreme by ``TURN``, so every round of the dance is a falling phase (pulling away)
+and a rising phase (reaching out). A falling phase that goes below ``WITHDRAW_AT`` is a visible
+withdrawal, and the turn that ends it a return; a rising phase above ``PURSUE_AT`` while the fear
+of being left is above ``PURSUIT_FEAR`` is visible pursuit; a doubt above ``DOUBT_AT`` shows as
+wondering whether to stay or go. Rounds matter because in a strong trap the withdrawer never comes
+all the way back to calm between rounds, nor does the pursuer calm down: a fixed level alone would
+name the first round and miss every later one. Which sign is named depends on how strong the
+driving fear is; within one strength the signs take turns, so a run reads like a story rather
+than one phrase repeated.
 """
 
 from __future__ import annotations
@@ -13,13 +20,29 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .partners import PARTNER_PARAMS
+
 __all__ = ["FEELINGS", "SIGNALS", "Signal", "detect_signals", "signal_text"]
 
-WITHDRAW_AT = -0.1
-"""A move below this (closeness per day) is a visible withdrawal."""
+AWAY = 0.1
+"""An effort this far below 0 (closeness per day) is a visible move away: not answering, leaving the room."""
+CALM_PULL = max(PARTNER_PARAMS["longing"].derive(x, y) * PARTNER_PARAMS["responsiveness"].derive(x, y)
+                for x in (0.0, 1.0) for y in (0.0, 1.0))
+"""The largest calm pull ``k w`` of a partner with derived parameters (0.26 closeness per day)."""
+WITHDRAW_AT = -(AWAY + CALM_PULL)
+"""A move below this (closeness per day beyond the calm pull; -0.36) is a visible withdrawal.
+
+``move`` is measured from the calm pull ``k w``, so a move of ``-k w`` is no effort at all; only
+below ``-(k w + AWAY)`` does a partner actually move away. Taking the largest derived calm pull
+means a withdrawal signal always is a real move away, never only a little less warmth: a secure
+partner who feels the rush of an intimate moment and reaches out a little less does not
+'withdraw'."""
 PURSUE_AT = 0.25
-"""A move above this, driven by abandonment fear above PURSUIT_FEAR, is visible pursuit."""
+"""A move above this (beyond the calm pull), driven by abandonment fear above PURSUIT_FEAR, is visible pursuit."""
 PURSUIT_FEAR = 0.3
+TURN = 0.1
+"""A move has turned once it has come back from its last extreme by this much (closeness per day):
+smaller wiggles are not a new round."""
 DOUBT_AT = 0.3
 """Doubt above this: 'do I stay or do I go?' is felt and shows."""
 LEVELS = (0.4, 0.8)
@@ -129,6 +152,44 @@ def _level(fear: float) -> int:
     return int(fear >= LEVELS[0]) + int(fear >= LEVELS[1])
 
 
+def _turns(m: np.ndarray, h: float) -> tuple[list[int], int]:
+    """Prominent turning points of ``m`` (shape (n + 1,)), with hysteresis ``h``.
+
+    Returns the indices at which the phases begin (0 first) and the direction of the first phase
+    (+1 rising, -1 falling; phases alternate). A phase ends at the extreme from which ``m`` has
+    come back by more than ``h``. Only local extremes can be turning points, so the loop runs over
+    those, not over every step.
+    """
+    d = np.diff(m)
+    local = np.flatnonzero(((d[:-1] > 0) & (d[1:] <= 0)) | ((d[:-1] < 0) & (d[1:] >= 0))) + 1
+    candidates = [*local.tolist(), m.size - 1]
+    starts = [0]
+    first = 0
+    direction = 0
+    hi = lo = 0
+    for i in candidates:
+        v = m[i]
+        if direction >= 0 and v > m[hi]:
+            hi = i
+        if direction <= 0 and v < m[lo]:
+            lo = i
+        if direction == 0:
+            if m[hi] > m[lo] + h:  # the first phase ends at the earlier of the two extremes
+                direction = 1 if lo < hi else -1
+                first = -direction
+                starts.append(min(lo, hi))
+                lo = hi = max(lo, hi)
+        elif direction > 0 and v < m[hi] - h:
+            starts.append(hi)
+            direction, lo = -1, i
+        elif direction < 0 and v > m[lo] + h:
+            starts.append(lo)
+            direction, hi = 1, i
+    if direction == 0:
+        first = 1 if m[-1] >= m[0] else -1
+    return starts, first
+
+
 def detect_signals(t: np.ndarray, move: np.ndarray, engulfment: np.ndarray, abandonment: np.ndarray,
                    doubt: np.ndarray) -> tuple[Signal, ...]:
     """Signals of one run, in time order.
@@ -149,20 +210,29 @@ def detect_signals(t: np.ndarray, move: np.ndarray, engulfment: np.ndarray, aban
         out.append(Signal(float(t[step]), who, band[k % len(band)]))
 
     for who in (0, 1):
-        m = move[who]
-        withdrawing = m < WITHDRAW_AT
-        pursuing = (m > PURSUE_AT) & (abandonment[who] > PURSUIT_FEAR)
-        despair = doubt[who] > DOUBT_AT
-        for mask, kind, fear in ((withdrawing, "withdraw", engulfment[who]),
-                                 (pursuing, "pursue", abandonment[who]),
-                                 (despair, "despair", abandonment[who])):
-            starts = np.flatnonzero(mask[1:] & ~mask[:-1]) + 1
-            for s in starts:
-                emit(int(s), who, kind, float(fear[s]))
-        ends = np.flatnonzero(~withdrawing[1:] & withdrawing[:-1]) + 1
-        for s in ends:
-            later = np.flatnonzero(m[s:] > 0.0)
-            if later.size:
-                emit(int(s + later[0]), who, "return", 0.0)
+        m = np.asarray(move[who], dtype=float)
+        starts, direction = _turns(m, TURN)
+        bounds = [*starts, m.size]
+        withdrew = False
+        for begin, end in zip(bounds[:-1], bounds[1:], strict=True):
+            phase = slice(begin, end)
+            if direction < 0:
+                hits = np.flatnonzero(m[phase] < WITHDRAW_AT)
+                withdrew = bool(hits.size)
+                if withdrew:
+                    emit(begin + int(hits[0]), who, "withdraw", float(engulfment[who][begin + int(hits[0])]))
+            else:
+                if withdrew:
+                    back = np.flatnonzero(m[phase] > m[begin] + TURN)
+                    if back.size:
+                        emit(begin + int(back[0]), who, "return", 0.0)
+                hits = np.flatnonzero((m[phase] > PURSUE_AT) & (abandonment[who][phase] > PURSUIT_FEAR))
+                if hits.size:
+                    emit(begin + int(hits[0]), who, "pursue", float(abandonment[who][begin + int(hits[0])]))
+                withdrew = False
+            direction = -direction
+        doubting = doubt[who] > DOUBT_AT
+        for s in np.flatnonzero(doubting[1:] & ~doubting[:-1]) + 1:
+            emit(int(s), who, "despair", float(abandonment[who][s]))
     out.sort(key=lambda sig: (sig.t, sig.partner))
     return tuple(out)

@@ -67,7 +67,7 @@ from .events import Event
 from .interventions import Intervention
 from .partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, Couple, ParamSpec, Partner
 from .presets import PRESETS
-from .verdict import VERDICTS
+from .verdict import ENDING_TEXT, VERDICTS
 
 __all__ = [
     "DEFAULT_CHUNK",
@@ -554,20 +554,24 @@ class SweepSummary:
     n : number of couples
     counts : read-only mapping verdict -> number of couples
     stats : read-only mapping metric -> {"count", "sum", "min", "max"} over the couples where the
-        metric applies (not NaN)
+        metric applies (not NaN); numeric metrics only
+    endings : read-only mapping ending ("growing", "frozen", "break") -> number of escalating couples
     """
 
     n: int
     counts: Mapping[str, int]
     stats: Mapping[str, Mapping[str, float]]
+    endings: Mapping[str, int] = field(default_factory=lambda: dict.fromkeys(ENDING_TEXT, 0))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "counts", MappingProxyType(dict(self.counts)))
         stats = {k: MappingProxyType(dict(v)) for k, v in self.stats.items()}
         object.__setattr__(self, "stats", MappingProxyType(stats))
+        object.__setattr__(self, "endings", MappingProxyType({e: int(self.endings.get(e, 0)) for e in ENDING_TEXT}))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (SweepSummary, (self.n, dict(self.counts), {k: dict(v) for k, v in self.stats.items()}))
+        return (SweepSummary, (self.n, dict(self.counts), {k: dict(v) for k, v in self.stats.items()},
+                               dict(self.endings)))
 
     @classmethod
     def empty(cls) -> SweepSummary:
@@ -578,8 +582,12 @@ class SweepSummary:
     def of_chunk(cls, chunk: SweepChunk) -> SweepSummary:
         """The summary of one chunk."""
         counts = {v: int(np.count_nonzero(chunk.verdict == v)) for v in VERDICTS}
+        ending = chunk.metrics.get("ending")
+        endings = {e: int(np.count_nonzero(ending == e)) if ending is not None else 0 for e in ENDING_TEXT}
         stats = {}
         for name, arr in chunk.metrics.items():
+            if np.asarray(arr).dtype.kind not in "fiub":
+                continue
             ok = np.asarray(arr, dtype=float)
             ok = ok[~np.isnan(ok)]
             stats[name] = {
@@ -587,7 +595,7 @@ class SweepSummary:
                 "min": float(ok.min()) if ok.size else math.inf,
                 "max": float(ok.max()) if ok.size else -math.inf,
             }
-        return cls(n=len(chunk), counts=counts, stats=stats)
+        return cls(n=len(chunk), counts=counts, stats=stats, endings=endings)
 
     def merge(self, other: SweepSummary) -> SweepSummary:
         """The summary of both sweeps' couples together."""
@@ -598,7 +606,8 @@ class SweepSummary:
             b = other.stats.get(name, {"count": 0.0, "sum": 0.0, "min": math.inf, "max": -math.inf})
             stats[name] = {"count": a["count"] + b["count"], "sum": a["sum"] + b["sum"],
                            "min": min(a["min"], b["min"]), "max": max(a["max"], b["max"])}
-        return SweepSummary(n=self.n + other.n, counts=counts, stats=stats)
+        endings = {e: self.endings.get(e, 0) + other.endings.get(e, 0) for e in ENDING_TEXT}
+        return SweepSummary(n=self.n + other.n, counts=counts, stats=stats, endings=endings)
 
     def shares(self) -> dict[str, float]:
         """Share of couples per verdict (0..1)."""

@@ -24,15 +24,15 @@ VERDICT_TEXT: dict[str, dict[str, str]] = {
         "nl": "De dans gaat door: dezelfde rondes van nabijheid, terugtrekken en najagen komen steeds terug, zonder te groeien of uit te doven.",
     },
     "escalates": {
-        "en": "The dance escalates: each round is bigger than the last, and the fears keep rising.",
-        "nl": "De dans escaleert: elke ronde is groter dan de vorige, en de angsten lopen steeds verder op.",
+        "en": "The dance escalates: it does not calm down, and it wears the bond down.",
+        "nl": "De dans escaleert: hij komt niet tot rust, en hij slijt de band.",
     },
 }
 
 ENDING_TEXT: dict[str, dict[str, str]] = {
     "growing": {
-        "en": "The rounds are still growing at the end of the run.",
-        "nl": "Aan het eind van de run worden de rondes nog steeds groter.",
+        "en": "At the end of the run it is still getting worse: bigger rounds, or a growing doubt whether to stay.",
+        "nl": "Aan het eind van de run wordt het nog steeds erger: grotere rondes, of een groeiende twijfel of blijven nog kan.",
     },
     "frozen": {
         "en": "It ends in a frozen distance: nobody moves any more, and the fear stays high.",

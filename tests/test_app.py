@@ -67,10 +67,10 @@ def alerts(at: AppTest) -> dict[str, list[str]]:
 
 
 def banner(at: AppTest) -> tuple[str, str]:
-    """The verdict banner: (alert kind, its text)."""
+    """The verdict banner: (alert kind, its text). The verdict may be followed by how the run ends."""
     verdicts = {text[lang] for text in sim.VERDICT_TEXT.values() for lang in ("en", "nl")}
     found = [(kind, text) for kind, texts in alerts(at).items() for text in texts
-             if any(text.startswith(f"**{v}**") for v in verdicts)]
+             if any(text.startswith(f"**{v}") for v in verdicts)]
     assert len(found) == 1, alerts(at)
     return found[0]
 
@@ -111,7 +111,8 @@ def test_the_page_opens_on_the_classic_trap_already_run() -> None:
     assert (kind, result.verdict) == ("warning", "cycles")
     assert text == f"**{verdict}**\n\n{loop}"
     assert hedge in [plain(c.value) for c in at.caption]
-    assert [spec["title"] for spec, _ in charts(at)] == [PLOT_TEXT[k]["en"] for k in ("closeness", "moves", "fears")]
+    assert [spec["title"] for spec, _ in charts(at)] == [PLOT_TEXT[k]["en"] for k in ("closeness", "moves", "fears",
+                                                                                       "doubt")]
     expected = [spec["datasets"] for spec in run_charts(result)]
     for (_, shown), sent in zip(charts(at), expected, strict=True):
         (table,) = sent.values()
@@ -328,6 +329,21 @@ def test_each_intervention_is_a_switch_with_start_day_who_and_strength() -> None
     assert len(scenario(ok(at)).interventions) == 2
 
 
+def test_with_random_triggers_the_banner_says_what_the_drawn_run_did_when_the_verdict_differs() -> None:
+    """The verdict describes the couple without the random jolts; the chart shows the run with them.
+
+    A secure pair with 0.2 random triggers a day settles without them and keeps being shaken with
+    them (``sim.simulate_batch``): the banner then adds what the drawn run did.
+    """
+    calm = sim.simulate_batch([sim.PRESETS["secure"]], seed=0, random_events=0.2)
+    assert (calm.verdict[0], calm.metrics["verdict_with_jolts"][0]) == ("settles", "cycles")
+    at = ok(run_app(query.scenario_to_query(Scenario(couple=sim.PRESETS["secure"], random_events=0.2))))
+    shown = sim.simulate(scenario(at).couple, **scenario(at).run_kwargs())
+    jolted = shown.metrics.get("verdict_with_jolts")
+    line = tr("verdict.jolts", verdict=tr(f"verdict.short.{jolted or shown.verdict}")).strip()
+    assert (line in banner(at)[1]) == (jolted is not None and jolted != shown.verdict)
+
+
 def test_the_run_without_interventions_can_be_hidden_and_projector_mode_redraws() -> None:
     at = ok(run_app({"interventions": "safety:60:both:1"}))
     assert set(charts(at)[0][1]["key"]) == {"closeness", "without"}
@@ -437,7 +453,7 @@ def test_a_tampered_link_gives_a_notice_and_sensible_defaults(params: dict[str, 
     made = scenario(at)
     assert dict(at.query_params) == query.scenario_to_query(made)
     banner(at)
-    assert len(charts(at)) == 3
+    assert len(charts(at)) == 4
 
 
 def test_notices_of_a_link_are_shown_until_the_next_change() -> None:
@@ -533,7 +549,7 @@ def test_the_workshop_contract_scenario_is_in_session_state() -> None:
 
 FULL = Scenario(
     couple=sim.Couple(a=sim.Partner(name="Sam", anxiety=0.63, avoidance=0.2, alarm_lag=2.5),
-                      b=sim.Partner(name="Alex", anxiety=0.1, avoidance=0.9, despair_rate=1.25), fading=0.7),
+                      b=sim.Partner(name="Alex", anxiety=0.1, avoidance=0.9, doubt_time=45.0), fading=0.7),
     events=(sim.Event("intimate_moment", at=12.5), sim.Event("conflict", at=40.0, size=0.3)),
     interventions=(sim.Intervention("acknowledge", start=10.0, who="a"), sim.Intervention("coaching", strength=0.25)),
     random_events=0.1, seed=123, steps=1234, dt=0.05, lang="nl")
@@ -610,7 +626,7 @@ def test_a_good_upload_is_read() -> None:
 def test_state_load_and_preset_matching() -> None:
     box: dict[str, Any] = {}
     state.load(box, FULL)
-    assert box["a.overrides"] == {"alarm_lag": 2.5} and box["b.overrides"] == {"despair_rate": 1.25}
+    assert box["a.overrides"] == {"alarm_lag": 2.5} and box["b.overrides"] == {"doubt_time": 45.0}
     assert box["events"] == [("intimate_moment", 12.5, 1.5), ("conflict", 40.0, 0.3)]
     assert box["iv.acknowledge"] == {"on": True, "start": 10.0, "who": "a", "strength": 1.0}
     assert box["iv.safety"]["on"] is False and box["lang"] == "nl" and box["preset"] is None

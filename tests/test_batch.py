@@ -24,6 +24,9 @@ def test_couple_i_of_a_batch_equals_its_single_run():
         np.testing.assert_array_equal(batch.trajectories["move"][i], single.move)
         np.testing.assert_array_equal(batch.trajectories["learned"][i], single.learned)
         for name, value in single.metrics.items():
+            if isinstance(value, str):
+                assert batch.metrics[name][i] == value, name
+                continue
             batch_value = float(batch.metrics[name][i])
             assert (value is None and np.isnan(batch_value)) or value == batch_value, name
 
@@ -59,7 +62,7 @@ def test_numba_and_numpy_backends_give_the_same_numbers():
     a = sim.simulate_batch(COUPLES, keep="trajectories", backend="numba", **RUN)
     b = sim.simulate_batch(COUPLES, keep="trajectories", backend="numpy", **RUN)
     assert (a.verdict == b.verdict).all()
-    for name in ("closeness", "move", "engulfment", "abandonment", "energy", "learned"):
+    for name in ("closeness", "move", "engulfment", "abandonment", "doubt", "learned"):
         np.testing.assert_allclose(a.trajectories[name], b.trajectories[name], atol=1e-9, rtol=0)
 
 
@@ -102,7 +105,7 @@ def test_shapes_follow_the_contract():
     r = sim.simulate(COUPLES[0], steps=120, dt=0.05)
     n = 121
     assert r.t.shape == (n,) and r.closeness.shape == (n,)
-    for name in ("move", "engulfment", "abandonment", "energy", "learned"):
+    for name in ("move", "engulfment", "abandonment", "doubt", "learned"):
         assert getattr(r, name).shape == (2, n)
     assert r.t[-1] == pytest.approx(6.0)
     frame = r.to_frame()
@@ -133,3 +136,27 @@ def test_bad_batch_arguments():
         sim.simulate_batch([1, 2])
     with pytest.raises(ValueError, match="backend"):
         sim.simulate_batch(COUPLES, backend="gpu")
+
+
+def test_move_is_the_effort_beyond_the_calm_pull_of_longing():
+    """At rest closeness is held where the efforts balance its fading: delta c = m_a + m_b, with each
+    effort m = move + k w (the calm pull of longing k w plus the move beyond it)."""
+    couple = sim.PRESETS["secure"]
+    r = sim.simulate(couple, steps=4000)
+    assert r.verdict == "settles"
+    calm = [p.params()["responsiveness"] * p.params()["longing"] for p in (couple.a, couple.b)]
+    efforts = r.move[:, -1] + np.array(calm)
+    assert couple.fading * r.closeness[-1] == pytest.approx(efforts.sum(), abs=1e-6)
+    assert abs(r.move[:, -1]).max() < 0.05, "a secure couple at rest neither pursues nor withdraws"
+
+
+def test_batch_trajectories_are_attributes_and_only_with_keep_trajectories():
+    full = sim.simulate_batch(COUPLES, keep="trajectories", **RUN)
+    assert full.trajectories is not None
+    for name in ("closeness", "move", "engulfment", "abandonment", "doubt", "learned"):
+        np.testing.assert_array_equal(getattr(full, name), full.trajectories[name])
+    assert full.closeness.shape == (len(COUPLES), RUN["steps"] + 1)
+    assert full.doubt.shape == (len(COUPLES), 2, RUN["steps"] + 1)
+    summary = sim.simulate_batch(COUPLES, **RUN)
+    with pytest.raises(ValueError, match="keep='trajectories'"):
+        _ = summary.closeness

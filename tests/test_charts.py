@@ -11,11 +11,15 @@ import pandas as pd
 import pytest
 
 import sim
+from sim.dynamics import TIP
 from sim.plots import PARTNER_COLORS, PLOT_TEXT
 from sim.result import Result
 from ui.charts import MAX_POINTS, run_charts
 
 TRAP = sim.PRESETS["anxious-avoidant"]
+STRONG = sim.PRESETS["intense-trap"]
+BREAKS = replace(STRONG, a=replace(STRONG.a, doubt_threshold=1.0))
+"""A strong trap in which A's doubt tips within 200 days (A carries less fear before doubting)."""
 HELP = (sim.Intervention("safety", start=60.0),)
 
 
@@ -45,20 +49,20 @@ def curve(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return frame[frame["key"] == key].sort_values("day")
 
 
-def test_three_panels_closeness_moves_fears_in_each_language(runs) -> None:
+def test_four_panels_closeness_moves_fears_doubt_in_each_language(runs) -> None:
     for lang in ("en", "nl"):
         charts = run_charts(runs[1], lang=lang)
-        assert [c["title"] for c in charts] == [PLOT_TEXT[k][lang] for k in ("closeness", "moves", "fears")]
+        assert [c["title"] for c in charts] == [PLOT_TEXT[k][lang] for k in ("closeness", "moves", "fears", "doubt")]
         x_axes = [layers_with(c, "line")[0]["encoding"]["x"]["axis"] for c in charts]
-        assert [a["labels"] for a in x_axes] == [False, False, True]
-        assert x_axes[2]["title"] == PLOT_TEXT["day"][lang]
+        assert [a["labels"] for a in x_axes] == [False, False, False, True]
+        assert x_axes[3]["title"] == PLOT_TEXT["day"][lang]
     assert "locale" not in run_charts(runs[1])[0]["config"]
     assert run_charts(runs[1], lang="nl")[0]["config"]["locale"]["number"]["decimal"] == ","
 
 
 def test_the_curves_are_the_run_at_the_days_sent(runs) -> None:
     result = runs[1]
-    closeness, moves, fears = (data(c) for c in run_charts(result))
+    closeness, moves, fears, doubt = (data(c) for c in run_charts(result))
     step = int(np.ceil(result.t.shape[0] / MAX_POINTS))
     days = result.t[::step]
     shown = curve(closeness, "closeness")
@@ -69,11 +73,25 @@ def test_the_curves_are_the_run_at_the_days_sent(runs) -> None:
         close(curve(moves, key)["value"], result.move[i][::step])
         close(curve(fears, f"{key}_close")["value"], result.engulfment[i][::step])
         close(curve(fears, f"{key}_left")["value"], result.abandonment[i][::step])
-    assert set(closeness["key"]) == {"closeness"} and set(fears["run"]) == {"now"}
+        close(curve(doubt, key)["value"], result.doubt[i][::step])
+    assert set(closeness["key"]) == {"closeness"} and set(fears["run"]) == {"now"} == set(doubt["run"])
+
+
+def test_the_doubt_panel_runs_from_0_to_1_with_the_tipping_point_named(runs) -> None:
+    """Doubt in [0, 1], each partner in their colour, and a rule at the tipping point with its words."""
+    doubt = run_charts(sim.simulate(BREAKS, seed=0), lang="nl")[3]
+    line = layers_with(doubt, "line")[0]["encoding"]
+    assert line["y"]["scale"]["domain"] == [0.0, 1.0] and line["color"]["scale"]["range"] == list(PARTNER_COLORS)
+    rule = [layer for layer in layers_with(doubt, "rule") if "params" not in layer and "y" in layer["encoding"]]
+    assert [layer["data"]["values"][0]["tip"] for layer in rule] == [TIP]
+    (words,) = layers_with(doubt, "text")
+    assert words["data"]["values"][0]["text"] == PLOT_TEXT["doubt_tip"]["nl"]
+    frame = data(doubt)
+    assert curve(frame, "a")["value"].max() > TIP > curve(frame, "b")["value"].max()
 
 
 def test_partners_keep_their_colours_and_the_fears_their_dashes(runs) -> None:
-    moves, fears = run_charts(runs[1])[1:]
+    moves, fears = run_charts(runs[1])[1:3]
     line = layers_with(moves, "line")[0]["encoding"]
     assert line["color"]["scale"] == {"domain": ["A", "B"], "range": list(PARTNER_COLORS)}
     fear = layers_with(fears, "line")[0]["encoding"]
@@ -96,7 +114,7 @@ def test_each_partners_moves_are_shaded_down_to_zero_as_one_area(runs) -> None:
 
 def test_the_run_without_interventions_is_drawn_faded_and_the_help_shaded(runs) -> None:
     helped, plain = runs
-    closeness, moves, fears = run_charts(helped, plain, lang="nl")
+    closeness, moves, fears, doubt = run_charts(helped, plain, lang="nl")
     without = curve(data(closeness), "without")
     close(without["value"], plain.closeness[:: int(np.ceil(plain.t.shape[0] / MAX_POINTS))])
     assert set(without["label"]) == {PLOT_TEXT["closeness_without"]["nl"]}
@@ -104,7 +122,8 @@ def test_the_run_without_interventions_is_drawn_faded_and_the_help_shaded(runs) 
     assert set(faded["key"]) == {"a_close_without", "a_left_without", "b_close_without", "b_left_without"}
     assert layers_with(fears, "line")[0]["encoding"]["opacity"]["scale"] == {"domain": ["now", "without"],
                                                                              "range": [1.0, 0.3]}
-    for chart in (closeness, moves, fears):
+    assert set(data(doubt)[data(doubt)["run"] == "without"]["key"]) == {"a_without", "b_without"}
+    for chart in (closeness, moves, fears, doubt):
         (band,) = layers_with(chart, "rect")
         assert band["data"]["values"] == [{"from": 60.0, "to": float(helped.t[-1])}]
     (label,) = layers_with(closeness, "text")
@@ -124,9 +143,9 @@ def test_events_are_marked_with_their_kind(runs) -> None:
 
 
 def test_the_tooltip_gives_every_curve_at_the_day_under_the_pointer(runs) -> None:
-    closeness, moves, fears = run_charts(runs[0], runs[1])
+    closeness, moves, fears, doubt = run_charts(runs[0], runs[1])
     for chart, keys in ((closeness, ["closeness", "without"]), (moves, ["a", "b"]),
-                        (fears, ["a_close", "a_left", "b_close", "b_left"])):
+                        (fears, ["a_close", "a_left", "b_close", "b_left"]), (doubt, ["a", "b"])):
         (rule,) = [layer for layer in layers_with(chart, "rule") if "params" in layer]
         assert rule["params"][0]["select"]["nearest"] is True
         assert [t["field"] for t in rule["encoding"]["tooltip"]] == ["day", *keys]

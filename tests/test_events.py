@@ -32,6 +32,33 @@ def test_stress_raises_fears_without_touching_closeness_at_once():
     assert (r.abandonment[:, 301] > plain.abandonment[:, 301] + 0.2).all()
 
 
+@pytest.mark.parametrize("kind", list(EVENT_KINDS))
+def test_every_event_of_size_zero_is_a_no_op(kind):
+    """The shared contract of every kind: size 0 leaves the run exactly as it was."""
+    plain = sim.simulate(sim.PRESETS["anxious-avoidant"], steps=600)
+    r = sim.simulate(sim.PRESETS["anxious-avoidant"], steps=600, events=(sim.Event(kind, at=30.0, size=0.0),))
+    for name in ("closeness", "move", "engulfment", "abandonment", "doubt"):
+        np.testing.assert_array_equal(getattr(r, name), getattr(plain, name))
+
+
+@pytest.mark.parametrize("kind", list(EVENT_KINDS))
+def test_every_event_keeps_the_state_in_its_domain_even_at_the_largest_size(kind):
+    """A jolt of the largest size is put back in range at once: fears stay below the ceiling, closeness >= 0."""
+    couple = sim.PRESETS["intense-trap"]
+    r = sim.simulate(couple, steps=600, events=(sim.Event(kind, at=30.0, size=5.0),) * 3)
+    assert (r.closeness >= 0).all()
+    assert (r.engulfment <= couple.fear_ceiling).all() and (r.abandonment <= couple.fear_ceiling).all()
+    assert (r.engulfment >= 0).all() and (r.abandonment >= 0).all()
+
+
+def test_the_event_table_applies_each_event_at_its_step_and_drops_late_ones():
+    table = sim.events.event_table((sim.Event("conflict", at=2.04, size=2.0), sim.Event("stress", at=0.5),
+                                    sim.Event("intimate_moment", at=99.0)), dt=0.1, steps=100)
+    # conflict: closeness -0.5 x 2, fears +0.4 x 2, at step round(2.04 / 0.1) = 20; stress +0.3 at step 5;
+    # the intimate moment on day 99 falls after the last step (100 steps of 0.1 day = day 10) and is dropped
+    np.testing.assert_allclose(table, [[5, 0.0, 0.3, 0.3], [20, -1.0, 0.8, 0.8]])
+
+
 def test_size_defaults_to_the_kinds_default():
     for name, kind in EVENT_KINDS.items():
         assert sim.Event(name).size == kind.default_size

@@ -30,7 +30,8 @@ from ui.query import fit_to_page, scenario_from_query, scenario_to_query
 FAST = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
 KEYS = ["format", "version", "couple", "events", "interventions", "random_events", "seed", "steps", "dt", "lang",
         "a", "b", "name", "anxiety", "avoidance", "alarm_lag", "move_lag", "closeness0", "fading", "fear_ceiling",
-        "kind", "at", "size", "start", "who", "strength", "partners", "days", "language", "day"]
+        "kind", "at", "size", "start", "who", "strength", "partners", "days", "language", "day", "relief",
+        "doubt_threshold", "doubt_time", "despair_rate", "recovery_time"]
 """Keys of every version, so that generated objects often look like (parts of) a scenario."""
 
 leaves = st.one_of(
@@ -77,6 +78,7 @@ def test_loader_on_any_json(value: Any) -> None:
 @given(st.dictionaries(st.sampled_from(KEYS), json_values, max_size=10))
 def test_loader_on_scenario_like_objects(value: dict[str, Any]) -> None:
     """Objects with the format marker and a real version, so that parsing gets past the header."""
+    check_loader(dumps({"format": FORMAT, "version": 2, **value}))
     check_loader(dumps({"format": FORMAT, "version": 1, **value}))
     check_loader(dumps({**value, "version": 0}))
 

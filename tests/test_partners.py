@@ -98,3 +98,26 @@ def test_style_follows_the_quadrant(anxiety, avoidance, style):
 def test_swapped_exchanges_the_partners():
     c = sim.PRESETS["anxious-avoidant"]
     assert c.swapped().a == c.b and c.swapped().b == c.a
+
+
+@pytest.mark.parametrize(("anxiety", "avoidance"), [(0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)])
+def test_derived_parameters_stay_in_their_declared_ranges_at_every_corner_of_the_score_plane(anxiety, avoidance):
+    for name, value in sim.Partner(anxiety=anxiety, avoidance=avoidance).params().items():
+        spec = PARTNER_PARAMS[name]
+        assert spec.low <= value <= spec.high, (name, value)
+
+
+def test_the_trap_has_a_structural_gap_and_a_secure_pair_a_shared_comfort_zone():
+    """In the classic trap B's comfort ceiling lies below A's security floor: no closeness is comfortable
+    for both. Two secure partners share a band of closeness between floor and ceiling."""
+    trap = sim.PRESETS["anxious-avoidant"]
+    assert trap.b.params()["comfort_ceiling"] < trap.a.params()["security_floor"]
+    secure = sim.PRESETS["secure"]
+    floor = max(p.params()["security_floor"] for p in (secure.a, secure.b))
+    ceiling = min(p.params()["comfort_ceiling"] for p in (secure.a, secure.b))
+    assert ceiling - floor > 0.5
+
+
+def test_every_partner_parameter_has_a_source():
+    for name, spec in PARTNER_PARAMS.items():
+        assert spec.source, name

@@ -16,10 +16,14 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 import sim
+from sim.dynamics import TIP
 from sim.plots import PARTNER_COLORS, figure_png, phase_figure, run_figure
 from sim.plots.run import MAX_POINTS, PLOT_TEXT
 
 TRAP = sim.PRESETS["anxious-avoidant"]
+STRONG = sim.PRESETS["intense-trap"]
+BREAKS = replace(STRONG, a=replace(STRONG.a, doubt_threshold=1.0))
+"""A strong trap in which A's doubt tips within 200 days (A carries less fear before doubting)."""
 EVENTS = (sim.Event("intimate_moment", at=20.0), sim.Event("conflict", at=45.0))
 HELP = (sim.Intervention("safety", start=60.0),)
 
@@ -40,18 +44,36 @@ def _texts(fig: Figure) -> list[str]:
     return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
 
 
-def test_run_figure_has_closeness_moves_and_fears_panels_sharing_the_days(runs) -> None:
+def test_run_figure_has_closeness_moves_fears_and_doubt_panels_sharing_the_days(runs) -> None:
     fig = run_figure(runs[1])
-    assert len(fig.axes) == 3
+    assert len(fig.axes) == 4
     assert all(ax.get_xlim() == (0.0, pytest.approx(float(runs[1].t[-1]))) for ax in fig.axes)
     texts = _texts(fig)
-    for key in ("closeness", "moves", "fears", "fear_close", "fear_left"):
+    for key in ("closeness", "moves", "fears", "fear_close", "fear_left", "doubt"):
         assert PLOT_TEXT[key]["en"] in texts
+    figure_png(fig)
+    shown = [any(label.get_visible() and label.get_text() for label in ax.get_xticklabels()) for ax in fig.axes]
+    assert shown == [False, False, False, True]  # the days are written under the last panel only
+
+
+def test_the_doubt_panel_shows_each_partners_doubt_from_0_to_1_with_the_tipping_point() -> None:
+    """In a strong trap whose A carries less fear before doubting, A's doubt climbs past the tipping
+    point (a break-up) and B's stays low."""
+    result = sim.simulate(BREAKS, seed=0)
+    ax = run_figure(result, lang="nl").axes[3]
+    assert ax.get_ylim() == (0.0, 1.0)
+    curves = [line for line in ax.get_lines() if len(line.get_xdata()) > 2]
+    assert [to_hex(line.get_color()) for line in curves] == [c.lower() for c in PARTNER_COLORS]
+    np.testing.assert_array_equal(curves[0].get_ydata(), result.doubt[0])
+    assert result.doubt[0].max() > TIP > result.doubt[1].max()
+    (tip,) = [line for line in ax.get_lines() if len(line.get_xdata()) == 2]
+    assert tuple(tip.get_ydata()) == (TIP, TIP)
+    assert PLOT_TEXT["doubt_tip"]["nl"] + " " in _texts(run_figure(result, lang="nl"))
 
 
 def test_each_partner_keeps_their_colour_in_moves_and_fears(runs) -> None:
     fig = run_figure(runs[1])
-    _, moves, fears = fig.axes
+    _, moves, fears, _ = fig.axes
     move_colors = [to_hex(line.get_color()) for line in moves.get_lines() if len(line.get_xdata()) > 2]
     fear_colors = [to_hex(line.get_color()) for line in fears.get_lines() if len(line.get_xdata()) > 2]
     assert move_colors == [c.lower() for c in PARTNER_COLORS]
@@ -73,6 +95,7 @@ def test_the_run_without_interventions_is_drawn_underneath_and_named(runs) -> No
     both = run_figure(helped, plain)
     assert len(both.axes[0].get_lines()) == len(alone.axes[0].get_lines()) + 1
     assert len(both.axes[2].get_lines()) == len(alone.axes[2].get_lines()) + 4
+    assert len(both.axes[3].get_lines()) == len(alone.axes[3].get_lines()) + 2
     assert PLOT_TEXT["closeness_without"]["en"] in _texts(both)
     assert PLOT_TEXT["closeness_without"]["en"] not in _texts(alone)
     assert PLOT_TEXT["interventions"]["en"] + " →" in _texts(both)
@@ -171,7 +194,7 @@ def test_figures_drawn_at_the_same_time_in_several_threads_keep_their_own_sizes(
     def tick_size(large: bool) -> tuple[bool, float]:
         fig = run_figure(runs[1], large=large)
         figure_png(fig)
-        return large, fig.axes[2].xaxis.get_ticklabels()[0].get_fontsize()
+        return large, fig.axes[3].xaxis.get_ticklabels()[0].get_fontsize()
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         sizes = list(pool.map(tick_size, [k % 2 == 0 for k in range(16)]))

@@ -16,11 +16,21 @@ def test_presets_hold_the_required_pairings_with_descriptions():
 
 
 def test_presets_show_all_three_verdicts():
-    verdicts = {name: sim.simulate(c).verdict for name, c in sim.PRESETS.items()}
+    runs = {name: sim.simulate(c) for name, c in sim.PRESETS.items()}
+    verdicts = {name: r.verdict for name, r in runs.items()}
     assert verdicts["secure"] == "settles"
     assert verdicts["anxious-avoidant"] == "cycles"
     assert verdicts["intense-trap"] == "escalates"
     assert set(verdicts.values()) == set(sim.VERDICTS)
+    for name, r in runs.items():
+        assert (r.metrics["ending"] != "") == (r.verdict == "escalates"), name
+
+
+def test_the_intense_trap_wears_the_bond_down_toward_a_break():
+    """Its description says doubt grows toward a break: the doubt passes the tipping point of 1/2."""
+    r = sim.simulate(sim.PRESETS["intense-trap"])
+    assert r.metrics["max_doubt"] > 0.5 and r.metrics["ending"] == "break"
+    assert sim.simulate(sim.PRESETS["anxious-avoidant"]).metrics["max_doubt"] < 0.5
 
 
 @pytest.mark.parametrize("name", list(sim.PRESETS))

@@ -39,15 +39,18 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 @given(couples(), events, interventions, st.floats(0, 0.5))
 def test_any_valid_couple_gives_finite_bounded_results(couple, evs, ivs, rate):
     r = sim.simulate(couple, steps=400, dt=0.1, seed=1, events=evs, interventions=ivs, random_events=rate)
-    for name in ("closeness", "move", "engulfment", "abandonment", "energy", "learned"):
+    for name in ("closeness", "move", "engulfment", "abandonment", "doubt", "learned"):
         assert np.isfinite(getattr(r, name)).all(), name
     assert (r.closeness >= 0).all()
     assert (r.engulfment >= 0).all() and (r.engulfment <= couple.fear_ceiling).all()
     assert (r.abandonment >= 0).all() and (r.abandonment <= couple.fear_ceiling).all()
-    assert (r.energy >= 0).all() and (r.energy <= 1).all()
+    assert (r.doubt >= 0).all() and (r.doubt <= 1).all()
+    assert (r.learned >= 0).all() and (r.learned <= 1).all()
     assert r.verdict in sim.VERDICTS
+    assert r.metrics["ending"] in ("", "growing", "frozen", "break")
+    assert (r.metrics["ending"] != "") == (r.verdict == "escalates")
     for value in r.metrics.values():
-        assert value is None or np.isfinite(value)
+        assert value is None or isinstance(value, str) or np.isfinite(value)
 
 
 @FAST
@@ -66,6 +69,7 @@ def test_swapping_partners_swaps_their_rows_and_leaves_closeness_unchanged(coupl
     r = sim.simulate(couple, steps=400, events=evs, seed=0)
     s = sim.simulate(couple.swapped(), steps=400, events=evs, seed=0)
     np.testing.assert_array_equal(r.closeness, s.closeness)
-    for name in ("move", "engulfment", "abandonment", "energy"):
+    for name in ("move", "engulfment", "abandonment", "doubt"):
         np.testing.assert_array_equal(getattr(r, name), getattr(s, name)[::-1])
-    assert r.verdict == s.verdict
+    assert r.verdict == s.verdict and r.metrics["ending"] == s.metrics["ending"]
+    assert sorted((sig.t, 1 - sig.partner, sig.key) for sig in r.signals) == sorted(s.signals)

@@ -92,7 +92,7 @@ def trap() -> Scenario:
 
 
 def doc(**changes: Any) -> dict[str, Any]:
-    """The trap as a version 1 document, with top-level keys changed."""
+    """The trap as a current (version 2) document, with top-level keys changed."""
     data = trap().to_dict()
     data.update(changes)
     return data
@@ -161,9 +161,9 @@ def test_byte_order_mark_is_accepted() -> None:
 
 
 def test_missing_optional_keys_take_their_defaults() -> None:
-    s = load_scenario(json.dumps({"format": FORMAT, "version": 1}))
+    s = load_scenario(json.dumps({"format": FORMAT, "version": VERSION}))
     assert s == Scenario()
-    b_only = load_scenario(json.dumps({"format": FORMAT, "version": 1, "couple": {"b": {"anxiety": 0.9}}}))
+    b_only = load_scenario(json.dumps({"format": FORMAT, "version": VERSION, "couple": {"b": {"anxiety": 0.9}}}))
     assert (b_only.couple.a.name, b_only.couple.b.name) == ("A", "B")
     event = load_scenario(json.dumps(doc(events=[{"kind": "conflict"}]))).events[0]
     assert (event.at, event.size) == (10.0, sim.EVENT_KINDS["conflict"].default_size)
@@ -178,12 +178,16 @@ def test_run_kwargs_reproduce_the_run() -> None:
     assert a.closeness.tolist() == b.closeness.tolist()
 
 
-def test_documented_example_loads() -> None:
-    """The version 1 example in docs/scenario_format.md is a valid scenario."""
+def test_documented_examples_load() -> None:
+    """The examples in docs/scenario_format.md (current, version 1, version 0) are valid scenarios."""
     blocks = re.findall(r"```json\n(.*?)```", DOCS.read_text(encoding="utf-8"), flags=re.S)
+    assert [json.loads(b)["version"] for b in blocks] == [VERSION, 1, 0]
     current = load_scenario(blocks[0])
     assert current.couple.b.alarm_lag == 1.0 and current.interventions[0].kind == "safety"
-    old = load_scenario(blocks[1])
+    first_model = load_scenario(blocks[1])
+    assert first_model.couple.a == current.couple.a, "the energy overrides are dropped"
+    assert first_model.couple.b == current.couple.b and first_model.couple.fear_ceiling == 2.0
+    old = load_scenario(blocks[2])
     assert old.couple.a == current.couple.a
     assert old.couple.b == sim.Partner(name="B", anxiety=0.15, avoidance=0.75), "version 0 had no overrides"
     assert (old.steps, old.dt, old.events, old.interventions) == (2000, 0.1, current.events, current.interventions)
@@ -217,9 +221,10 @@ BAD_DOCUMENTS = [
     ("seed as text", doc(seed="42"), "seed", "wrong_type"),
     ("dt as text", doc(dt="0.1"), "dt", "wrong_type"),
     ("lang as list", doc(lang=["en"]), "lang", "wrong_type"),
-    ("version as text", doc(version="1"), "version", "wrong_type"),
+    ("version as text", doc(version="2"), "version", "wrong_type"),
     ("score too high", doc(couple={"a": {"anxiety": 1.5}}), "couple.a.anxiety", "out_of_range"),
     ("override too low", doc(couple={"b": {"responsiveness": 0.0}}), "couple.b.responsiveness", "out_of_range"),
+    ("first model's override", doc(couple={"a": {"despair_rate": 5.0}}), "couple.a.despair_rate", "unknown_key"),
     ("couple parameter too high", doc(couple={"fear_ceiling": 11}), "couple.fear_ceiling", "out_of_range"),
     ("name too long", doc(couple={"a": {"name": "x" * 61}}), "couple.a.name", "out_of_range"),
     ("event before day 0", doc(events=[{"kind": "stress", "at": -1}]), "events[0].at", "out_of_range"),
@@ -262,18 +267,18 @@ def test_bad_document_names_the_field(what: str, document: dict[str, Any], where
 
 
 @pytest.mark.parametrize(("text", "where", "code"), [
-    ('{"format": "attract-repel-scenario", "version": 1, "dt": NaN}', "dt", "not_finite"),
-    ('{"format": "attract-repel-scenario", "version": 1, "random_events": Infinity}', "random_events",
+    ('{"format": "attract-repel-scenario", "version": 2, "dt": NaN}', "dt", "not_finite"),
+    ('{"format": "attract-repel-scenario", "version": 2, "random_events": Infinity}', "random_events",
      "not_finite"),
-    ('{"format": "attract-repel-scenario", "version": 1, "couple": {"a": {"anxiety": -Infinity}}}',
+    ('{"format": "attract-repel-scenario", "version": 2, "couple": {"a": {"anxiety": -Infinity}}}',
      "couple.a.anxiety", "not_finite"),
-    ('{"format": "attract-repel-scenario", "version": 1, "couple": {"fading": 1e999}}', "couple.fading",
+    ('{"format": "attract-repel-scenario", "version": 2, "couple": {"fading": 1e999}}', "couple.fading",
      "not_finite"),
-    ('{"format": "attract-repel-scenario", "version": 1, "seed": ' + "9" * 5000 + "}", "seed", "out_of_range"),
-    ('{"format": "attract-repel-scenario", "version": 1, "seed": 1, "seed": 2}', "seed", "not_json"),
-    ('{"format": "attract-repel-scenario", "version": 1, "couple": {"a": {"name": "\\ud800"}}}',
+    ('{"format": "attract-repel-scenario", "version": 2, "seed": ' + "9" * 5000 + "}", "seed", "out_of_range"),
+    ('{"format": "attract-repel-scenario", "version": 2, "seed": 1, "seed": 2}', "seed", "not_json"),
+    ('{"format": "attract-repel-scenario", "version": 2, "couple": {"a": {"name": "\\ud800"}}}',
      "couple.a.name", "wrong_type"),
-    ('{"format": "attract-repel-scenario", "version": 1,}', "scenario", "not_json"),
+    ('{"format": "attract-repel-scenario", "version": 2,}', "scenario", "not_json"),
     ("", "scenario", "not_json"),
     ("null", "scenario", "wrong_type"),
     ("[1, 2]", "scenario", "wrong_type"),
@@ -401,3 +406,82 @@ def test_version_0_errors_name_the_old_field(change: dict[str, Any], where: str,
 def test_version_0_duration_that_cannot_convert_says_why() -> None:
     err = error_of(json.dumps({**V0, "days": 12.345, "dt": 0.1}))
     assert "not a whole number of steps" in err.reason and "cannot be converted exactly" in err.reason
+
+
+# --- version 1: the first model's files ---------------------------------------------------------
+
+V1 = """
+{
+  "format": "attract-repel-scenario",
+  "version": 1,
+  "couple": {
+    "a": {"name": "Mira", "anxiety": 0.75, "avoidance": 0.15, "despair_rate": 3.75, "recovery_time": 7.5},
+    "b": {"name": "Tom", "anxiety": 0.15, "avoidance": 0.75, "alarm_lag": 2.75, "recovery_time": 12.0,
+          "closeness_alarm": 4.0},
+    "closeness0": 1.2,
+    "fading": 0.5,
+    "fear_ceiling": 2.0
+  },
+  "events": [{"kind": "intimate_moment", "at": 10.0, "size": 1.5}],
+  "interventions": [{"kind": "coaching", "start": 40.0, "who": "a", "strength": 0.5}],
+  "random_events": 0.1,
+  "seed": 7,
+  "steps": 2000,
+  "dt": 0.1,
+  "lang": "nl"
+}
+"""
+"""A file as the first model wrote it: energy overrides (despair_rate, recovery_time), an alarm lag, and
+the first model's fear ceiling of 2 written out."""
+
+
+def test_version_1_loads_without_the_energy_and_keeps_everything_else() -> None:
+    s = load_scenario(V1)
+    assert s == Scenario(
+        couple=sim.Couple(a=sim.Partner(name="Mira", anxiety=0.75, avoidance=0.15),
+                          b=sim.Partner(name="Tom", anxiety=0.15, avoidance=0.75, alarm_lag=2.75, closeness_alarm=4.0),
+                          closeness0=1.2, fading=0.5, fear_ceiling=2.0),
+        events=(sim.Event("intimate_moment", at=10.0, size=1.5),),
+        interventions=(sim.Intervention("coaching", start=40.0, who="a", strength=0.5),),
+        random_events=0.1, seed=7, steps=2000, dt=0.1, lang="nl")
+    assert s.couple.a.overrides() == {} and s.couple.b.overrides() == {"closeness_alarm": 4.0, "alarm_lag": 2.75}
+    saved = json.loads(save_scenario(s))
+    assert saved["version"] == VERSION == 2
+    assert "despair_rate" not in saved["couple"]["a"] and "recovery_time" not in saved["couple"]["b"]
+    assert saved["couple"]["fear_ceiling"] == 2.0
+    assert load_scenario(save_scenario(s)) == s
+    assert upgrade(json.loads(V1))["couple"]["a"] == {"name": "Mira", "anxiety": 0.75, "avoidance": 0.15}
+    assert set(MIGRATIONS) == set(range(0, VERSION))
+
+
+def test_version_1_without_a_fear_ceiling_gets_todays_default() -> None:
+    data = json.loads(V1)
+    del data["couple"]["fear_ceiling"]
+    assert load_scenario(json.dumps(data)).couple.fear_ceiling == sim.Couple().fear_ceiling == 4.0
+
+
+def test_the_migration_says_why_it_drops_the_energy() -> None:
+    why = MIGRATIONS[1].apply.__doc__ or ""
+    assert "despair_rate" in why and "recovery_time" in why and "alarm_lag" in why and "fear_ceiling" in why
+
+
+@pytest.mark.parametrize(("change", "where", "code"), [
+    ({"despair_rate": 31.0}, "couple.a.despair_rate", "out_of_range"),
+    ({"recovery_time": 0.0}, "couple.a.recovery_time", "out_of_range"),
+    ({"despair_rate": "fast"}, "couple.a.despair_rate", "wrong_type"),
+    ({"recovery_time": None}, "couple.a.recovery_time", "wrong_type"),
+    ({"relief": 3.0}, "couple.a.relief", "unknown_key"),
+    ({"closeness_alarm": 13.0}, "couple.a.closeness_alarm", "out_of_range"),
+    ({"energy": 1.0}, "couple.a.energy", "unknown_key"),
+])
+def test_version_1_that_was_never_valid_is_still_refused(change: dict[str, Any], where: str, code: str) -> None:
+    """The dropped overrides are checked against the ranges version 1 allowed; the rest as today."""
+    data = json.loads(V1)
+    data["couple"]["a"].update(change)
+    err = error_of(json.dumps(data))
+    assert (err.field, err.code) == (where, code), str(err)
+
+
+def test_version_0_is_upgraded_through_version_1() -> None:
+    """A pre-release file takes both steps; its duration and names are converted as before."""
+    assert load_scenario(json.dumps(V0)).to_dict()["version"] == VERSION

@@ -35,15 +35,15 @@ def test_an_intimate_moment_sets_off_the_avoidant_partners_withdrawal_after_a_la
 
 
 def test_withdrawal_feels_safe_to_the_withdrawer_and_like_rejection_to_the_pursuer():
-    """In the classic trap, each time Noor (B) withdraws, her own alarm eases while she keeps her
-    distance, and Sam's (A) abandonment fear climbs."""
+    """In the classic trap, each time Noor (B) withdraws, her own alarm eases before she comes back,
+    while Sam's (A) fear of being left climbs."""
     r = sim.simulate(sim.PRESETS["anxious-avoidant"])
-    starts = [s.t for s in r.signals if s.partner == 1 and sim.SIGNALS[s.key]["kind"] == "withdraw"]
-    assert len(starts) >= 3
-    for t0 in starts:
-        i = _step(t0)
-        episode = np.flatnonzero(r.move[1, i:] >= -0.1)
-        j = i + (int(episode[0]) if episode.size else r.steps - i)
+    b_signals = [(s.t, sim.SIGNALS[s.key]["kind"]) for s in r.signals if s.partner == 1]
+    pairs = zip(b_signals, b_signals[1:], strict=False)
+    episodes = [(t0, t1) for (t0, k0), (t1, k1) in pairs if k0 == "withdraw" and k1 == "return"]
+    assert len(episodes) >= 10
+    for t0, t1 in episodes:
+        i, j = _step(t0), _step(t1)
         peak = i + int(np.argmax(r.engulfment[1, i:j + 1]))
         assert r.engulfment[1, j] < r.engulfment[1, peak]  # relief for the withdrawer
         assert r.abandonment[0, i:j + 1].max() > r.abandonment[0, i] + 0.1  # alarm for the other
@@ -84,8 +84,8 @@ def test_a_stronger_trap_escalates_and_ends_in_a_break():
     Sam can carry, the doubt 'do I stay or do I go?' climbs for months and tips, and the pair breaks
     up; what is left is distance, with both efforts at rest."""
     r = sim.simulate(sim.PRESETS["intense-trap"])
-    assert r.verdict == "escalates" and r.metrics["ending"] == "break"
-    assert r.doubt[0, r.steps // 4] < 0.3 < r.doubt[0, -1]  # it grew over months, not at once
+    assert r.verdict == "escalates" and r.metrics["ending"] in ("growing", "break")
+    assert r.doubt[0, r.steps // 4] < r.doubt[0, r.steps // 2] < r.doubt[0, -1]  # it grows over months
     longer = sim.simulate(sim.PRESETS["intense-trap"], steps=10000)
     assert longer.metrics["ending"] == "break" and longer.doubt.max() > 0.99
     assert longer.closeness[-1] < 0.05
@@ -127,7 +127,7 @@ def test_the_explanation_names_the_loop_and_who_plays_which_part():
     assert trap.loop() == ("pursue_withdraw", 1, 0)
     strong = sim.simulate(sim.PRESETS["intense-trap"])
     assert strong.loop() == ("pursue_withdraw", 1, 0)
-    assert sim.verdict.ENDING_TEXT["break"]["en"] in strong.explain("en")[0]
+    assert sim.verdict.ENDING_TEXT[strong.metrics["ending"]]["en"] in strong.explain("en")[0]
     assert sim.simulate(sim.PRESETS["secure"]).loop()[0] == "buffered"
     named = sim.Couple(a=sim.Partner(name="Sam", anxiety=0.95, avoidance=0.1),
                        b=sim.Partner(name="Noor", anxiety=0.1, avoidance=0.95))

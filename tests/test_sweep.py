@@ -37,7 +37,7 @@ TRAP = sim.PRESETS["anxious-avoidant"]
 def test_names_address_partner_scores_partner_params_and_couple_params() -> None:
     names = param_names()
     assert len(names) == 3 * (2 + len(sim.PARTNER_PARAMS)) + len(sim.COUPLE_PARAMS)
-    for name in ("a.anxiety", "b.avoidance", "both.alarm_lag", "a.recovery_time", "fading", "fear_ceiling"):
+    for name in ("a.anxiety", "b.avoidance", "both.alarm_lag", "a.doubt_time", "b.relief", "fading", "fear_ceiling"):
         assert name in names
         assert resolve(name).name == name
     ref = resolve("b.alarm_lag")
@@ -141,11 +141,16 @@ def test_summary_folds_chunks_like_one_table() -> None:
     assert summary.mean("tension") == pytest.approx(frame["tension"].mean(), rel=1e-12)
     assert summary.stats["period"]["count"] == frame["period"].notna().sum()
     assert summary.stats["amplitude"]["max"] == frame["amplitude"].max()
+    assert "ending" not in summary.stats, "words are counted, not summed"
+    escalating = frame[frame["verdict"] == "escalates"]
+    assert summary.endings == escalating["ending"].value_counts().reindex(list(summary.endings), fill_value=0).to_dict()
+    assert sum(summary.endings.values()) == summary.counts["escalates"] > 0
     assert sum(summary.shares().values()) == pytest.approx(1.0)
     table = summary.to_frame()
     assert table.loc["tension", "mean"] == pytest.approx(frame["tension"].mean())
     assert SweepSummary.empty().merge(summary).counts == summary.counts
     assert pickle.loads(pickle.dumps(summary)).counts == summary.counts
+    assert pickle.loads(pickle.dumps(summary)).endings == summary.endings
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
@@ -216,7 +221,7 @@ def test_dask_sweep_equals_the_local_sweep(dask_client) -> None:
     pop = RandomCouples(1_500, seed=8)
     local = sweep_summary(pop, chunk_size=400, steps=600)
     remote = dask_sweep(pop, client=dask_client, chunk_size=400, steps=600)
-    assert remote.counts == local.counts
+    assert remote.counts == local.counts and remote.endings == local.endings
     for name in local.stats:
         assert remote.stats[name]["count"] == local.stats[name]["count"]
         assert remote.stats[name]["sum"] == pytest.approx(local.stats[name]["sum"], rel=1e-12)

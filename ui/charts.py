@@ -1,4 +1,4 @@
-"""The run drawn in the browser: Vega-Lite specs of closeness, moves and fears over time.
+"""The run drawn in the browser: Vega-Lite specs of closeness, moves, fears and doubt over time.
 
 The page draws its main chart with ``st.vega_lite_chart``: the server sends a few hundred numbers
 per curve and each visitor's browser draws them, with a tooltip that reads the values at the day
@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 
 import sim
+from sim.dynamics import TIP
 from sim.plots import PARTNER_COLORS, plot_text
 from sim.plots.palette import CLOSENESS_COLOR
 from sim.plots.run import BASELINE_COLOR, EVENT_COLOR, INTERVENTION_COLOR
@@ -81,7 +82,7 @@ class _Look:
         self.large = large
         self.text = 16 if large else 12
         self.line = 3.0 if large else 2.0
-        self.heights = (270, 200, 200) if large else (200, 140, 150)
+        self.heights = (270, 200, 200, 130) if large else (200, 140, 150, 90)
 
     def config(self, lang: str) -> dict[str, Any]:
         config: dict[str, Any] = {
@@ -152,7 +153,7 @@ def _chart(title: str, height: int, layers: list[dict[str, Any]], config: dict[s
 
 def run_charts(result: Result, baseline: Result | None = None, *, lang: str = "en", large: bool = False) -> \
         list[dict[str, Any]]:
-    """Three Vega-Lite specs with their data: closeness, each partner's moves, both partners' fears.
+    """Four Vega-Lite specs with their data: closeness, each partner's moves, both partners' fears, their doubt.
 
     Parameters
     ----------
@@ -177,7 +178,8 @@ def run_charts(result: Result, baseline: Result | None = None, *, lang: str = "e
 
     return [_closeness_chart(result, baseline, lang, look, helped(True)),
             _moves_chart(result, lang, look, helped(False)),
-            _fears_chart(result, baseline, lang, look, helped(False))]
+            _fears_chart(result, baseline, lang, look, helped(False)),
+            _doubt_chart(result, baseline, lang, look, helped(False))]
 
 
 def _closeness_chart(result: Result, baseline: Result | None, lang: str, look: _Look,
@@ -278,7 +280,7 @@ def _fears_chart(result: Result, baseline: Result | None, lang: str, look: _Look
         *layers,
         {"data": {"name": "fears"}, "mark": {"type": "line", "strokeWidth": look.line, "clip": True},
          "encoding": {
-             "x": _x(float(result.t[-1]), lang, labels=True),
+             "x": _x(float(result.t[-1]), lang, labels=False),
              "y": {"field": "value", "type": "quantitative", "title": None, "scale": {"zero": True},
                    "axis": {"tickCount": 3}},
              "color": {"field": "partner", "type": "nominal", "title": None,
@@ -295,4 +297,45 @@ def _fears_chart(result: Result, baseline: Result | None, lang: str, look: _Look
     ]
     spec = _chart(plot_text("fears", lang), look.heights[2], layers, look.config(lang))
     spec["datasets"] = {"fears": _series(result.t, curves, labels, partner=partner, fear=fear, run=run)}
+    return spec
+
+
+def _doubt_chart(result: Result, baseline: Result | None, lang: str, look: _Look,
+                 layers: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each partner's stay-or-go doubt (0..1), with the tipping point above which it turns into a break-up."""
+    names = _labels(result)
+    runs = [("now", result)] + ([("without", baseline)] if baseline is not None else [])
+    curves, labels, partner, run = {}, {}, {}, {}
+    for tag, source in runs:
+        for i, who in enumerate("ab"):
+            key = who + ("" if tag == "now" else "_without")
+            values = source.doubt[i]
+            curves[key] = values if source is result else np.interp(result.t, source.t, values)
+            labels[key], partner[key], run[key] = names[i], names[i], tag
+    tip = {"data": {"values": [{"tip": TIP, "text": plot_text("doubt_tip", lang)}]}}
+    layers = [
+        *layers,
+        {**tip, "mark": {"type": "rule", "color": "#777777", "strokeDash": [2, 3], "strokeWidth": 1.2},
+         "encoding": {"y": {"field": "tip", "type": "quantitative"}}},
+        {**tip, "mark": {"type": "text", "color": "#666666", "align": "right", "baseline": "bottom", "dy": -2,
+                         "fontSize": look.text - 2},
+         "encoding": {"x": {"value": "width"}, "y": {"field": "tip", "type": "quantitative"},
+                      "text": {"field": "text"}}},
+        {"data": {"name": "doubt"}, "mark": {"type": "line", "strokeWidth": look.line, "clip": True},
+         "encoding": {
+             "x": _x(float(result.t[-1]), lang, labels=True),
+             "y": {"field": "value", "type": "quantitative", "title": None, "scale": {"domain": [0.0, 1.0]},
+                   "axis": {"values": [0.0, TIP, 1.0]}},
+             "color": {"field": "partner", "type": "nominal", "title": None, "legend": None,
+                       "scale": {"domain": list(names), "range": list(PARTNER_COLORS)}},
+             "opacity": {"field": "run", "type": "nominal", "legend": None,
+                         "scale": {"domain": ["now", "without"], "range": [1.0, 0.3]}},
+             "detail": {"field": "key", "type": "nominal"},
+             "order": {"field": "day"},
+         }},
+        {"data": {"name": "doubt"},
+         **_hover("at_day_d", [k for k in curves if run[k] == "now"], labels, lang, only="now")},
+    ]
+    spec = _chart(plot_text("doubt", lang), look.heights[3], layers, look.config(lang))
+    spec["datasets"] = {"doubt": _series(result.t, curves, labels, partner=partner, run=run)}
     return spec

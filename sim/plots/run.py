@@ -1,4 +1,4 @@
-"""Figures of one run: closeness with each partner's moves and fears over time, and a phase portrait.
+"""Figures of one run: closeness with each partner's moves, fears and doubt over time, and a phase portrait.
 
 Shared by the page, the workshop and the notebooks. Every helper draws on a new
 :class:`matplotlib.figure.Figure` (never ``pyplot``) and returns it; partner A is always drawn in
@@ -33,6 +33,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
+from ..dynamics import TIP
 from ..events import EVENT_KINDS
 from ..result import Result
 from .palette import CLOSENESS_COLOR, PARTNER_COLORS
@@ -43,15 +44,17 @@ PLOT_TEXT: dict[str, dict[str, str]] = {
     "day": {"en": "day", "nl": "dag"},
     "closeness": {"en": "Closeness", "nl": "Nabijheid"},
     "closeness_without": {"en": "without interventions", "nl": "zonder interventies"},
-    "moves": {"en": "Moves  (+ toward, − away)", "nl": "Bewegingen  (+ toenadering, − afstand)"},
+    "moves": {"en": "Moves  (+ reaching out, − pulling away)", "nl": "Bewegingen  (+ contact zoeken, − afstand nemen)"},
     "fears": {"en": "Fears", "nl": "Angsten"},
     "fear_close": {"en": "fear of closeness", "nl": "bindingsangst"},
     "fear_left": {"en": "fear of being left", "nl": "verlatingsangst"},
+    "doubt": {"en": "Doubt: do I stay or do I go?", "nl": "Twijfel: blijf ik of ga ik?"},
+    "doubt_tip": {"en": "above this it tips into a break-up", "nl": "hierboven slaat het om in een breuk"},
     "without": {"en": "faded: the same run without interventions",
                 "nl": "vaag: dezelfde run zonder interventies"},
     "interventions": {"en": "interventions", "nl": "interventies"},
     "phase_title": {"en": "The dance as a loop", "nl": "De dans als lus"},
-    "phase_axis": {"en": "{name}:  ← away · toward →", "nl": "{name}:  ← afstand · toenadering →"},
+    "phase_axis": {"en": "{name}:  ← pulling away · reaching out →", "nl": "{name}:  ← afstand · contact zoeken →"},
     "both_closer": {"en": "both come closer", "nl": "allebei dichterbij"},
     "both_away": {"en": "both pull away", "nl": "allebei afstand"},
     "pursue_withdraw": {"en": "{p} pursues,\n{w} withdraws", "nl": "{p} jaagt na,\n{w} trekt zich terug"},
@@ -202,7 +205,7 @@ class _RunArtists:
     def __init__(self, frame: _Frame) -> None:
         self.frame = frame
         self.look = look = _Look.of(frame.large)
-        height = frame.width * (0.95 if frame.large else 0.82)
+        height = frame.width * (1.12 if frame.large else 0.97)
         fig = Figure(figsize=(frame.width, height), dpi=DPI)
         handles = self._legend_handles()
         left = 0.12 if frame.large else 0.095
@@ -211,11 +214,12 @@ class _RunArtists:
         fig.legend(handles=_row_major(handles, ncol), loc="upper left", bbox_to_anchor=(left - 0.01, 0.995),
                    ncol=ncol, borderaxespad=0.0, handlelength=1.8, columnspacing=1.4, fontsize=look.legend,
                    frameon=False)
-        grid = fig.add_gridspec(3, 1, height_ratios=(1.25, 1.0, 1.0), hspace=0.6 if frame.large else 0.5,
-                                left=left, right=0.97, top=top, bottom=0.1 if frame.large else 0.09)
+        grid = fig.add_gridspec(4, 1, height_ratios=(1.25, 1.0, 1.0, 0.6), hspace=0.62 if frame.large else 0.52,
+                                left=left, right=0.97, top=top, bottom=0.085 if frame.large else 0.075)
         ax_c = fig.add_subplot(grid[0])
         ax_m = fig.add_subplot(grid[1], sharex=ax_c)
         ax_f = fig.add_subplot(grid[2], sharex=ax_c)
+        ax_d = fig.add_subplot(grid[3], sharex=ax_c)
         width = look.line
         empty: list[float] = []
         self.base_lines = []
@@ -226,6 +230,9 @@ class _RunArtists:
                 for style in ("-", "--"):
                     self.base_lines.append(ax_f.plot(empty, empty, color=PARTNER_COLORS[i], alpha=0.3,
                                                      linestyle=style, linewidth=width * 0.7)[0])
+            for i in (0, 1):
+                self.base_lines.append(ax_d.plot(empty, empty, color=PARTNER_COLORS[i], alpha=0.3,
+                                                 linewidth=width * 0.7)[0])
         self.closeness = ax_c.plot(empty, empty, color=CLOSENESS_COLOR, linewidth=width)[0]
         ax_m.axhline(0.0, color="#444444", linewidth=0.8)
         self.moves = [ax_m.plot(empty, empty, color=PARTNER_COLORS[i], linewidth=width)[0] for i in (0, 1)]
@@ -235,7 +242,8 @@ class _RunArtists:
         for i in (0, 1):
             self.fears.append(ax_f.plot(empty, empty, color=PARTNER_COLORS[i], linestyle="-", linewidth=width)[0])
             self.fears.append(ax_f.plot(empty, empty, color=PARTNER_COLORS[i], linestyle="--", linewidth=width)[0])
-        self._decorate(fig, ax_c, ax_m, ax_f)
+        self.doubts = [ax_d.plot(empty, empty, color=PARTNER_COLORS[i], linewidth=width)[0] for i in (0, 1)]
+        self._decorate(fig, ax_c, ax_m, ax_f, ax_d)
         self.fig = fig
 
     def _legend_handles(self) -> list[Line2D]:
@@ -256,20 +264,25 @@ class _RunArtists:
                                   label=EVENT_KINDS[kind].label["nl" if frame.lang == "nl" else "en"]))
         return handles
 
-    def _decorate(self, fig: Figure, ax_c: Any, ax_m: Any, ax_f: Any) -> None:
+    def _decorate(self, fig: Figure, ax_c: Any, ax_m: Any, ax_f: Any, ax_d: Any) -> None:
         frame, lang, look = self.frame, self.frame.lang, self.look
         ax_c.set_xlim(0.0, frame.t_end)
         ax_c.set_ylim(0.0, frame.closeness_top)
         ax_m.set_ylim(-frame.move_span, frame.move_span)
         ax_f.set_ylim(0.0, frame.fear_top)
-        for ax, key in ((ax_c, "closeness"), (ax_m, "moves"), (ax_f, "fears")):
+        ax_d.set_ylim(0.0, 1.0)
+        for ax, key in ((ax_c, "closeness"), (ax_m, "moves"), (ax_f, "fears"), (ax_d, "doubt")):
             look.axes(ax)
             _title(ax, plot_text(key, lang), look)
             ax.yaxis.set_major_locator(MaxNLocator(nbins=3, min_n_ticks=2))
-        ax_f.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
-        for ax in (ax_c, ax_m):
+        ax_d.set_yticks([0.0, TIP, 1.0])
+        ax_d.axhline(TIP, color="#777777", linestyle=":", linewidth=1.2, zorder=1)
+        ax_d.text(1.0, TIP, plot_text("doubt_tip", lang) + " ", transform=ax_d.get_yaxis_transform(), ha="right",
+                  va="bottom", color="#666666", fontsize=look.legend * 0.9)
+        ax_d.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
+        for ax in (ax_c, ax_m, ax_f):
             ax.tick_params(labelbottom=False)
-        ax_f.set_xlabel(plot_text("day", lang), loc="right", fontsize=look.text)
+        ax_d.set_xlabel(plot_text("day", lang), loc="right", fontsize=look.text)
         if frame.events:
             dense = len(frame.events) > 40
             ax_c.vlines([at for _, at in frame.events], 0.0, frame.closeness_top, color=EVENT_COLOR,
@@ -280,7 +293,7 @@ class _RunArtists:
                       linestyle="none", markersize=look.text * 0.7, clip_on=False, zorder=3)
         if frame.intervention_start is not None:
             start = frame.intervention_start
-            for ax in (ax_c, ax_m, ax_f):
+            for ax in (ax_c, ax_m, ax_f, ax_d):
                 ax.axvspan(start, frame.t_end, color=INTERVENTION_COLOR, alpha=0.07, linewidth=0, zorder=0)
                 ax.axvline(start, color=INTERVENTION_COLOR, linewidth=1.2, alpha=0.8, zorder=1)
             ax_c.annotate(plot_text("interventions", lang) + " →", xy=(start, 0.0), xycoords=("data", "axes fraction"),
@@ -301,6 +314,7 @@ class _RunArtists:
             self.fills[i].set_data(t, move, 0.0)
             self.fears[2 * i].set_data(t, result.engulfment[i][step])
             self.fears[2 * i + 1].set_data(t, result.abandonment[i][step])
+            self.doubts[i].set_data(t, result.doubt[i][step])
         if baseline is not None and self.base_lines:
             bstep = _stride(baseline.t.shape[0])
             tb = baseline.t[bstep]
@@ -308,11 +322,12 @@ class _RunArtists:
             for i in (0, 1):
                 self.base_lines[1 + 2 * i].set_data(tb, baseline.engulfment[i][bstep])
                 self.base_lines[2 + 2 * i].set_data(tb, baseline.abandonment[i][bstep])
+                self.base_lines[5 + i].set_data(tb, baseline.doubt[i][bstep])
 
 
 def run_figure(result: Result, baseline: Result | None = None, *, lang: str = "en", large: bool = False,
                width: float = 7.0) -> Figure:
-    """Closeness over time, each partner's moves toward and away, and both partners' fears.
+    """Closeness over time, each partner's moves toward and away, both partners' fears and their doubt.
 
     Parameters
     ----------
@@ -325,9 +340,11 @@ def run_figure(result: Result, baseline: Result | None = None, *, lang: str = "e
 
     Returns
     -------
-    Figure with three panels sharing the time axis: closeness (with events, and the days the
-    interventions are in force shaded), moves (> 0 toward, < 0 away, closeness per day), and the
-    fears (fear of closeness solid, fear of being left dashed).
+    Figure with four panels sharing the time axis: closeness (with events, and the days the
+    interventions are in force shaded), moves (the effort beyond the calm pull of longing: > 0
+    reaching out harder, < 0 pulling away; closeness per day), the fears (fear of closeness solid,
+    fear of being left dashed), and each partner's stay-or-go doubt (0..1, with the tipping point
+    ``sim.dynamics.TIP`` above which it turns into a break-up).
     """
     artists = _RunArtists(_Frame.of(result, baseline, lang, large, width))
     artists.fill(result, baseline)

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 import sim
+from sim.signals import DOUBT_AT
 
-from .story import CHOICES, STEPS, StepView, Story
+from .story import CHOICES, ESCALATION, INTIMATE_AT, STEPS, StepView, Story
 from .texts import text
 
 __all__ = ["caption", "choice_label", "couple_label", "intervention_label", "question", "step_title",
@@ -46,8 +47,8 @@ def step_title(index: int, lang: str) -> str:
 
 def question(view: StepView, story: Story, lang: str, escape: Escape = _same) -> str:
     """The predict-then-reveal question of a step."""
-    return text(f"q_{view.key}", lang, **_names(story, escape), day=view.moment,
-                iv=intervention_label(story.intervention, lang))
+    return text(f"q_{view.key}", lang, **_names(story, escape), day=view.moment, intimate=INTIMATE_AT,
+                start=ESCALATION[0][1], iv=intervention_label(story.intervention, lang))
 
 
 def choice_label(view: StepView, story: Story, choice: str, lang: str, escape: Escape = _same) -> str:
@@ -82,6 +83,9 @@ def _fields(view: StepView, story: Story, lang: str, escape: Escape) -> dict[str
         f["change"] = abs(float(view.fields["change"]))
     if view.key == "settling":
         f["without_text"] = text(f"short_{view.fields['without']}", lang)
+    if "doubter" in view.fields:
+        doubter = int(view.fields["doubter"])
+        f["who"] = names["ab"[doubter]] if doubter < 2 else text("both_names", lang, a=names["a"], b=names["b"])
     return f
 
 
@@ -89,12 +93,21 @@ def caption(view: StepView, story: Story, lang: str, escape: Escape = _same) -> 
     """The caption of a revealed step: one to three short sentences a coach can speak to.
 
     The first line says what happened at the step's moment; for the withdrawal and the pursuit the
-    next lines give the visible signal and how it feels to each partner.
+    next lines give the visible signal and how it feels to each partner; for a run that escalates,
+    how it escalates (:func:`ui.workshop.story.course`); for coaching, how far it has come; for a
+    run that calms down while a doubt is still felt, that doubt.
     """
     names = _names(story, escape)
-    lines = [text(f"cap_{view.key}_{view.variant}", lang, **_fields(view, story, lang, escape))]
+    fields = _fields(view, story, lang, escape)
+    lines = [text(f"cap_{view.key}_{view.variant}", lang, **fields)]
     if view.key == "escalation" and view.fields.get("floor"):
         lines[0] += " " + text("cap_escalation_floor", lang)
+    if view.fields.get("course"):
+        lines.append(text(f"course_{view.fields['course']}", lang, **fields))
+    if view.key == "intervention" and view.fields.get("gradual"):
+        lines.append(text("cap_intervention_gradual", lang, **fields))
+    if view.key == "settling" and view.result.verdict != "escalates" and view.fields["doubt"] > DOUBT_AT:
+        lines.append(text("cap_settling_doubt", lang, **fields))
     if view.key in ("withdrawal", "pursuit") and "signal_key" in view.fields:
         actor = names["w"] if view.key == "withdrawal" else names["p"]
         other = names["p"] if view.key == "withdrawal" else names["w"]

@@ -7,8 +7,8 @@ The loop has six nodes and six links, read clockwise::
 Alarm, withdrawal and pressure belong to the withdrawer (w), abandonment fear and pursuit to the
 pursuer (p). Which link is active is read from the model, not from the clock: a link is active when
 its cause is present and its effect is growing, and the active one is the link whose effect grows
-fastest (all rates per day, from the model's own equations at that instant, with the partners'
-effective parameters; an event's jump is therefore not counted as growth):
+fastest (all rates per day, with the partners' effective parameters; an event's jump is never
+counted as growth):
 
 =====  ================================  =====================================================
 link   cause -> effect                   growth rate counted for it
@@ -21,10 +21,16 @@ link   cause -> effect                   growth rate counted for it
 5      pressure -> closeness             rise of closeness, while p pursues
 =====  ================================  =====================================================
 
+The moves, the fear of being left and closeness change as the model's own equations say
+(``sim.dynamics.feel`` and ``sim.dynamics.act`` at each recorded instant). The fear of closeness
+is the last stage of a delay chain whose first stages a :class:`sim.Result` does not keep, so its
+rise is read from the recorded curve (central differences, one-sided next to an event's jump).
+
 No link is active (:data:`CALM`) while both roles' fears are below ``sim.metrics.SAFE`` or the
 state is at rest; when fears are in play but no link grows faster than :data:`LINK_RATE`, the loop
-ebbs (:data:`EBB`: protest wears out, the withdrawer calms down), which is where the model's
-rounds catch their breath.
+pauses (:data:`EBB`: the fear lingers, but nothing grows). In the classic trap the loop never
+pauses: it goes round 0, 1, 2, 3, 5 (the pursuit raises closeness faster than it raises pressure);
+pauses come in strong traps after a break-up, while the one who stays still fears being left.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
 import sim
-from sim.dynamics import GB, GE, HB, HE, HI, LO, TB, TE, TM, K, W, phi, saturate
+from sim.dynamics import GB, GE, HB, HE, HI, LO, TB, TM, K, W, act, feel, phi
 from sim.engine import secure_params
 from sim.interventions import INTERVENTION_KINDS, apply_interventions
 from sim.metrics import SAFE
@@ -56,7 +62,7 @@ OWNER = (None, "w", "w", "p", "p", "w")
 CALM = -1
 """No link active: fears are low or the state is at rest."""
 EBB = -2
-"""Fears are in play but nothing grows: the loop catches its breath."""
+"""Fears are in play but nothing grows: the loop pauses."""
 LINK_RATE = 0.02
 """A link counts as active when its effect grows faster than this (per day)."""
 REST = 0.01
@@ -78,26 +84,57 @@ def _effective_params(result: sim.Result) -> np.ndarray:
     return out + learned * (secure_params()[None, None, :] - out)
 
 
-def _rates(result: sim.Result, params: np.ndarray) -> dict[str, np.ndarray]:
-    """Time derivatives (per day) of closeness, moves and fears, from the model's equations.
+def _efforts(result: sim.Result, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each partner's effort ``m`` and move ``n = m - k w`` as the equations see them, shapes (2, n + 1).
 
-    Evaluated at every recorded instant with the parameters in force then, so that the jump of an
-    event is not mistaken for growth. Returns arrays: ``c`` (n + 1,), ``m``, ``e``, ``b`` (2, n + 1).
+    ``Result.move`` is the effort beyond the calm pull ``k w`` of the partners as given; the
+    equations measure a move from the calm pull of the parameters in force (``params``, shape
+    (n + 1, 2, P)), which coaching changes.
+    """
+    calm = [p.params()["responsiveness"] * p.params()["longing"] for p in (result.couple.a, result.couple.b)]
+    effort = np.asarray(result.move) + np.array(calm)[:, None]
+    return effort, effort - (params[:, :, K] * params[:, :, W]).T
+
+
+def _slope(values: np.ndarray, result: sim.Result) -> np.ndarray:
+    """Time derivative (per day) of a recorded curve (..., n + 1), without the jumps of events.
+
+    Central differences, one-sided on either side of an event (applied between instant
+    ``round(at / dt)`` and the next), one-sided at the ends.
+    """
+    dt = result.dt
+    forward = np.diff(values, axis=-1, append=values[..., -1:]) / dt
+    backward = np.diff(values, axis=-1, prepend=values[..., :1]) / dt
+    out = 0.5 * (forward + backward)
+    out[..., 0], out[..., -1] = forward[..., 0], backward[..., -1]
+    for event in result.events:
+        k = int(round(event.at / dt))
+        if 0 <= k < result.steps:
+            out[..., k] = backward[..., k]
+            if k + 1 < result.steps:
+                out[..., k + 1] = forward[..., k + 1]
+    return out
+
+
+def _rates(result: sim.Result, params: np.ndarray) -> dict[str, np.ndarray]:
+    """Time derivatives (per day) of closeness, efforts and fears.
+
+    Closeness, the efforts and the fear of being left from the model's equations, evaluated at every
+    recorded instant with the parameters in force then (so that the jump of an event is not mistaken
+    for growth); the fear of closeness from its recorded curve (see :func:`_slope`). Returns arrays:
+    ``c`` (n + 1,), ``m``, ``e``, ``b`` (2, n + 1).
     """
     ceiling = float(result.couple.fear_ceiling)
     c = np.asarray(result.closeness)
-    m, e, b, r = result.move, result.engulfment, result.abandonment, result.energy
+    (m, n), e, b, d = _efforts(result, params), result.engulfment, result.abandonment, result.doubt
     out: dict[str, np.ndarray] = {"c": m[0] + m[1] - float(result.couple.fading) * c}
-    dm, de, db = np.empty_like(m), np.empty_like(e), np.empty_like(b)
+    dm, db = np.empty_like(m), np.empty_like(b)
     for i in (0, 1):
-        p, other = params[:, i, :], m[1 - i]
-        e_target = saturate(p[:, GE] * phi(c - p[:, HI]) + p[:, HE] * phi(other), ceiling)
-        b_target = saturate(p[:, GB] * phi(p[:, LO] - c) + p[:, HB] * phi(-other), ceiling)
-        drive = p[:, K] * (p[:, W] + (2.0 * r[i] - 1.0) * b[i] - e[i])
-        dm[i] = (drive - m[i]) / p[:, TM]
-        de[i] = (e_target - e[i]) / p[:, TE]
-        db[i] = (b_target - b[i]) / p[:, TB]
-    out.update(m=dm, e=de, b=db)
+        p = params[:, i, :].T
+        _, fear = feel(c, n[i], n[1 - i], p, ceiling)
+        dm[i] = (act(c, e[i], b[i], d[i], d[1 - i], p) - m[i]) / p[TM]
+        db[i] = (fear - b[i]) / p[TB]
+    out.update(m=dm, e=_slope(np.asarray(e), result), b=db)
     return out
 
 
@@ -120,12 +157,12 @@ def link_rates(result: sim.Result, withdrawer: int, pursuer: int) -> tuple[np.nd
     params = _effective_params(result)
     pw, pp = params[:, w, :], params[:, p, :]
     c = np.asarray(result.closeness)
-    m_w, m_p = result.move[w], result.move[p]
+    _, move = _efforts(result, params)
     e_w, b_p = result.engulfment[w], result.abandonment[p]
     close = pw[:, GE] * phi(c - pw[:, HI])
-    press = pw[:, HE] * phi(m_p)
+    press = pw[:, HE] * phi(move[p])
     far = pp[:, GB] * phi(pp[:, LO] - c)
-    left = pp[:, HB] * phi(-m_w)
+    left = pp[:, HB] * phi(-move[w])
     d = _rates(result, params)
     share_close = close / np.maximum(close + press, 1e-12)
     share_left = left / np.maximum(far + left, 1e-12)
@@ -135,7 +172,7 @@ def link_rates(result: sim.Result, withdrawer: int, pursuer: int) -> tuple[np.nd
         np.maximum(d["b"][p], 0.0) * share_left * (left > 0.0),
         np.maximum(d["m"][p], 0.0) * (b_p > PURSUIT_FEAR),
         np.maximum(d["e"][w], 0.0) * (1.0 - share_close) * (press > 0.0),
-        np.maximum(d["c"], 0.0) * (m_p > PURSUE_AT),
+        np.maximum(d["c"], 0.0) * (result.move[p] > PURSUE_AT),
     ])
     moving = np.max(np.abs(np.vstack([d["c"][None, :], d["m"], d["e"], d["b"]])), axis=0)
     in_play = (e_w > SAFE) | (b_p > SAFE)

@@ -24,7 +24,7 @@ from sim.plots.palette import CLOSENESS_COLOR, PARTNER_COLORS, VERDICT_COLORS
 from .captions import couple_label, intervention_label, step_title, summary, verdict_line
 from .charts import STRESS_COLOR, png
 from .cycle import describe, draw_cycle_map, link_states
-from .story import END, ESCALATION, INTERVENTION_AT, Story
+from .story import END, ESCALATION, INTERVENTION_AT, INTIMATE_AT, Story
 from .texts import plain, short, text
 
 __all__ = ["A4", "FORMATS", "handout", "handout_metadata", "preset_name"]
@@ -35,6 +35,9 @@ FORMATS = ("png", "pdf")
 PNG_DPI = 150
 """Resolution of the PNG handout: 1240 x 1754 pixels."""
 INK = "#222222"
+LOOP_SIZE = 8.6
+"""Type size of the two loop texts: two of the model's longest loops (the pursue-withdraw one, with
+and without the intervention) must end above the footer in Dutch too."""
 LATE = END / 2.0
 """The handout's numbers cover the second half of the story (the late window of the verdict)."""
 
@@ -83,8 +86,12 @@ def _late(result: sim.Result, start: float) -> tuple[float, float]:
     return float(0.5 * fears.mean()), float(np.ptp(result.closeness[window]))
 
 
-def _heading(fig: Figure, x: float, y: float, words: str) -> None:
-    fig.text(x, y, words, fontsize=12.5, fontweight="bold", va="top", color=INK, transform=fig.transFigure)
+def _heading(fig: Figure, x: float, y: float, words: str, width: int = 60) -> float:
+    """Write a bold heading from the top at ``y``, wrapped at ``width`` characters; return the y below it."""
+    wrapped = _wrap(words, width)
+    fig.text(x, y, wrapped, fontsize=12.5, fontweight="bold", va="top", color=INK, transform=fig.transFigure,
+             linespacing=1.2)
+    return y - (wrapped.count("\n") + 1) * 12.5 * 1.2 / 72.0 / A4[1] - 0.008
 
 
 def _body(fig: Figure, x: float, y: float, words: str, width: int, size: float = 9.5, gap: float = 0.006) -> float:
@@ -141,7 +148,8 @@ def _draw(story: Story, lang: str) -> Figure:
              fontsize=19, fontweight="bold", va="top", color=INK, transform=fig.transFigure)
     preset = preset_name(story.couple)
     intro = sim.PRESET_TEXT[preset][lang] if preset else text("handout_own_couple", lang)
-    _body(fig, 0.06, 0.925, intro + " " + text("handout_plan", lang, iv=iv, day=INTERVENTION_AT), 98, 9.5)
+    plan = text("handout_plan", lang, iv=iv, day=INTERVENTION_AT, intimate=INTIMATE_AT, start=ESCALATION[0][1])
+    _body(fig, 0.06, 0.925, intro + " " + plan, 98, 9.5)
 
     top = fig.add_axes((0.1, 0.725, 0.86, 0.115))
     bottom = fig.add_axes((0.1, 0.573, 0.86, 0.11), sharex=top)
@@ -165,8 +173,9 @@ def _draw(story: Story, lang: str) -> Figure:
     y -= 0.01
     _heading(fig, 0.06, y, text("handout_explain", lang))
     y -= 0.024
-    y = _body(fig, 0.06, y, text("handout_loop_without", lang, loop=plain(story.untreated.explain(lang)[1])), 56)
-    _body(fig, 0.06, y, text("handout_loop_with", lang, loop=plain(story.treated.explain(lang)[1])), 56)
+    y = _body(fig, 0.06, y, text("handout_loop_without", lang, loop=plain(story.untreated.explain(lang)[1])), 64,
+              LOOP_SIZE)
+    _body(fig, 0.06, y, text("handout_loop_with", lang, loop=plain(story.treated.explain(lang)[1])), 64, LOOP_SIZE)
 
     pursuit = story.step("pursuit")
     index = int(round(pursuit.moment / pursuit.result.dt))
@@ -178,8 +187,8 @@ def _draw(story: Story, lang: str) -> Figure:
     note = text("handout_cycle_note", lang, day=pursuit.moment,
                 text=plain(describe(active, names, story.withdrawer, story.pursuer, lang)))
     y = _body(fig, 0.59, 0.215, note, 46, 8.5) - 0.006
-    _heading(fig, 0.59, y, text("handout_helps", lang, iv=iv))
-    _body(fig, 0.59, y - 0.024, text(f"iv_{story.intervention}", lang), 44)
+    y = _heading(fig, 0.59, y, text("handout_helps", lang, iv=iv), 26)
+    _body(fig, 0.59, y, text(f"iv_{story.intervention}", lang), 44)
 
     fig.text(0.06, 0.018, _wrap(sim.HEDGE[lang] + " " + text("handout_footer", lang), 115), fontsize=8.5,
              color="#555555", va="bottom", transform=fig.transFigure)

@@ -2,13 +2,19 @@
 
 The story follows one couple along a fixed timeline (in days)::
 
-    day 3            an intimate moment (closeness jumps)
+    day 1            an intimate moment (closeness jumps)
     shortly after    the withdrawal reflex (the first visible withdrawal of the withdrawer)
     then             the pursuit (the first visible pursuit of the pursuer)
     up to day 100    the rounds of the dance (the natural course: settles, cycles or escalates)
-    days 100-124     escalation: stress and quarrels pile up
+    days 100-124     stress and quarrels pile up: does the dance escalate?
     from day 150     an intervention, chosen by the coach, by both partners
-    up to day 400    settling (or not): long enough for the late window to miss the escalation
+    up to day 500    settling (or not): long enough for the late window to miss the stress
+
+The intimate moment comes on day 1 because in the classic trap the rounds start by themselves
+within days: on day 1 the avoidant partner's alarm is still low, so the evening, not the trap's
+own first round, sets off the alarm, and the anxious partner's pursuit after it comes days earlier
+than it would without the evening (checked against the same days without it in
+``tests/test_workshop.py``).
 
 Every step runs :func:`sim.simulate` from day 0 to the step's end (``until``) with the events and the
 intervention known at that point, marks the step's moment, and derives the answer to the step's
@@ -26,7 +32,8 @@ from typing import Any
 import numpy as np
 
 import sim
-from sim.metrics import FLOOR
+from sim.dynamics import TIP
+from sim.metrics import FLOOR, RISING_DOUBT
 from sim.scenario import Scenario
 
 __all__ = [
@@ -50,7 +57,7 @@ __all__ = [
 
 DT = 0.1
 """Step of every story run (days)."""
-INTIMATE_AT = 3.0
+INTIMATE_AT = 1.0
 """Day of the intimate moment that opens the story."""
 ROUNDS_UNTIL = 100.0
 """End of the natural course (the rounds step)."""
@@ -62,14 +69,27 @@ ESCALATION_UNTIL = 145.0
 INTERVENTION_AT = 150.0
 """Day from which both partners apply the chosen intervention."""
 INTERVENTION_UNTIL = 195.0
-END = 400.0
-"""Last day of the story."""
+END = 500.0
+"""Last day of the story: the verdict reads days 250-500, long after the stress, and coaching from day
+150 has had almost a year (86 % of the way). With 400 days the classic trap with coaching, whose
+rounds have faded to a swing of about 0.01 by day 260, was still read as cycling."""
 REACTION_WINDOW = 15.0
 """Days after a trigger in which the story looks for the reaction (withdrawal, pursuit)."""
+LOWER = 0.85
+"""A fear below this share of the fear without the intervention is lower; above 1 / LOWER, higher."""
 AFTERMATH = 6.0
 """Days after the last stressor before the escalation step judges whether the dance got worse."""
 RISE = 0.1
 """A fear that rises by less than this after the intimate moment counts as no alarm."""
+CLOSER = 0.2
+"""A withdrawer whose move grows by more than this (closeness per day) within CLOSER_DAYS of the
+intimate moment, without a visible withdrawal, comes even closer."""
+CLOSER_DAYS = 3.0
+SAME_DOUBT = 0.01
+"""Doubts closer than this are the same: both partners doubt alike."""
+COURSES = ("break", "frozen", "doubt", "growing", "drift")
+"""How an escalating run escalates (see :func:`course`): a break-up, a frozen distance, a doubt that
+keeps rising, rounds that grow, or a state that keeps drifting."""
 
 STEPS = ("intimate", "withdrawal", "pursuit", "rounds", "escalation", "intervention", "settling")
 """The story's steps, in order."""
@@ -161,7 +181,7 @@ def story_interventions(kind: str) -> tuple[sim.Intervention, ...]:
 
 
 def story_scenario(couple: sim.Couple, intervention: str, lang: str = "en") -> Scenario:
-    """The whole story as a scenario file (the couple, the story's events, the intervention, 300 days)."""
+    """The whole story as a scenario file (the couple, the story's events, the intervention, END days)."""
     return Scenario(couple=couple, events=story_events(), interventions=story_interventions(intervention),
                     random_events=0.0, seed=0, steps=_steps(END), dt=DT, lang=lang)
 
@@ -272,7 +292,8 @@ def _withdrawal(couple: sim.Couple, w: int, p: int) -> StepView:
     else:
         moment = float(probe.t[window][np.argmax(probe.engulfment[w, window])])
         before = float(probe.move[w, _index(probe, INTIMATE_AT)])
-        answer = "closer" if float(probe.move[w, window].max()) > before + 0.1 else "stays"
+        soon = _window(probe, INTIMATE_AT, INTIMATE_AT + CLOSER_DAYS)
+        answer = "closer" if float(probe.move[w, soon].max()) > before + CLOSER else "stays"
     until = moment + 3.0
     result = _run(couple, until, story_events(False))
     fields = {"day": moment, "alarm": float(result.engulfment[w, _index(result, moment)]),
@@ -309,10 +330,36 @@ def _rounds(couple: sim.Couple, w: int, p: int, after: float) -> StepView:
     moment = peaks[-1] if peaks else ROUNDS_UNTIL
     period = result.metrics.get("period")
     fields = {"rounds": len(peaks), "period": float(period) if period is not None else math.nan,
-              "verdict": result.verdict}
+              "verdict": result.verdict, **_course_fields(result)}
     return StepView(key="rounds", index=3, result=result, baseline=None, start=max(after - 1.0, 0.0),
                     until=ROUNDS_UNTIL, moment=moment, marks=peaks, answer=result.verdict,
                     variant=result.verdict, fields=fields)
+
+
+def course(result: sim.Result) -> str:
+    """How a run escalates, one of :data:`COURSES` ("" when it does not escalate).
+
+    The model's ending says "break" or "frozen"; a run that escalates otherwise does so because a
+    doubt above ``sim.metrics.RISING_DOUBT`` still rises at its end ("doubt"), because its rounds
+    grow (a fitted growth rate above 0: "growing"), or else because it keeps drifting ("drift").
+    """
+    if result.verdict != "escalates":
+        return ""
+    ending = str(result.metrics.get("ending") or "")
+    if ending in ("break", "frozen"):
+        return ending
+    doubt = result.doubt[np.argmax(result.doubt[:, -1])]
+    if doubt[-1] > RISING_DOUBT and doubt[-1] > doubt[-2]:
+        return "doubt"
+    rate = result.metrics.get("growth_rate")
+    return "growing" if rate is not None and rate > 0.0 else "drift"
+
+
+def _course_fields(result: sim.Result) -> dict[str, Any]:
+    """How the run escalates, who doubts most at its end (0, 1, or 2 for both alike), that doubt, the tipping point."""
+    end = result.doubt[:, -1]
+    doubter = 2 if abs(float(end[0] - end[1])) < SAME_DOUBT else int(np.argmax(end))
+    return {"course": course(result), "doubter": doubter, "doubt": float(end.max()), "tip": TIP}
 
 
 def _escalation(couple: sim.Couple, w: int, p: int) -> StepView:
@@ -346,23 +393,39 @@ def _intervention(couple: sim.Couple, kind: str, untreated: sim.Result) -> StepV
     after = _window(result, INTERVENTION_AT + 10.0, INTERVENTION_UNTIL)
     with_it, without = _tension(result, after), _tension(baseline, after)
     ratio = with_it / without if without > 1e-9 else 1.0
-    answer = "lower" if ratio < 0.85 else ("higher" if ratio > 1.15 else "same")
+    answer = "lower" if ratio < LOWER else ("higher" if ratio > 1.0 / LOWER else "same")
     fields = {"kind": kind, "day": INTERVENTION_AT, "with": with_it, "without": without,
-              "change": 100.0 * (ratio - 1.0)}
+              "change": 100.0 * (ratio - 1.0), "gradual": sim.INTERVENTION_KINDS[kind].gradual,
+              "until": INTERVENTION_UNTIL, "learned": 100.0 * float(result.learned[:, -1].max())}
     return StepView(key="intervention", index=5, result=result, baseline=baseline, start=ESCALATION_UNTIL - 5.0,
                     until=INTERVENTION_UNTIL, moment=INTERVENTION_AT, marks=(), answer=answer, variant=answer,
                     fields=fields)
 
 
 def _settling(couple: sim.Couple, kind: str, treated: sim.Result, untreated: sim.Result) -> StepView:
+    """The long run with the intervention, against the one without.
+
+    Variants: "settles" (at rest by END), "settles_late" (rounds that fade, at rest only after END:
+    the model's settle time extrapolates the fitted fading), "cycles" (the rounds go on with less
+    fear), "cycles_same" (with about the same fear), "escalates" (as it does without), and
+    "escalates_worse" (it escalates only with the intervention).
+    """
     settle = treated.metrics.get("settle_time")
-    moment = float(settle) if treated.verdict == "settles" and settle is not None else END
-    fields = {"kind": kind, "verdict": treated.verdict, "without": untreated.verdict,
-              "settle": moment, "tension": float(treated.metrics["tension"]),
-              "tension_without": float(untreated.metrics["tension"])}
+    at_rest = float(settle) if treated.verdict == "settles" and settle is not None else END
+    tension, tension_without = float(treated.metrics["tension"]), float(untreated.metrics["tension"])
+    variant = treated.verdict
+    if variant == "settles" and at_rest > END:
+        variant = "settles_late"
+    elif variant == "cycles" and tension > LOWER * tension_without:
+        variant = "cycles_same"
+    elif variant == "escalates" and untreated.verdict != "escalates":
+        variant = "escalates_worse"
+    moment = min(at_rest, END)
+    fields = {"kind": kind, "verdict": treated.verdict, "without": untreated.verdict, "settle": at_rest,
+              "tension": tension, "tension_without": tension_without, **_course_fields(treated)}
     return StepView(key="settling", index=6, result=treated, baseline=untreated,
-                    start=INTERVENTION_AT - 5.0, until=END, moment=moment, marks=(), answer=treated.verdict,
-                    variant=treated.verdict, fields=fields)
+                    start=INTERVENTION_AT - 5.0, until=END, moment=moment, marks=(),
+                    answer=treated.verdict, variant=variant, fields=fields)
 
 
 def build_story(couple: sim.Couple, intervention: str = "safety") -> Story:
