@@ -27,9 +27,12 @@ def test_presets_show_all_three_verdicts():
 
 
 def test_the_intense_trap_wears_the_bond_down_toward_a_break():
-    """Its description says doubt grows toward a break: the doubt passes the tipping point of 1/2."""
+    """Its description says doubt grows over months until it tips: within the default 200 days it
+    grows and the run escalates; within 500 days it passes the tipping point of 1/2, a break."""
     r = sim.simulate(sim.PRESETS["intense-trap"])
-    assert r.metrics["max_doubt"] > 0.5 and r.metrics["ending"] == "break"
+    assert r.verdict == "escalates" and r.doubt[:, -1].max() > r.doubt[:, 1000].max() > 0.05
+    longer = sim.simulate(sim.PRESETS["intense-trap"], steps=5000)
+    assert longer.metrics["max_doubt"] > 0.5 and longer.metrics["ending"] == "break"
     assert sim.simulate(sim.PRESETS["anxious-avoidant"]).metrics["max_doubt"] < 0.5
 
 
