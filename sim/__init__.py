@@ -11,6 +11,7 @@ Time is in days. See ``docs/model.md`` for the equations and every parameter.
 """
 
 from .batch import DEFAULT_DT, DEFAULT_STEPS, simulate, simulate_batch
+from .continuation import BifurcationCurves, Continuation, bifurcation_curves, continuation
 from .events import EVENT_KINDS, Event
 from .interventions import INTERVENTION_KINDS, Intervention
 from .partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, Couple, Partner, param_spec, style_of
@@ -38,6 +39,8 @@ __all__ = [
     "VERDICTS",
     "VERDICT_TEXT",
     "BatchResult",
+    "BifurcationCurves",
+    "Continuation",
     "Couple",
     "Event",
     "Intervention",
@@ -48,6 +51,8 @@ __all__ = [
     "ScenarioError",
     "Signal",
     "Stability",
+    "bifurcation_curves",
+    "continuation",
     "load_scenario",
     "param_spec",
     "regime_map",

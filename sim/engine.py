@@ -231,7 +231,7 @@ def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tupl
     traj, learned = run(x0, acc, seg_params, seg_steps, coach_rate, coach_step, delta, ceiling,
                         table, steps, dt, subs, record)
     out: dict[str, Any] = {"acc": acc, "final": x0, "base": base, "ceiling": ceiling}
-    if record:
+    if traj is not None and learned is not None:
         out["traj"] = traj
         out["learned"] = learned
         out["calm"] = calm_pull(seg_params, seg_steps, learned)

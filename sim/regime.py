@@ -2,11 +2,15 @@
 
 :func:`regime_map` runs a grid of couples that differ from a base couple in two parameters
 (by default partner A's anxiety and partner B's avoidance around the classic trap) through the
-batch engine, and analyses every grid point's resting state (:func:`sim.stability.stability_arrays`):
-the leading eigenvalue's real part ``max_real`` is negative where the resting state is stable.
-Its zero contour is the analytic stability boundary to draw over the simulated map; where the
-resting state is unique, simulation and analysis should agree that the couple settles exactly
-where the resting state is stable, and :attr:`RegimeMap.agreement` says how often they do.
+batch engine, and analyses every grid point's resting state with the one analysis of
+:mod:`sim.stability` (:func:`sim.stability.stability_arrays`: the same resting states and the same
+rule for the couple's own as :func:`sim.stability`): the leading eigenvalue's real part
+``max_real`` is negative where the resting state is stable. Its zero contour is the analytic
+stability boundary; :func:`sim.continuation.bifurcation_lines` splits it into the Hopf curve (the
+rounds start to grow) and the saddle-node curve (a resting state appears or vanishes, as where the
+stay root of the doubt is lost and the couple breaks up). Simulation and analysis should agree
+that a couple settles exactly where its resting state is stable: :attr:`RegimeMap.agreement` says
+how often they do over the whole map, :attr:`RegimeMap.agreement_near` next to the boundary.
 """
 
 from __future__ import annotations
@@ -20,17 +24,17 @@ import numpy as np
 import pandas as pd
 
 from .batch import DEFAULT_DT, DEFAULT_STEPS, simulate_batch
-from .engine import secure_params
+from .continuation import bifurcation_lines, zero_contours
 from .events import Event
-from .interventions import Intervention, apply_interventions, coaching_rates
+from .interventions import Intervention
 from .partners import Couple
 from .presets import PRESETS
 from .result import freeze_arrays
-from .stability import stability_arrays
+from .stability import effective_param_arrays, stability_arrays
 from .sweep import DEFAULT_CHUNK, Grid, ParamRef, resolve
 from .verdict import VERDICTS
 
-__all__ = ["RegimeMap", "boundary_lines", "regime_map"]
+__all__ = ["RegimeMap", "boundary_lines", "next_to_boundary", "regime_map"]
 
 DEFAULT_N = 41
 """Grid points per axis of a bare ``regime_map()``."""
@@ -48,13 +52,19 @@ class RegimeMap:
     x : array (nx,); y : array (ny,), the grid values (units of the parameters)
     verdict : array (ny, nx) of str, the simulated verdict
     metrics : read-only mapping name -> array (ny, nx), as in :class:`sim.BatchResult`
-    max_real : array (ny, nx), leading real part of the eigenvalues at the resting state (1/day);
-        NaN where no resting state with closeness >= 0 exists (a frozen distance)
-    stable, unique : bool arrays (ny, nx): the resting state is stable; it is the only one
+    max_real : array (ny, nx), leading real part of the eigenvalues at the couple's resting state
+        (1/day); NaN where no stay-branch resting state exists (the couple breaks up)
+    stable, unique : bool arrays (ny, nx): the resting state is stable; it is the only stay state
     rest_closeness : array (ny, nx), closeness at the analysed resting state
-    boundary : tuple of arrays (k, 2), line segments (x, y) of the analytic stability boundary
-    agreement : share (0..1) of the grid points with a unique resting state where simulation
-        and analysis agree (``verdict == "settles"`` exactly where ``stable``); NaN if none is unique
+    kind : array (ny, nx) of str, the kind of that resting state (as :attr:`sim.Stability.kind`)
+    boundary : tuple of arrays (k, 2), polylines (x, y) of the analytic stability boundary (the
+        zero contour of :meth:`margin`)
+    hopf, saddle_node : tuples of arrays (k, 2), the Hopf and saddle-node curves
+        (:func:`sim.continuation.bifurcation_lines`); together they make up the boundary
+    agreement : share (0..1) of all grid points where simulation and analysis agree
+        (``verdict == "settles"`` exactly where ``stable``); NaN without analysis
+    agreement_near : the same share over the grid points next to the boundary (see
+        :attr:`near_boundary`); NaN without analysis or without such points
     base : the base couple; steps, dt : the run; interventions : applied to every couple
     analysed : False when the map was made with ``analytic=False`` (analytic arrays all NaN/False)
     """
@@ -69,8 +79,12 @@ class RegimeMap:
     stable: np.ndarray
     unique: np.ndarray
     rest_closeness: np.ndarray
+    kind: np.ndarray
     boundary: tuple[np.ndarray, ...]
+    hopf: tuple[np.ndarray, ...]
+    saddle_node: tuple[np.ndarray, ...]
     agreement: float
+    agreement_near: float
     base: Couple
     steps: int
     dt: float
@@ -94,8 +108,19 @@ class RegimeMap:
 
     @property
     def agree(self) -> np.ndarray:
-        """Bool array (ny, nx): simulation and analysis agree (meaningful where ``unique``)."""
+        """Bool array (ny, nx): simulation and analysis agree (``verdict == "settles"`` iff ``stable``)."""
         return (self.verdict == "settles") == self.stable
+
+    @property
+    def several(self) -> np.ndarray:
+        """Bool array (ny, nx): more than one stay-branch resting state (the analysis follows one)."""
+        return self.analysed & ~self.unique & np.isfinite(self.max_real)
+
+    @property
+    def near_boundary(self) -> np.ndarray:
+        """Bool array (ny, nx): grid points next to the boundary, where the analysis says stable at
+        the point and unstable at one of its (up to eight) neighbours, or the other way round."""
+        return next_to_boundary(self.stable) if self.analysed else np.zeros(self.shape, dtype=bool)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -106,17 +131,15 @@ class RegimeMap:
         """Tidy table: one row per grid point (x varies fastest).
 
         Columns: ``x``, ``y`` (``attrs["x"]`` and ``attrs["y"]`` name the parameters),
-        ``verdict``, every metric, ``max_real``, ``stable``, ``unique``, ``rest_closeness`` and
-        ``agree`` (nullable bool: NA where the resting state is not unique).
+        ``verdict``, every metric, ``max_real``, ``stable``, ``unique``, ``rest_closeness``,
+        ``kind``, ``agree`` and ``near_boundary``.
         """
         xx, yy = np.meshgrid(self.x, self.y)
         data: dict[str, Any] = {"x": xx.ravel(), "y": yy.ravel(), "verdict": self.verdict.ravel()}
         data.update({k: v.ravel() for k, v in self.metrics.items()})
         data.update(max_real=self.max_real.ravel(), stable=self.stable.ravel(),
-                    unique=self.unique.ravel(), rest_closeness=self.rest_closeness.ravel())
-        agree = pd.array(self.agree.ravel(), dtype="boolean")
-        agree[~self.unique.ravel()] = pd.NA
-        data["agree"] = agree
+                    unique=self.unique.ravel(), rest_closeness=self.rest_closeness.ravel(),
+                    kind=self.kind.ravel(), agree=self.agree.ravel(), near_boundary=self.near_boundary.ravel())
         frame = pd.DataFrame(data)
         frame.attrs.update(x=self.x_name, y=self.y_name)
         return frame
@@ -128,9 +151,9 @@ class RegimeMap:
     def margin(self) -> np.ndarray:
         """The field whose zero contour is :attr:`boundary`, shape (ny, nx).
 
-        ``max_real`` where a resting state with closeness >= 0 exists; elsewhere (no such state:
-        the couple cannot settle) a positive value, so that the contour also closes off the
-        frozen-distance region.
+        ``max_real`` where a stay-branch resting state exists; elsewhere (none: the couple breaks
+        up, it cannot settle) a positive value, so that the contour also closes off the break-up
+        region.
         """
         return _margin(self.max_real)
 
@@ -147,27 +170,26 @@ def boundary_lines(x: np.ndarray, y: np.ndarray, max_real: np.ndarray) -> tuple[
     Parameters
     ----------
     x : array (nx,); y : array (ny,), increasing grid values
-    max_real : array (ny, nx), NaN where no physical resting state exists (treated as unstable)
+    max_real : array (ny, nx), NaN where no stay-branch resting state exists (treated as unstable)
 
     Returns
     -------
     tuple of arrays (k, 2), each a polyline of (x, y) points, linearly interpolated between grid
     points (accurate to a fraction of a grid cell where ``max_real`` is smooth).
     """
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if x.size < 2 or y.size < 2:
-        return ()
-    import contourpy
+    return zero_contours(x, y, _margin(np.asarray(max_real, dtype=float)))
 
-    gen = contourpy.contour_generator(x, y, _margin(np.asarray(max_real, dtype=float)),
-                                      line_type=contourpy.LineType.Separate)
-    lines = []
-    for line in gen.lines(0.0):
-        arr = np.asarray(line, dtype=float)
-        arr.flags.writeable = False
-        lines.append(arr)
-    return tuple(lines)
+
+def next_to_boundary(stable: np.ndarray) -> np.ndarray:
+    """Grid points (ny, nx) whose stability differs from that of one of their up to eight neighbours."""
+    stable = np.asarray(stable, dtype=bool)
+    padded = np.pad(stable, 1, mode="edge")
+    ny, nx = stable.shape
+    out = np.zeros(stable.shape, dtype=bool)
+    for dj in (-1, 0, 1):
+        for di in (-1, 0, 1):
+            out |= padded[1 + dj:1 + dj + ny, 1 + di:1 + di + nx] != stable
+    return out
 
 
 def _axis(ref: ParamRef, count: int, span: Sequence[float] | None) -> np.ndarray:
@@ -177,23 +199,6 @@ def _axis(ref: ParamRef, count: int, span: Sequence[float] | None) -> np.ndarray
     if not ref.low <= low <= high <= ref.high:
         raise ValueError(f"{ref.name} range must lie in [{ref.low}, {ref.high}] with low <= high, got {span!r}")
     return np.linspace(low, high, int(count))
-
-
-def _effective(couples: Sequence[Couple], interventions: tuple[Intervention, ...]) -> np.ndarray:
-    """Long-run parameters (N, 2, P) as in :func:`sim.stability.effective_params`, for many couples."""
-    cache: dict[int, np.ndarray] = {}
-
-    def vec(p: Any) -> np.ndarray:
-        key = id(p)
-        if key not in cache:
-            cache[key] = p.param_vector()
-        return cache[key]
-
-    base = np.array([[vec(c.a), vec(c.b)] for c in couples]).reshape(len(couples), 2, -1)
-    out = apply_interventions(base, tuple(iv for iv in interventions if iv.kind != "coaching"))
-    rate, _ = coaching_rates(interventions)
-    out[:, rate > 0] = secure_params()
-    return out
 
 
 def regime_map(x: str = "a.anxiety", y: str = "b.avoidance", *, base: Couple | None = None,
@@ -225,7 +230,8 @@ def regime_map(x: str = "a.anxiety", y: str = "b.avoidance", *, base: Couple | N
     Notes
     -----
     Interventions enter the analysis as in :func:`sim.stability`: all in force, coaching fully
-    learned; events only in the simulation (they are transient).
+    learned; events only in the simulation (they are transient). The analysis searches the stay
+    branch only (:func:`sim.stability.stability_arrays`): it is where the couple's resting state lies.
     """
     base = PRESETS["anxious-avoidant"] if base is None else base
     if not isinstance(base, Couple):
@@ -252,6 +258,9 @@ def regime_map(x: str = "a.anxiety", y: str = "b.avoidance", *, base: Couple | N
     stable = np.zeros(size, dtype=bool)
     unique = np.zeros(size, dtype=bool)
     rest = np.full(size, np.nan)
+    kind = np.full(size, "", dtype="<U15")
+    lead_complex = np.zeros(size, dtype=bool)
+    det = np.full(size, np.nan)
     for start in range(0, size, chunk_size):
         stop = min(start + chunk_size, size)
         couples = grid.couples(start, stop)
@@ -260,28 +269,34 @@ def regime_map(x: str = "a.anxiety", y: str = "b.avoidance", *, base: Couple | N
                                keep="summary", backend=backend)
         verdict[start:stop] = batch.verdict
         for k, v in batch.metrics.items():
-            metrics.setdefault(k, np.empty(size))[start:stop] = v
+            kind_of = np.asarray(v).dtype
+            metrics.setdefault(k, np.empty(size, dtype="<U32" if kind_of.kind == "U" else kind_of))[start:stop] = v
         if analytic:
-            p = _effective(couples, interventions)
+            p = effective_param_arrays(couples, interventions)
             res = stability_arrays(p[:, 0], p[:, 1], np.array([c.fading for c in couples]),
                                    np.array([c.fear_ceiling for c in couples]))
             max_real[start:stop] = res["max_real"]
             stable[start:stop] = res["stable"]
             unique[start:stop] = res["unique"]
             rest[start:stop] = res["closeness"]
+            kind[start:stop] = res["kind"]
+            lead_complex[start:stop] = res["lead_complex"]
+            det[start:stop] = res["det"]
     shape = (ys.size, xs.size)
     grids = freeze_arrays(verdict=verdict.reshape(shape), max_real=max_real.reshape(shape),
                           stable=stable.reshape(shape), unique=unique.reshape(shape),
-                          rest=rest.reshape(shape), x=xs, y=ys)
+                          rest=rest.reshape(shape), kind=kind.reshape(shape), x=xs, y=ys)
     frozen_metrics = freeze_arrays(**{k: v.reshape(shape) for k, v in metrics.items()})
-    settles = grids["verdict"] == "settles"
-    agree = settles == grids["stable"]
-    agreement = float(agree[grids["unique"]].mean()) if analytic and grids["unique"].any() else float("nan")
+    agree = (grids["verdict"] == "settles") == grids["stable"]
+    near = next_to_boundary(grids["stable"])
+    hopf, saddle = (bifurcation_lines(xs, ys, grids["max_real"], lead_complex.reshape(shape), det.reshape(shape))
+                    if analytic else ((), ()))
     return RegimeMap(
         x_name=rx.name, y_name=ry.name, x=grids["x"], y=grids["y"], verdict=grids["verdict"],
         metrics=MappingProxyType(frozen_metrics), max_real=grids["max_real"], stable=grids["stable"],
-        unique=grids["unique"], rest_closeness=grids["rest"],
-        boundary=boundary_lines(xs, ys, grids["max_real"]) if analytic else (),
-        agreement=agreement, base=base, steps=int(steps), dt=float(dt), interventions=interventions,
-        analysed=bool(analytic),
+        unique=grids["unique"], rest_closeness=grids["rest"], kind=grids["kind"],
+        boundary=boundary_lines(xs, ys, grids["max_real"]) if analytic else (), hopf=hopf, saddle_node=saddle,
+        agreement=float(agree.mean()) if analytic else float("nan"),
+        agreement_near=float(agree[near].mean()) if analytic and near.any() else float("nan"),
+        base=base, steps=int(steps), dt=float(dt), interventions=interventions, analysed=bool(analytic),
     )

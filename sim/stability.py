@@ -1,35 +1,110 @@
-"""Stability analysis: equilibria, the analytic Jacobian, eigenvalues, and a verdict in words.
+"""Stability analysis: every resting state of a couple, its eigenvalues, and the one the couple lives at.
 
-At rest every derivative of :func:`sim.dynamics.rhs` is zero. Given the two moves (m_a, m_b),
-closeness is ``c = (m_a + m_b) / delta``, each fear equals its target ``S(...)`` and the energy to
-pursue is ``R = 1 / (1 + d B)``; what remains is two equations ``act(E, B, R) = m`` in two unknowns,
-solved by Newton's method from a grid of starting moves (vectorized over couples). Each solution is
-classified by the eigenvalues of the Jacobian: max Re(lambda) < 0 is stable (it settles); > 0 is
-unstable, with complex leading eigenvalues meaning growing rounds (a Hopf-type dance) and a real
-one a vicious circle. An equilibrium with negative closeness cannot be reached: the pair runs
-into the closeness floor (a frozen distance).
+At rest every derivative of :func:`sim.dynamics.rhs` is zero. Given the efforts ``m = (m_a, m_b)``
+and the doubts ``D = (D_a, D_b)``, the rest of the state follows::
+
+    c = (m_a + m_b) / delta                  closeness
+    A1_i = A2_i = E_i = S(phi(u_i))          the alarm chain at its input (feel(...)[0])
+    B_i = S(v_i)                             the fear of being left at its target (feel(...)[1])
+
+and four equations remain::
+
+    act(c, E_i, B_i, D_i, D_j) - m_i = 0                   the efforts, i = a, b
+    (1 - D_i) (q phi(E_i + B_i - theta_i) + D_i (D_i - 1/2)) = 0   the doubts
+
+Each doubt sits on one of three branches: ``D = 1`` (gone: a break-up, absorbing, always a
+resting state), or a root of ``D^2 - D/2 + q phi = 0``: the low one
+``D_low = (1/2 - sqrt(1/4 - 4 q phi)) / 2`` (the stay branch, where a couple lives) or the middle
+one ``D_mid`` (the tipping threshold, a saddle); neither exists when ``4 q phi > 1/4``. Newton's
+method (analytic 4 x 4 Jacobian) solves for (m_a, m_b, D_a, D_b) from a grid of starting efforts
+and, per partner, a starting doubt on each branch: one lane per (couple, branch pair, start), all
+couples at once, each lane stopping once it has converged. With the doubts as unknowns (rather
+than ``D_low(m)``) the equations stay smooth where the two doubt roots merge, so Newton does not
+stall there. The distinct solutions are every resting state; each gets the eigenvalues of the
+analytic Jacobian :func:`sim.dynamics.jacobian` (one stacked ``np.linalg.eigvals``) and a kind from
+its *leading* eigenvalue(s):
+
+- "stable node" / "stable spiral": every real part < 0; the leading eigenvalue is real / complex;
+- "unstable spiral": the leading eigenvalues are a complex pair with real part > 0 (growing
+  rounds: where they start, at a Hopf bifurcation, the dance begins);
+- "unstable node": the leading eigenvalue is real and > 0 (a vicious circle, or the tipping saddle);
+- "break-up": some doubt is 1 (absorbing; linearly stable, but not a resting state of a couple).
+
+A doubt that sits at rest below its tolerance has a Jacobian row with only its diagonal entry: it
+relaxes on its own, at ``-1/(2 tD)`` (slower than anything else), and nothing in the dance moves
+it. That eigenvalue is left out of the *kind* (never out of the stability), or every couple
+would come to rest "without swinging" whatever its rounds do.
+
+**The couple's resting state** is chosen by one rule, :func:`pick`, used by :func:`stability`,
+:func:`stability_arrays` (the regime maps) and :mod:`sim.continuation` alike: among the stay-branch
+states (both doubts on ``D_low``; closeness >= 0), the stable one with the highest closeness;
+if none is stable, the one with the highest closeness; without a stay state, the break-up in which
+both have gone (``D_a = D_b = 1``). Why: a couple starts close (``closeness0``), without fear or
+doubt; it can only come to rest at a stable state, and several stay states come in pairs born
+together at a fold (a stable one and a saddle, close to each other), so the stable one is where
+the couple settles: of 3,000 drawn couples with random parameter overrides, 17 have two or three
+stay states; 10 of their runs from the start came to rest, every one at the chosen state. A couple
+without a stable stay state keeps moving (rounds, or a slow drift toward a break-up), and it is the
+stay state its rounds circle that says how (an unstable spiral). Without a stay state, fear at
+rest is above the tolerance for good: the doubt tips and the bond is gone for both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from .dynamics import N_STATE, D, act, feel, jacobian
+from .dynamics import (
+    DOUBT_GAIN,
+    GB,
+    GE,
+    HB,
+    HE,
+    HI,
+    LEAVE,
+    LO,
+    N_STATE,
+    RHO,
+    RK4_REACH,
+    THETA,
+    TIP,
+    K,
+    W,
+    act,
+    dfloor_share,
+    doubt_rate,
+    dphi,
+    dsaturate,
+    fastest_rate,
+    feel,
+    floor_share,
+    jacobian,
+    phi,
+    rk4_step,
+    to_rates,
+)
 from .engine import secure_params
 from .interventions import Intervention, apply_interventions, coaching_rates
 from .partners import Couple
 
-__all__ = ["KIND_TEXT", "Stability", "equilibria", "stability", "stability_arrays"]
+__all__ = ["BRANCHES", "KINDS", "KIND_TEXT", "Stability", "analyse", "effective_param_arrays", "effective_params",
+           "equilibria", "follow", "is_complex", "linearise", "pick", "stability", "stability_arrays"]
 
-_STARTS = np.array([(x, y) for x in (-1.5, -0.5, 0.1, 0.6, 1.5) for y in (-1.5, -0.5, 0.1, 0.6, 1.5)])
-_TOL = 1e-9
-"""Largest residual (closeness per day) of an accepted resting state."""
-_SAME = 1e-4
-"""Resting states closer than this in every entry are the same one."""
+LOW, MID, ONE = 0, 1, 2
+BRANCHES = ("low", "mid", "one")
+"""The three resting branches of a doubt (codes 0, 1, 2): the stay root, the tipping root, gone (D = 1)."""
+STAY = ((LOW, LOW),)
+"""Branch pairs (a, b) of the stay-branch resting states: the ones a couple lives at."""
+ALL_PAIRS = tuple((i, j) for i in (LOW, MID, ONE) for j in (LOW, MID, ONE))
+"""Every branch pair (a, b); the stay pair first."""
+
+KINDS = ("stable node", "stable spiral", "unstable spiral", "unstable node", "break-up")
+"""Kinds of resting state, indexed by the integer codes of :func:`analyse`."""
+NODE, SPIRAL, USPIRAL, UNODE, BREAK = range(5)
 
 KIND_TEXT: dict[str, dict[str, str]] = {
     "stable node": {"en": "stable: comes to rest without swinging",
@@ -40,122 +115,530 @@ KIND_TEXT: dict[str, dict[str, str]] = {
                         "nl": "instabiel: rondes groeien rond het rustpunt (de dans)"},
     "unstable node": {"en": "unstable: a vicious circle runs away from the resting point",
                       "nl": "instabiel: een vicieuze cirkel loopt weg van het rustpunt"},
-    "frozen distance": {"en": "no resting point with closeness left: the distance freezes",
-                        "nl": "geen rustpunt met nabijheid meer: de afstand bevriest"},
+    "break-up": {"en": "break-up: the doubt has tipped and the bond is gone; there is no way back from here",
+                 "nl": "breuk: de twijfel is omgeslagen en de band is verbroken; hiervandaan is er geen weg terug"},
 }
+"""Kind -> plain words in English and Dutch."""
+
+_GRID = np.array([-0.5, 0.05, 0.3, 1.0])
+_STARTS = np.array([(x, y) for x in _GRID for y in _GRID]).T
+"""Starting efforts of the Newton lanes (closeness per day), shape (2, S): a 4 x 4 grid over both
+partners' efforts. On 400 drawn couples (fading and fear ceiling drawn too) it finds every
+stay-branch state that a 12 x 12 grid finds, and misses a tipping saddle or a one-gone break-up
+for 6 of them."""
+_ITERATIONS = 30
+"""Newton iterations at most (converging lanes take 5 to 15)."""
+_MAX_STEP = 0.5
+"""Largest Newton step in either effort (closeness per day): keeps a lane from jumping basins."""
+_MAX_DOUBT_STEP = 0.25
+"""Largest Newton step in either doubt."""
+_M_MAX = 100.0
+"""Largest effort a Newton iterate may take (closeness per day)."""
+_D_MAX = 0.75
+"""Largest doubt of a Newton iterate for a partner still there (the tipping root is at most 1/2)."""
+_TOL = 1e-11
+"""Largest residual (closeness per day; doubt per unit of doubt time) of an accepted resting state."""
+_DONE = 1e-13
+"""A lane stops once its step and its residual are below this."""
+_SAME = 1e-6
+"""Resting states closer than this in every entry are the same one."""
+_OWN = 1e-12
+"""A doubt's Jacobian row with off-diagonal entries below this leaves it to relax on its own."""
+_IMAG = 1e-4
+"""Eigenvalues with |imaginary part| below this (relative to 1 + |lambda|) count as real (the
+alarm chain's triple eigenvalue splits into a rounding-size complex pair)."""
+REACH_STEPS = 2000
+REACH_DT = 0.1
+"""The run of :attr:`Stability.reached`: 2,000 steps of 0.1 day (200 days), as ``sim.simulate``."""
+REACH_TOL = 2e-2
+"""A run's last state within this (every entry) of a resting state has reached it."""
 
 
-def _state(m: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray
-           ) -> np.ndarray:
-    """Full state (..., 9) implied by the moves m (..., 2) at rest."""
-    c = (m[..., 0] + m[..., 1]) / delta
-    ea, ba = feel(c, m[..., 1], pa, ceiling)
-    eb, bb = feel(c, m[..., 0], pb, ceiling)
-    ra = 1.0 / (1.0 + pa[D] * ba)
-    rb = 1.0 / (1.0 + pb[D] * bb)
-    return np.stack([c, m[..., 0], m[..., 1], ea, eb, ba, bb, ra, rb], axis=-1)
+# ------------------------------------------------------------------------------------------------
+# The resting-state equations, with their derivatives, on lanes
+# ------------------------------------------------------------------------------------------------
 
 
-def _residual(m: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: np.ndarray,
-              ceiling: np.ndarray) -> np.ndarray:
-    x = _state(m, pa, pb, delta, ceiling)
-    ra = act(x[..., 3], x[..., 5], x[..., 7], pa) - m[..., 0]
-    rb = act(x[..., 4], x[..., 6], x[..., 8], pb) - m[..., 1]
-    return np.stack([ra, rb], axis=-1)
+def _feelings(c: np.ndarray, n_self: np.ndarray, n_other: np.ndarray, inv_delta: np.ndarray,
+              p: np.ndarray, ceiling: np.ndarray) -> tuple[np.ndarray, ...]:
+    """One partner's alarm E and fear of being left B at rest, and their slopes.
 
-
-def _newton(ra: np.ndarray, rb: np.ndarray, dl: np.ndarray, ce: np.ndarray, iterations: int = 60) -> np.ndarray:
-    """Damped Newton on lanes, one lane per (couple, start): moves (L, 2), parameters (P, L), (L,).
-
-    Lanes start from ``_STARTS`` in turn; a lane whose step and residual are below 1e-12 stops
-    iterating (its state then differs from the full count of iterations by less than 1e-12).
-    """
-    h = 1e-7
-    m = np.tile(_STARTS, (dl.shape[0] // _STARTS.shape[0], 1))
-    live = np.arange(m.shape[0])
-    mm, pa_l, pb_l, dl_l, ce_l = m, ra, rb, dl, ce
-    for _ in range(iterations):
-        r = _residual(mm, pa_l, pb_l, dl_l, ce_l)
-        jac = np.empty(mm.shape + (2,))
-        for k in range(2):
-            dm = mm.copy()
-            dm[:, k] += h
-            jac[:, :, k] = (_residual(dm, pa_l, pb_l, dl_l, ce_l) - r) / h
-        det = jac[:, 0, 0] * jac[:, 1, 1] - jac[:, 0, 1] * jac[:, 1, 0]
-        det = np.where(np.abs(det) < 1e-14, 1e-14, det)
-        step0 = (jac[:, 1, 1] * r[:, 0] - jac[:, 0, 1] * r[:, 1]) / det
-        step1 = (-jac[:, 1, 0] * r[:, 0] + jac[:, 0, 0] * r[:, 1]) / det
-        step = np.stack([step0, step1], axis=-1)
-        size = np.max(np.abs(step), axis=-1, keepdims=True)
-        step = step * np.minimum(1.0, 0.5 / np.maximum(size, 1e-300))
-        mm = np.clip(mm - step, -20.0, 20.0)
-        done = (size[:, 0] < 1e-12) & (np.max(np.abs(r), axis=-1) < 1e-12)
-        if done.any():
-            m[live] = mm
-            keep = ~done
-            live = live[keep]
-            mm, pa_l, pb_l, dl_l, ce_l = mm[keep], pa_l[:, keep], pb_l[:, keep], dl_l[keep], ce_l[keep]
-            if live.size == 0:
-                break
-    m[live] = mm
-    return m
-
-
-def equilibria(pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray,
-               iterations: int = 60) -> tuple[np.ndarray, np.ndarray]:
-    """All resting states found from the starting grid.
+    The values are :func:`sim.dynamics.feel`'s; the slopes are its derivatives.
 
     Parameters
     ----------
-    pa, pb : arrays (N, P) of parameters (lag form); delta, ceiling : arrays (N,)
+    c, inv_delta (1 / delta), ceiling : arrays (L,)
+    n_self, n_other : this and the other partner's move (effort beyond the calm pull, ``m - k w``), (L,)
+    p : this partner's parameters (lag form), shape (P, L)
 
     Returns
     -------
-    states : array (N, S, 9), candidate equilibria (one per start)
-    ok : bool array (N, S), True where Newton converged
+    e, b : arrays (L,); de_s, de_o, db_s, db_o : their derivatives with respect to the own and
+    the other partner's effort (through closeness ``c = (m_a + m_b) / delta`` too).
     """
-    n, s = pa.shape[0], _STARTS.shape[0]
-    ra = np.repeat(np.asarray(pa, dtype=float).T, s, axis=1)
-    rb = np.repeat(np.asarray(pb, dtype=float).T, s, axis=1)
-    dl = np.repeat(np.asarray(delta, dtype=float), s)
-    ce = np.repeat(np.asarray(ceiling, dtype=float), s)
-    m = _newton(ra, rb, dl, ce, iterations)
-    ok = (np.max(np.abs(_residual(m, ra, rb, dl, ce)), axis=-1) < _TOL).reshape(n, s)
-    return _state(m, ra, rb, dl, ce).reshape(n, s, N_STATE), ok
+    e, b = feel(c, n_self, n_other, p, ceiling)
+    gc = p[GE] * dphi(c - p[HI]) * inv_delta
+    u = p[GE] * phi(c - p[HI]) + p[HE] * phi(n_other) - p[RHO] * phi(-n_self)
+    se = dsaturate(phi(u), ceiling) * dphi(u)
+    sv = dsaturate(p[GB] * phi(p[LO] - c) + p[HB] * phi(-n_other), ceiling)
+    hc = -p[GB] * dphi(p[LO] - c) * inv_delta
+    return (e, b, se * (gc + p[RHO] * dphi(-n_self)), se * (gc + p[HE] * dphi(n_other)),
+            sv * hc, sv * (hc - p[HB] * dphi(-n_other)))
 
 
-def _distinct(states: np.ndarray, ok: np.ndarray) -> list[np.ndarray]:
-    found: list[np.ndarray] = []
-    for x, good in zip(states, ok, strict=True):
-        if good and not any(np.max(np.abs(x - y)) < _SAME for y in found):
-            found.append(x)
-    return found
+def _act(c: np.ndarray, inv_delta: np.ndarray, p: np.ndarray, e: np.ndarray, b: np.ndarray,
+         d_self: np.ndarray, d_other: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The effort a partner is drawn to at rest, :func:`sim.dynamics.act`, and its slopes.
+
+    Returns
+    -------
+    value, and its derivatives with respect to y (the wish before the floor), to c (per unit of
+    effort, through ``c = (m_a + m_b) / delta``), to the own and to the other partner's doubt, (L,).
+    """
+    value = act(c, e, b, d_self, d_other, p)
+    pull = p[W] + b
+    y = p[K] * (pull * (1.0 - d_self) * (1.0 - d_other) - e - LEAVE * d_self)
+    sig = floor_share(c)
+    gain = dphi(y) + sig * (1.0 - dphi(y))
+    return (value, gain, dfloor_share(c) * (y - phi(y)) * inv_delta,
+            -gain * p[K] * (pull * (1.0 - d_other) + LEAVE), -gain * p[K] * pull * (1.0 - d_self))
 
 
-def _classify(eigenvalues: np.ndarray, closeness: float) -> tuple[bool, str]:
-    if closeness < 0.0:
-        return False, "frozen distance"
-    lead = eigenvalues[np.argmax(eigenvalues.real)]
-    stable = bool(lead.real < 0.0)
-    complex_lead = abs(lead.imag) > 1e-9
-    if stable:
-        return True, "stable spiral" if np.any(np.abs(eigenvalues.imag) > 1e-9) else "stable node"
-    return False, "unstable spiral" if complex_lead else "unstable node"
+def _rest(z: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray,
+          gone: np.ndarray, state: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The resting-state equations on lanes, in the unknowns z = (m_a, m_b, D_a, D_b).
+
+    ``act_i - m_i = 0`` for both partners (closeness, alarm chain and fear at their targets), and
+    for each doubt ``doubt_rate / (1 - D) = q phi(E + B - theta) + D (D - 1/2) = 0`` (the stay and
+    tipping roots), or ``D - 1 = 0`` where the partner has gone. Values come from
+    :mod:`sim.dynamics` (``feel``, ``act``, ``doubt_rate``), so a resting state here is one of ``rhs``.
+
+    Parameters
+    ----------
+    z : unknowns, shape (4, L), with m_a + m_b >= 0 and the doubts of partners still there < 1
+    pa, pb : parameters (lag form), shape (P, L)
+    delta, ceiling : arrays (L,); gone : bool array (2, L), partner a / b has gone (D = 1)
+    state : also assemble the state
+
+    Returns
+    -------
+    x : the state z implies, shape (13, L) (empty unless ``state``)
+    residual : shape (4, L)
+    jac : its derivative with respect to z, shape (4, 4, L)
+    """
+    inv_delta = 1.0 / delta
+    ma, mb, da, db = z
+    c = (ma + mb) * inv_delta
+    na, nb = ma - pa[K] * pa[W], mb - pb[K] * pb[W]
+    ea, ba, dea_a, dea_b, dba_a, dba_b = _feelings(c, na, nb, inv_delta, pa, ceiling)
+    eb, bb, deb_b, deb_a, dbb_b, dbb_a = _feelings(c, nb, na, inv_delta, pb, ceiling)
+    act_a, gain_a, dc_a, dda_a, dda_b = _act(c, inv_delta, pa, ea, ba, da, db)
+    act_b, gain_b, dc_b, ddb_b, ddb_a = _act(c, inv_delta, pb, eb, bb, db, da)
+    bond = (1.0 - da) * (1.0 - db)
+    ka, kb = gain_a * pa[K], gain_b * pb[K]
+    jac = np.empty((4, 4) + ma.shape)
+    jac[0, 0] = ka * (dba_a * bond - dea_a) + dc_a - 1.0
+    jac[0, 1] = ka * (dba_b * bond - dea_b) + dc_a
+    jac[0, 2] = dda_a
+    jac[0, 3] = dda_b
+    jac[1, 0] = kb * (dbb_a * bond - deb_a) + dc_b
+    jac[1, 1] = kb * (dbb_b * bond - deb_b) + dc_b - 1.0
+    jac[1, 2] = ddb_a
+    jac[1, 3] = ddb_b
+    residual = np.empty((4,) + ma.shape)
+    residual[0] = act_a - ma
+    residual[1] = act_b - mb
+    for i, (e, b, de_a, de_b, db_a, db_b, d, p) in enumerate(
+            ((ea, ba, dea_a, dea_b, dba_a, dba_b, da, pa), (eb, bb, deb_a, deb_b, dbb_a, dbb_b, db, pb))):
+        slope = DOUBT_GAIN * dphi(e + b - p[THETA])
+        stay = 1.0 - np.where(gone[i], 0.0, d)
+        residual[2 + i] = np.where(gone[i], d - 1.0, doubt_rate(e, b, d, p) / stay)
+        jac[2 + i, 0] = np.where(gone[i], 0.0, slope * (de_a + db_a))
+        jac[2 + i, 1] = np.where(gone[i], 0.0, slope * (de_b + db_b))
+        jac[2 + i, 2 + i] = np.where(gone[i], 1.0, 2.0 * d - TIP)
+        jac[2 + i, 3 - i] = 0.0
+    x = np.stack([c, ma, mb, ea, eb, ea, eb, ea, eb, ba, bb, da, db]) if state else np.empty((0,) + ma.shape)
+    return x, residual, jac
 
 
-@dataclass(frozen=True)
+def _domain(z: np.ndarray, gone: np.ndarray) -> None:
+    """Put Newton iterates back in place into the domain: closeness >= 0 (both efforts shifted
+    alike), efforts within ``_M_MAX``, doubts in [0, ``_D_MAX``] (1 where a partner has gone)."""
+    np.clip(z[:2], -_M_MAX, _M_MAX, out=z[:2])
+    low = np.minimum(z[0] + z[1], 0.0) * 0.5
+    z[0] -= low
+    z[1] -= low
+    np.clip(z[2:], 0.0, _D_MAX, out=z[2:])
+    z[2:][gone] = 1.0
+
+
+def _newton(z: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray,
+            gone: np.ndarray, iterations: int = _ITERATIONS) -> np.ndarray:
+    """Damped Newton on lanes from ``z`` (4, L); returns where each lane ends, shape (4, L).
+
+    Steps are shortened to at most ``_MAX_STEP`` in an effort and ``_MAX_DOUBT_STEP`` in a doubt;
+    iterates are kept in the domain (closeness >= 0, doubt in [0, 1]). A lane whose step and
+    residual are below ``_DONE`` stops moving; once a quarter of the working lanes has stopped,
+    they leave the working arrays (so the others run faster).
+    """
+    z = np.array(z, dtype=float)
+    _domain(z, gone)
+    live = np.arange(z.shape[1])
+    zz, pa_l, pb_l, dl_l, ce_l, gone_l = z, pa, pb, delta, ceiling, gone
+    stopped = np.zeros(z.shape[1], dtype=bool)
+    for _ in range(iterations):
+        r, jac = _rest(zz, pa_l, pb_l, dl_l, ce_l, gone_l, state=False)[1:]
+        step = np.nan_to_num(_linear_solve(jac, r), nan=0.0, posinf=0.0, neginf=0.0)
+        big = np.abs(step)
+        size = np.maximum(np.maximum(big[0], big[1]) / _MAX_STEP, np.maximum(big[2], big[3]) / _MAX_DOUBT_STEP)
+        stopped |= (np.max(big, axis=0) < _DONE) & (np.max(np.abs(r), axis=0) < _DONE)
+        zz = zz - step * np.where(stopped, 0.0, np.minimum(1.0, 1.0 / np.maximum(size, 1e-300)))
+        _domain(zz, gone_l)
+        if stopped.all():
+            break
+        if 4 * np.count_nonzero(stopped) >= stopped.size:
+            z[:, live] = zz
+            keep = ~stopped
+            live = live[keep]
+            zz, pa_l, pb_l = zz[:, keep], pa_l[:, keep], pb_l[:, keep]
+            dl_l, ce_l, gone_l = dl_l[keep], ce_l[keep], gone_l[:, keep]
+            stopped = stopped[keep]
+    z[:, live] = zz
+    return z
+
+
+def _linear_solve(jac: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Newton steps: solve ``jac[:, :, l] step[:, l] = r[:, l]`` on every lane; (4, 4, L), (4, L) -> (4, L).
+
+    The doubt rows have one doubt entry each (``jac[2, 3] = jac[3, 2] = 0``), so the doubts are
+    eliminated first and a 2 x 2 system in the efforts remains (Cramer's rule). The doubt's own
+    slope ``2 D - 1/2`` vanishes only where the stay and tipping roots merge; it is kept at least
+    ``1e-9`` away from 0 (there Newton is slow anyway, and the residual decides what is accepted).
+    """
+    h = np.empty((2,) + r.shape[1:])
+    for i in (0, 1):
+        d = jac[2 + i, 2 + i]
+        h[i] = np.where(np.abs(d) < 1e-9, np.where(d < 0.0, -1e-9, 1e-9), d)
+    sa = jac[:2, 2] / h[0]
+    sb = jac[:2, 3] / h[1]
+    a = jac[:2, :2] - sa[:, None] * jac[2, :2][None] - sb[:, None] * jac[3, :2][None]
+    t = r[:2] - sa * r[2] - sb * r[3]
+    det = a[0, 0] * a[1, 1] - a[0, 1] * a[1, 0]
+    det = np.where(np.abs(det) < 1e-300, 1e-300, det)
+    out = np.empty(r.shape)
+    out[0] = (a[1, 1] * t[0] - a[0, 1] * t[1]) / det
+    out[1] = (a[0, 0] * t[1] - a[1, 0] * t[0]) / det
+    out[2] = (r[2] - jac[2, 0] * out[0] - jac[2, 1] * out[1]) / h[0]
+    out[3] = (r[3] - jac[3, 0] * out[0] - jac[3, 1] * out[1]) / h[1]
+    return out
+
+
+def _seed_doubt(m: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray,
+                branch: np.ndarray) -> np.ndarray:
+    """Starting doubts (2, L) for starting efforts m (2, L): the branch's root where it exists there.
+
+    The stay root ``D_low``, the tipping root ``D_mid`` (TIP / 2 where the two have merged or do
+    not exist), or 1 for a partner who has gone.
+    """
+    c = np.maximum(m[0] + m[1], 0.0) / delta
+    out = np.empty(m.shape)
+    n = (m[0] - pa[K] * pa[W], m[1] - pb[K] * pb[W])
+    for i, p in enumerate((pa, pb)):
+        e, b = feel(c, n[i], n[1 - i], p, ceiling)
+        root = np.sqrt(np.maximum(TIP * TIP - 4.0 * DOUBT_GAIN * phi(e + b - p[THETA]), 0.0))
+        out[i] = np.where(branch[i] == ONE, 1.0, 0.5 * (TIP + np.where(branch[i] == MID, root, -root)))
+    return out
+
+
+def _solve(pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray,
+           pairs: tuple[tuple[int, int], ...], starts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Newton from every start for every branch pair.
+
+    Returns
+    -------
+    states : array (N, K, 13), K = len(pairs) * S; ok : bool (N, K), a resting state (residual
+    below ``_TOL``); branch : int array (N, K, 2), the branch each state lies on (from its doubts).
+    """
+    n, s = pa.shape[0], starts.shape[1]
+    lanes = len(pairs) * s
+    rep = np.repeat(np.arange(n), lanes)
+    ra, rb, dl, ce = pa.T[:, rep], pb.T[:, rep], delta[rep], ceiling[rep]
+    seed = np.tile(np.repeat(np.array(pairs, dtype=np.int64).T, s, axis=1), (1, n))
+    m = np.tile(starts, (1, len(pairs) * n))
+    gone = seed == ONE
+    z = _newton(np.concatenate([m, _seed_doubt(m, ra, rb, dl, ce, seed)]), ra, rb, dl, ce, gone)
+    x, r, _ = _rest(z, ra, rb, dl, ce, gone)
+    ok = (np.max(np.abs(r), axis=0) < _TOL) & (x[0] >= 0.0)
+    branch = np.where(gone, ONE, np.where(z[2:] < 0.5 * TIP, LOW, MID))
+    return x.T.reshape(n, lanes, N_STATE), ok.reshape(n, lanes), branch.T.reshape(n, lanes, 2)
+
+
+def _distinct(states: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """First-come distinct states: bool (N, K), True where a state is kept.
+
+    A state is kept when it is ``ok`` and not within ``_SAME`` (every entry) of a kept earlier one.
+    """
+    n, k = ok.shape
+    kept = np.zeros((n, k), dtype=bool)
+    if k:
+        kept[:, 0] = ok[:, 0]
+    for s in range(1, k):
+        close = np.max(np.abs(states[:, :s] - states[:, s:s + 1]), axis=-1) < _SAME
+        kept[:, s] = ok[:, s] & ~np.any(close & kept[:, :s], axis=1)
+    return kept
+
+
+def _pack(kept: np.ndarray, *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Move the kept entries of each (N, K, ...) array to the front, trimmed to the largest count.
+
+    Returns the packed arrays (N, Kmax, ...) (entries past a couple's count are NaN or 0) and
+    the count per couple (N,) last.
+    """
+    count = kept.sum(axis=1)
+    width = max(int(count.max()) if count.size else 0, 1)
+    order = np.argsort(~kept, axis=1, kind="stable")[:, :width]
+    mask = np.arange(width)[None, :] < count[:, None]
+    out = []
+    for a in arrays:
+        extra = (1,) * (a.ndim - 2)
+        taken = np.take_along_axis(a, order.reshape(order.shape + extra), axis=1)
+        fill = np.nan if taken.dtype.kind == "f" else 0
+        out.append(np.where(mask.reshape(mask.shape + extra), taken, fill))
+    return (*out, count)
+
+
+def _as_lanes(pa: Any, pb: Any, delta: Any, ceiling: Any) -> tuple[np.ndarray, ...]:
+    """Parameters as arrays (N, P), (N, P), (N,), (N,)."""
+    pa = np.atleast_2d(np.asarray(pa, dtype=float))
+    pb = np.atleast_2d(np.asarray(pb, dtype=float))
+    n = pa.shape[0]
+    delta = np.broadcast_to(np.asarray(delta, dtype=float), (n,)).copy()
+    ceiling = np.broadcast_to(np.asarray(ceiling, dtype=float), (n,)).copy()
+    return pa, pb, delta, ceiling
+
+
+def equilibria(pa: np.ndarray, pb: np.ndarray, delta: Any, ceiling: Any, *,
+               stay_only: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every distinct resting state of N couples.
+
+    Parameters
+    ----------
+    pa, pb : arrays (N, P) of parameters (lag form); delta, ceiling : arrays (N,) or scalars
+    stay_only : search the stay branch only (both doubts started on D_low), as the regime maps do
+
+    Returns
+    -------
+    states : array (N, K, 13), the resting states (K the largest count; NaN past a couple's count)
+    branch : int array (N, K, 2), the doubt branch (0 low, 1 mid, 2 one) of a and b
+    count : int array (N,), how many resting states each couple has
+    """
+    pa, pb, delta, ceiling = _as_lanes(pa, pb, delta, ceiling)
+    states, ok, branch = _solve(pa, pb, delta, ceiling, STAY if stay_only else ALL_PAIRS, _STARTS)
+    if stay_only:
+        ok &= np.all(branch == LOW, axis=-1)
+    return _pack(_distinct(states, ok), states, branch)  # type: ignore[return-value]
+
+
+def follow(states: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: Any, ceiling: Any
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Newton warm-started from known resting states, at new parameters (natural continuation).
+
+    Parameters
+    ----------
+    states : array (N, 13), resting states (of nearby parameters); their efforts and doubts start Newton
+    pa, pb : arrays (N, P), the new parameters (lag form); delta, ceiling : arrays (N,) or scalars
+
+    Returns
+    -------
+    states : array (N, 13), the resting states Newton converged to (NaN where it did not)
+    ok : bool array (N,)
+    """
+    pa, pb, delta, ceiling = _as_lanes(pa, pb, delta, ceiling)
+    x0 = np.atleast_2d(np.asarray(states, dtype=float))
+    gone = (x0[:, 11:13] >= 1.0).T
+    z = _newton(x0[:, [1, 2, 11, 12]].T, pa.T, pb.T, delta, ceiling, gone)
+    x, r, _ = _rest(z, pa.T, pb.T, delta, ceiling, gone)
+    ok = (np.max(np.abs(r), axis=0) < _TOL) & np.all(np.isfinite(x0), axis=1)
+    return np.where(ok[:, None], x.T, np.nan), ok
+
+
+# ------------------------------------------------------------------------------------------------
+# Eigenvalues, kinds and the one rule for the couple's resting state
+# ------------------------------------------------------------------------------------------------
+
+
+def is_complex(eigenvalues: Any) -> Any:
+    """Whether eigenvalues (any shape) are one of a complex pair: |imaginary part| above ``_IMAG`` (1 + |lambda|)."""
+    z = np.asarray(eigenvalues)
+    return np.abs(z.imag) > _IMAG * (1.0 + np.abs(z))
+
+
+def linearise(states: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: Any, ceiling: Any
+              ) -> dict[str, np.ndarray]:
+    """Jacobian, eigenvalues, stability and kind of M resting states.
+
+    Parameters
+    ----------
+    states : array (M, 13); pa, pb : arrays (M, P), lag form; delta, ceiling : arrays (M,) or scalars
+
+    Returns
+    -------
+    dict: ``jacobian`` (M, 13, 13) (1/day); ``eigenvalues`` (M, 13) complex, sorted by real part,
+    largest first; ``stable`` (M,) bool, every real part < 0; ``kind`` (M,) int codes into
+    :data:`KINDS`; ``lead`` (M,) complex, the leading eigenvalue that sets the kind (a doubt that
+    relaxes on its own left out); ``lead_complex`` (M,) bool, ``eigenvalues[:, 0]`` is one of a
+    complex pair; ``det`` (M,), the determinant of the Jacobian.
+    """
+    pa, pb, delta, ceiling = _as_lanes(pa, pb, delta, ceiling)
+    x = np.atleast_2d(np.asarray(states, dtype=float))
+    m = x.shape[0]
+    jac = jacobian(x, pa, pb, delta, ceiling)
+    eig = np.linalg.eigvals(jac).astype(complex) if m else np.zeros((0, N_STATE), dtype=complex)
+    eig = np.take_along_axis(eig, np.argsort(-eig.real, axis=-1, kind="stable"), axis=-1)
+    counts = np.ones(eig.shape, dtype=bool)
+    rows = np.arange(m)
+    for i in (11, 12):
+        row = np.abs(jac[:, i, :]).copy()
+        row[:, i] = 0.0
+        own = np.max(row, axis=-1) < _OWN
+        # that doubt's eigenvalue is its diagonal entry: leave out the nearest one still counted
+        hit = np.argmin(np.abs(eig - jac[:, i, i][:, None]) + np.where(counts, 0.0, np.inf), axis=-1)
+        counts[rows[own], hit[own]] = False
+    lead = eig[rows, np.argmax(counts, axis=-1)]
+    spiral = is_complex(lead)
+    stable = eig[:, 0].real < 0.0 if m else np.zeros(0, dtype=bool)
+    kind = np.where(stable, np.where(spiral, SPIRAL, NODE), np.where(spiral, USPIRAL, UNODE))
+    kind = np.where(np.max(x[:, 11:13], axis=-1) >= 1.0, BREAK, kind)
+    first = eig[:, 0] if m else np.zeros(0, dtype=complex)
+    return {"jacobian": jac, "eigenvalues": eig, "stable": stable, "kind": kind, "lead": lead,
+            "lead_complex": is_complex(first),
+            "det": np.prod(eig, axis=-1).real}
+
+
+def pick(states: np.ndarray, branch: np.ndarray, stable: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """The couple's resting state: index (N,) into each couple's states; -1 when none was found.
+
+    The one rule (see the module docstring): among the stay-branch states (both doubts on
+    D_low), the stable one with the highest closeness, else the one with the highest closeness;
+    without a stay state, the break-up in which both have gone (D_a = D_b = 1).
+
+    Parameters
+    ----------
+    states : array (N, K, 13); branch : int array (N, K, 2); stable : bool (N, K); count : int (N,)
+    """
+    width = states.shape[1]
+    present = np.arange(width)[None, :] < count[:, None]
+    stay = present & np.all(branch == LOW, axis=-1)
+    score = np.where(stay, states[..., 0] + np.where(stable, 1e6, 0.0), -np.inf)
+    gone = present & np.all(branch == ONE, axis=-1)
+    return np.where(stay.any(axis=1), np.argmax(score, axis=1), np.where(gone.any(axis=1), np.argmax(gone, axis=1), -1))
+
+
+def analyse(pa: np.ndarray, pb: np.ndarray, delta: Any, ceiling: Any, *,
+            stay_only: bool = False) -> dict[str, np.ndarray]:
+    """The stability analysis of N couples: every resting state, its eigenvalues, and the couple's own.
+
+    The one function behind :func:`stability` (N = 1) and :func:`stability_arrays` (the maps).
+
+    Parameters
+    ----------
+    pa, pb : arrays (N, P) of parameters (lag form); delta, ceiling : arrays (N,) or scalars
+    stay_only : skip the break-up and tipping states (the couple's own state is a stay state
+        whenever one exists, so the pick is the same; the maps use this)
+
+    Returns
+    -------
+    dict of arrays, K the largest number of resting states of a couple:
+
+    - ``states`` (N, K, 13), ``branch`` (N, K, 2) int, ``count`` (N,) int: as :func:`equilibria`;
+    - ``jacobian`` (N, K, 13, 13); ``eigenvalues`` (N, K, 13) complex, sorted by real part, largest
+      first; ``det`` (N, K): NaN past a couple's count;
+    - ``stable`` (N, K) bool (every real part < 0), ``kind`` (N, K) int codes into :data:`KINDS`
+      (-1 past the count), ``lead_complex`` (N, K) bool (the leading eigenvalue is complex),
+      ``lead`` (N, K) complex (the leading eigenvalue that sets the kind, see :func:`linearise`);
+    - ``pick`` (N,) int: the couple's resting state (:func:`pick`), -1 if none was found;
+    - ``unique`` (N,) bool: exactly one stay-branch resting state.
+    """
+    pa, pb, delta, ceiling = _as_lanes(pa, pb, delta, ceiling)
+    states, branch, count = equilibria(pa, pb, delta, ceiling, stay_only=stay_only)
+    n, width = states.shape[:2]
+    present = np.arange(width)[None, :] < count[:, None]
+    owner = np.nonzero(present)[0]
+    lin = linearise(states[present], pa[owner], pb[owner], delta[owner], ceiling[owner])
+    out: dict[str, np.ndarray] = {"states": states, "branch": branch, "count": count}
+    fills = {"jacobian": np.nan, "eigenvalues": np.nan + 0j, "det": np.nan, "stable": False, "kind": -1,
+             "lead_complex": False, "lead": np.nan + 0j}
+    for key, fill in fills.items():
+        full = np.full((n, width) + lin[key].shape[1:], fill, dtype=lin[key].dtype)
+        full[present] = lin[key]
+        out[key] = full
+    out["pick"] = pick(states, branch, out["stable"], count)
+    out["unique"] = np.sum(present & np.all(branch == LOW, axis=-1), axis=1) == 1
+    return out
+
+
+def _reach(pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray, closeness0: np.ndarray,
+           states: np.ndarray, count: np.ndarray, steps: int = REACH_STEPS, dt: float = REACH_DT) -> np.ndarray:
+    """Which resting state the run from the couple's start ends at: index (N,) into ``states``, -1 if none.
+
+    The run starts as the engine's does (closeness ``closeness0``, each effort at the calm pull
+    of longing ``k w``, everything else 0) and takes
+    ``steps`` steps of ``dt`` days of :func:`sim.dynamics.rk4_step` with the given parameters in
+    rate form (numpy, all couples at once; RK4 sub-steps where the parameters are stiff, by the
+    engine's bound :func:`sim.dynamics.fastest_rate`). Its last state has reached a resting state
+    when it lies within ``REACH_TOL`` of it in every entry; a run still in rounds, or still on its
+    way, has reached none.
+
+    Parameters
+    ----------
+    pa, pb : arrays (N, P), lag form; delta, ceiling, closeness0 : arrays (N,)
+    states : array (N, K, 13), the resting states; count : int array (N,)
+    """
+    n = pa.shape[0]
+    ra = to_rates(np.array(pa.T, dtype=float))
+    rb = to_rates(np.array(pb.T, dtype=float))
+    fastest = fastest_rate(np.stack([pa, pb], axis=1), delta, ceiling)
+    sub = int(max(1, np.ceil(dt * float(np.max(fastest)) / RK4_REACH)))
+    x = np.zeros((N_STATE, n))
+    x[0] = closeness0
+    x[1], x[2] = pa[:, K] * pa[:, W], pb[:, K] * pb[:, W]  # at ease: the calm pull of longing
+    work = np.empty((5, N_STATE, n))
+    for _ in range(steps * sub):
+        rk4_step(x, ra, rb, delta, ceiling, dt / sub, work)
+    if states.shape[1] == 0:
+        return np.full(n, -1)
+    gap = np.max(np.abs(states - x.T[:, None, :]), axis=-1)
+    gap = np.where(np.arange(states.shape[1])[None, :] < count[:, None], gap, np.inf)
+    best = np.argmin(gap, axis=1)
+    return np.where(gap[np.arange(n), best] < REACH_TOL, best, -1)
+
+
+# ------------------------------------------------------------------------------------------------
+# The faces: one couple, and many couples for the maps
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
 class Stability:
-    """Linear stability of a couple's resting state.
+    """Every resting state of a couple, their stability, and the couple's own resting state.
 
     Attributes
     ----------
-    equilibrium : array (9,), the state (c, m_a, m_b, E_a, E_b, B_a, B_b, R_a, R_b) at rest
-    jacobian : array (9, 9), analytic d(rhs)/dx there
-    eigenvalues : array (9,), complex, sorted by real part, largest first
-    stable : bool, all real parts < 0 and closeness >= 0
-    kind : "stable node", "stable spiral", "unstable spiral", "unstable node" or "frozen distance"
-    unique : whether exactly one resting state was found
-    all_equilibria : array (K, 9) of every resting state found
+    equilibrium : array (13,), the couple's resting state (the rule: see the module docstring)
+    jacobian : array (13, 13), the analytic d(rhs)/dx there (1/day)
+    eigenvalues : array (13,), complex, sorted by real part, largest first (1/day)
+    stable : bool, the couple's resting state is a stay state with every real part < 0: the
+        analysis says the couple settles (False for a break-up, which is absorbing, not a rest)
+    kind : "stable node", "stable spiral", "unstable spiral", "unstable node" or "break-up"
+    unique : exactly one stay-branch resting state (both doubts on D_low) exists
+    index : position of ``equilibrium`` in ``all_equilibria``
+    all_equilibria : array (K, 13), every resting state found (break-ups and tipping saddles too)
+    all_stable : bool array (K,), every real part < 0 (a break-up is stable: nobody comes back)
+    all_kinds : tuple of K kinds
+    reached : (property) index into ``all_equilibria`` of the state the run from the couple's
+        start ends at, or None (still in rounds, or still on its way); see :func:`_reach`
+    max_real : (property) leading real part at the couple's resting state (1/day)
+    run_inputs : what the run behind ``reached`` needs (not shown in the repr)
     """
 
     equilibrium: np.ndarray
@@ -164,98 +647,160 @@ class Stability:
     stable: bool
     kind: str
     unique: bool
+    index: int
     all_equilibria: np.ndarray
+    all_stable: np.ndarray
+    all_kinds: tuple[str, ...]
+    run_inputs: tuple[np.ndarray, ...] = field(repr=False)
+    """Inputs of the run behind :attr:`reached`: pa, pb (1, P), delta, ceiling, closeness0 (1,)."""
+
+    @property
+    def max_real(self) -> float:
+        """Real part of the leading eigenvalue at the couple's resting state (1/day)."""
+        return float(self.eigenvalues[0].real)
+
+    @cached_property
+    def reached(self) -> int | None:
+        """Index into ``all_equilibria`` of the state the run from the couple's start ends at, or None.
+
+        Computed on first use: 2,000 RK4 steps of 0.1 day with the long-run parameters (about a second).
+        """
+        pa, pb, delta, ceiling, closeness0 = self.run_inputs
+        k = self.all_equilibria.shape[0]
+        found = int(_reach(pa, pb, delta, ceiling, closeness0, self.all_equilibria[None], np.array([k]))[0])
+        return None if found < 0 else found
 
     def describe(self, lang: str = "en") -> str:
         """The kind in plain words, "en" or "nl"."""
+        if lang not in ("en", "nl"):
+            raise ValueError(f"lang must be 'en' or 'nl', got {lang!r}")
         return KIND_TEXT[self.kind][lang]
 
 
-def effective_params(couple: Couple, interventions: Iterable[Intervention] = ()) -> np.ndarray:
-    """Long-run parameters (2, P): every intervention in force, coaching fully learned."""
-    interventions = tuple(interventions)
-    base = np.stack([couple.a.param_vector(), couple.b.param_vector()])
-    out = apply_interventions(base, tuple(iv for iv in interventions if iv.kind != "coaching"))
-    rate, _ = coaching_rates(interventions)
-    out[rate > 0] = secure_params()
+def _check_interventions(interventions: Any) -> tuple[Intervention, ...]:
+    if isinstance(interventions, Intervention | str | bytes):
+        raise ValueError(f"interventions must be an iterable of sim.Intervention, got {interventions!r}")
+    try:
+        out = tuple(interventions)
+    except TypeError:
+        raise ValueError(f"interventions must be an iterable of sim.Intervention, got {interventions!r}") from None
+    for iv in out:
+        if not isinstance(iv, Intervention):
+            raise ValueError(f"interventions must be sim.Intervention objects, got {iv!r}")
     return out
 
 
+def effective_param_arrays(couples: Sequence[Couple], interventions: Iterable[Intervention] = ()) -> np.ndarray:
+    """Long-run parameters of N couples, shape (N, 2, P), lag form: every intervention in force,
+    coaching fully learned (a coached partner has a secure partner's parameters)."""
+    interventions = _check_interventions(interventions)
+    cache: dict[int, np.ndarray] = {}
+
+    def vec(p: Any) -> np.ndarray:
+        key = id(p)
+        if key not in cache:
+            cache[key] = p.param_vector()
+        return cache[key]
+
+    base = np.array([[vec(c.a), vec(c.b)] for c in couples], dtype=float).reshape(len(couples), 2, -1)
+    out = apply_interventions(base, tuple(iv for iv in interventions if iv.kind != "coaching"))
+    rate, _ = coaching_rates(interventions)
+    out[:, rate > 0] = secure_params()
+    return out
+
+
+def effective_params(couple: Couple, interventions: Iterable[Intervention] = ()) -> np.ndarray:
+    """Long-run parameters of one couple, shape (2, P): :func:`effective_param_arrays` of one."""
+    if not isinstance(couple, Couple):
+        raise ValueError(f"couple must be a sim.Couple, got {couple!r}")
+    return effective_param_arrays((couple,), interventions)[0]
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array = np.array(array)
+    array.flags.writeable = False
+    return array
+
+
 def stability(couple: Couple, interventions: Iterable[Intervention] = ()) -> Stability:
-    """Equilibrium, Jacobian, eigenvalues and stability of ``couple`` (with long-run interventions).
+    """Every resting state of ``couple`` and its own, with long-run interventions in force.
 
-    Where several resting states exist, the one reported is the one closest to the start (the
-    couple's starting closeness with both partners still); ``unique`` tells whether it was alone.
-    """
-    p = effective_params(couple, interventions)
-    states, ok = equilibria(p[None, 0], p[None, 1], np.array([couple.fading]),
-                            np.array([couple.fear_ceiling]))
-    found = _distinct(states[0], ok[0])
-    if not found:  # pragma: no cover - Newton failed from every start
-        raise RuntimeError("no resting state found")
-    start = np.zeros(N_STATE)
-    start[0] = couple.closeness0
-    physical = [x for x in found if x[0] >= 0.0] or found
-    x = min(physical, key=lambda y: float(np.sum((y[:3] - start[:3]) ** 2)))
-    jac = jacobian(x, p[0], p[1], couple.fading, couple.fear_ceiling)
-    eig = np.linalg.eigvals(jac)
-    eig = eig[np.argsort(-eig.real)]
-    stable, kind = _classify(eig, float(x[0]))
-    for arr in (x, jac, eig):
-        arr.flags.writeable = False
-    return Stability(equilibrium=x, jacobian=jac, eigenvalues=eig, stable=stable, kind=kind,
-                     unique=len(found) == 1, all_equilibria=np.array(found))
-
-
-def stability_arrays(pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray
-                     ) -> dict[str, Any]:
-    """Vectorized stability of N couples (for regime maps).
-
-    The same resting states, choice and eigenvalues as a couple-by-couple loop over
-    :func:`equilibria`, computed faster: couples go in cache-sized chunks; duplicates are removed
-    by the same first-come rule for all couples at once, and the Jacobians' eigenvalues are taken
-    as one (M, 9, 9) stack.
+    :func:`analyse` of one couple (the same function as the regime maps use).
 
     Parameters
     ----------
-    pa, pb : arrays (N, P); delta, ceiling : arrays (N,)
+    couple : a :class:`sim.Couple`
+    interventions : in force from the start, coaching fully learned (:func:`effective_params`)
 
     Returns
     -------
-    dict of arrays (N,): ``max_real`` (leading real part, NaN without a physical equilibrium),
-    ``stable`` (bool), ``unique`` (bool: exactly one resting state), ``closeness`` at rest.
+    Stability, with read-only arrays.
     """
-    pa = np.asarray(pa, dtype=float)
-    pb = np.asarray(pb, dtype=float)
-    delta = np.broadcast_to(np.asarray(delta, dtype=float), pa.shape[:1])
-    ceiling = np.broadcast_to(np.asarray(ceiling, dtype=float), pa.shape[:1])
-    n = pa.shape[0]
-    max_real = np.full(n, np.nan)
-    unique = np.zeros(n, dtype=bool)
-    closeness = np.full(n, np.nan)
-    n_start = _STARTS.shape[0]
-    chunk = 512  # couples per chunk: 512 x 25 Newton lanes keep the working arrays in cache
+    p = effective_params(couple, interventions)
+    delta, ceiling = np.array([couple.fading]), np.array([couple.fear_ceiling])
+    out = analyse(p[None, 0], p[None, 1], delta, ceiling)
+    count, index = int(out["count"][0]), int(out["pick"][0])
+    if index < 0:  # pragma: no cover - the break-up is always found
+        raise RuntimeError("no resting state found")
+    kinds = tuple(KINDS[k] for k in out["kind"][0, :count])
+    return Stability(
+        equilibrium=_frozen(out["states"][0, index]), jacobian=_frozen(out["jacobian"][0, index]),
+        eigenvalues=_frozen(out["eigenvalues"][0, index]),
+        stable=bool(out["stable"][0, index]) and kinds[index] != "break-up", kind=kinds[index],
+        unique=bool(out["unique"][0]), index=index, all_equilibria=_frozen(out["states"][0, :count]),
+        all_stable=_frozen(out["stable"][0, :count]), all_kinds=kinds,
+        run_inputs=(p[None, 0], p[None, 1], delta, ceiling, np.array([couple.closeness0])))
 
-    for lo in range(0, n, chunk):
-        sl = slice(lo, min(lo + chunk, n))
-        k = sl.stop - sl.start
-        states, ok = equilibria(pa[sl], pb[sl], delta[sl], ceiling[sl])
-        # first-come distinct states, as in _distinct: a state counts unless it is close to an earlier kept one
-        close = np.max(np.abs(states[:, :, None, :] - states[:, None, :, :]), axis=-1) < _SAME
-        kept = np.zeros((k, n_start), dtype=bool)
-        for s in range(n_start):
-            kept[:, s] = ok[:, s] & ~np.any(close[:, s, :s] & kept[:, :s], axis=1)
-        unique[sl] = kept.sum(axis=1) == 1
-        physical = kept & (states[..., 0] >= 0.0)
-        has = physical.any(axis=1)
-        pick = np.argmin(np.where(physical, np.abs(states[..., 0] - 1.0), np.inf), axis=1)
-        x = states[np.arange(k), pick][has]
-        if not has.any():
-            continue
-        jac = jacobian(x, pa[sl][has], pb[sl][has], delta[sl][has], ceiling[sl][has])
-        idx = np.arange(sl.start, sl.stop)[has]
-        max_real[idx] = np.linalg.eigvals(jac).real.max(axis=-1)
-        closeness[idx] = x[:, 0]
-    stable = np.zeros(n, dtype=bool)
-    np.less(max_real, 0.0, out=stable, where=~np.isnan(max_real))
-    return {"max_real": max_real, "stable": stable, "unique": unique, "closeness": closeness}
+
+CHUNK = 512
+"""Couples per chunk of :func:`stability_arrays` (their Newton lanes stay in cache)."""
+
+
+def stability_arrays(pa: np.ndarray, pb: np.ndarray, delta: Any, ceiling: Any) -> dict[str, np.ndarray]:
+    """The couple's resting state and its stability for N couples (the regime maps).
+
+    :func:`analyse` with ``stay_only=True``, in chunks of ``CHUNK`` couples: the same resting
+    states and the same rule (:func:`pick`) as :func:`stability`, whose choice is a stay state
+    whenever one exists; without one both report a break-up.
+
+    Parameters
+    ----------
+    pa, pb : arrays (N, P), lag form; delta, ceiling : arrays (N,) or scalars
+
+    Returns
+    -------
+    dict of arrays (N,):
+
+    - ``max_real``: leading real part of the eigenvalues at the resting state (1/day); NaN
+      without a stay state (the couple breaks up);
+    - ``stable`` (bool): that state is stable (False without a stay state); ``unique`` (bool):
+      it is the only stay state; ``closeness``: its closeness (NaN without one);
+    - ``kind`` (str): as :attr:`Stability.kind` ("break-up" without a stay state);
+    - ``lead_complex`` (bool): the leading eigenvalue is one of a complex pair;
+    - ``lead_real``: real part of the leading eigenvalue that sets the kind (a doubt relaxing on
+      its own left out): how fast the rounds grow (> 0) or fade (< 0), 1/day; NaN without a stay state;
+    - ``det``: the determinant of the Jacobian there (1/day^13; its sign flips where a real
+      eigenvalue crosses 0, and it tends to 0 where the stay state vanishes: a saddle-node); NaN
+      without a stay state.
+    """
+    pa, pb, delta, ceiling = _as_lanes(pa, pb, delta, ceiling)
+    n = pa.shape[0]
+    out = {"max_real": np.full(n, np.nan), "stable": np.zeros(n, dtype=bool), "unique": np.zeros(n, dtype=bool),
+           "closeness": np.full(n, np.nan), "kind": np.full(n, "break-up", dtype=f"<U{max(map(len, KINDS))}"),
+           "lead_complex": np.zeros(n, dtype=bool), "det": np.full(n, np.nan), "lead_real": np.full(n, np.nan)}
+    names = np.array(KINDS)
+    for lo in range(0, n, CHUNK):
+        sl = slice(lo, min(lo + CHUNK, n))
+        res = analyse(pa[sl], pb[sl], delta[sl], ceiling[sl], stay_only=True)
+        out["unique"][sl] = res["unique"]
+        rows = np.nonzero(res["pick"] >= 0)[0]
+        at = (rows, res["pick"][rows])
+        idx = sl.start + rows
+        out["max_real"][idx] = res["eigenvalues"][at][:, 0].real
+        out["stable"][idx] = res["stable"][at]
+        out["closeness"][idx] = res["states"][at][:, 0]
+        out["kind"][idx] = names[res["kind"][at]]
+        out["lead_complex"][idx] = res["lead_complex"][at]
+        out["det"][idx] = res["det"][at]
+        out["lead_real"][idx] = res["lead"][at].real
+    return out

@@ -1,4 +1,5 @@
-"""Tests of sim/plots/regime.py: verdict colours per grid point, the boundary over them, texts in both languages."""
+"""Tests of sim/plots/regime.py: verdict colours per grid point, the Hopf and saddle-node curves over
+them in two line styles, texts in both languages."""
 
 from __future__ import annotations
 
@@ -45,12 +46,16 @@ def test_image_spans_the_grid_with_x_and_y_in_place(rmap: RegimeMap) -> None:
     assert image.origin == "lower"
 
 
-def test_boundary_lines_are_drawn_over_the_map(rmap: RegimeMap) -> None:
+def test_hopf_and_saddle_node_curves_are_drawn_over_the_map_in_two_styles(rmap: RegimeMap) -> None:
     ax, _ = _image(regime_figure(rmap))
-    drawn = [line for line in ax.get_lines() if line.get_color() == BOUNDARY_COLOR and line.get_marker() == "None"]
-    assert len(drawn) == len(rmap.boundary) > 0
-    for line, segment in zip(drawn, rmap.boundary, strict=True):
-        np.testing.assert_allclose(line.get_xydata(), segment)
+    drawn = {key: [line for line in ax.get_lines() if line.get_gid() == key] for key in ("hopf", "saddle_node")}
+    for key, curves in (("hopf", rmap.hopf), ("saddle_node", rmap.saddle_node)):
+        assert len(drawn[key]) == len(curves) > 0, key
+        for line, curve in zip(drawn[key], curves, strict=True):
+            np.testing.assert_allclose(line.get_xydata(), curve)
+            assert line.get_color() == BOUNDARY_COLOR and line.get_marker() == "None"
+    assert {line.get_linestyle() for line in drawn["hopf"]} == {"-"}
+    assert {line.get_linestyle() for line in drawn["saddle_node"]} == {"--"}
     stars = [line for line in ax.get_lines() if line.get_marker() == "*"]
     [star] = stars
     assert tuple(star.get_xydata()[0]) == pytest.approx((0.75, 0.75))
@@ -71,9 +76,11 @@ def test_texts_come_from_the_catalog_in_each_language(rmap: RegimeMap, lang: str
     assert ax.get_xlabel() == "A: " + sim.PARTNER_SCORES["anxiety"].label[lang]
     assert ax.get_ylabel() == "B: " + sim.PARTNER_SCORES["avoidance"].label[lang]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    for key in ("settles", "cycles", "escalates", "boundary", "base", "several"):
+    for key in ("settles", "cycles", "escalates", "hopf", "saddle_node", "base"):
         assert REGIME_TEXT[key][lang] in legend
-    assert f"{rmap.agreement:.1%}" in ax.get_title()
+    assert (REGIME_TEXT["several"][lang] in legend) == bool(rmap.several.any())
+    title = ax.get_title().replace("\n", " ")
+    assert f"{rmap.agreement:.1%}" in title and f"{rmap.agreement_near:.1%}" in title
     assert REGIME_TEXT["title"][lang] in ax.get_title()
 
 

@@ -1,7 +1,8 @@
-"""Tests of sim/regime.py: regime maps, their tidy table, the analytic boundary and the agreement share.
+"""Tests of sim/regime.py: regime maps, their tidy table, the analytic boundary and its Hopf and
+saddle-node curves, and how often simulation and analysis agree (over the map and next to the boundary).
 
-Also checks that the vectorized ``sim.stability.stability_arrays`` gives the results of the
-couple-by-couple loop it replaced.
+The map's analysis is checked against ``sim.stability`` of the grid couples one by one (the one
+rule for the couple's resting state), and its agreement share against a count by hand.
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.dynamics import jacobian
-from sim.regime import RegimeMap, boundary_lines, regime_map
-from sim.stability import _distinct, equilibria, stability_arrays
+from sim.regime import RegimeMap, boundary_lines, next_to_boundary, regime_map
 
 TRAP = sim.PRESETS["anxious-avoidant"]
 
@@ -53,13 +52,15 @@ def test_table_is_tidy_one_row_per_grid_point_x_fastest(small: RegimeMap) -> Non
     frame = small.to_frame()
     assert len(frame) == 9 * 7
     assert frame.attrs == {"x": "a.anxiety", "y": "b.avoidance"}
-    for col in ("x", "y", "verdict", "tension", "amplitude", "max_real", "stable", "unique", "agree"):
+    for col in ("x", "y", "verdict", "tension", "amplitude", "max_real", "stable", "unique", "kind", "agree",
+                "near_boundary"):
         assert col in frame.columns
     np.testing.assert_allclose(frame["x"].to_numpy()[:9], small.x)
     assert (frame["y"].to_numpy()[:9] == small.y[0]).all()
     row = frame.iloc[3 * 9 + 5]
     assert (row["x"], row["y"], row["verdict"]) == (small.x[5], small.y[3], small.verdict[3, 5])
-    assert frame["agree"].isna().to_numpy().tolist() == (~small.unique.ravel()).tolist()
+    assert frame["agree"].tolist() == ((small.verdict == "settles") == small.stable).ravel().tolist()
+    assert frame["near_boundary"].tolist() == small.near_boundary.ravel().tolist()
     pd.testing.assert_frame_equal(small.table, frame)
 
 
@@ -74,27 +75,68 @@ def test_results_are_read_only(small: RegimeMap) -> None:
 
 
 def test_analysis_matches_single_couple_stability(small: RegimeMap) -> None:
-    checked = 0
+    """Every grid point: the same resting state, stability and kind as sim.stability (one rule)."""
     for j in range(small.shape[0]):
         for i in range(small.shape[1]):
-            if not small.unique[j, i]:
-                continue
             couple = replace(TRAP, a=replace(TRAP.a, anxiety=small.x[i]), b=replace(TRAP.b, avoidance=small.y[j]))
             st = sim.stability(couple)
             assert small.stable[j, i] == st.stable
-            if st.kind != "frozen distance":
+            assert small.kind[j, i] == st.kind
+            assert small.unique[j, i] == st.unique
+            if st.kind == "break-up":
+                assert np.isnan(small.max_real[j, i]) and np.isnan(small.rest_closeness[j, i])
+            else:
                 assert small.max_real[j, i] == pytest.approx(st.eigenvalues[0].real, abs=1e-9)
-            checked += 1
-    assert checked > 30
+                assert small.rest_closeness[j, i] == pytest.approx(st.equilibrium[0], abs=1e-9)
 
 
-def test_simulation_and_analysis_agree_where_the_rest_is_unique(bare: RegimeMap) -> None:
+def test_simulation_and_analysis_agree_over_the_map_and_next_to_the_boundary(bare: RegimeMap) -> None:
     frame = bare.to_frame()
-    unique = frame[frame["unique"]]
-    manual = ((unique["verdict"] == "settles") == unique["stable"]).mean()
+    manual = ((frame["verdict"] == "settles") == frame["stable"]).mean()
     assert bare.agreement == pytest.approx(manual)
-    assert bare.agreement > 0.95
-    assert 0.5 < bare.unique.mean() < 1.0
+    near = frame[frame["near_boundary"]]
+    assert bare.agreement_near == pytest.approx(((near["verdict"] == "settles") == near["stable"]).mean())
+    assert bare.agreement >= 0.95
+    assert bare.agreement_near >= 0.9
+    assert 40 < len(near) < 0.2 * len(frame)
+    assert bare.several.sum() < 0.02 * bare.stable.size
+
+
+def test_next_to_the_boundary_by_hand() -> None:
+    stable = np.array([[1, 1, 1, 0],
+                       [1, 1, 1, 0],
+                       [1, 1, 1, 1]], dtype=bool)
+    expected = np.array([[0, 0, 1, 1],
+                         [0, 0, 1, 1],
+                         [0, 0, 1, 1]], dtype=bool)
+    np.testing.assert_array_equal(next_to_boundary(stable), expected)
+    assert not next_to_boundary(np.ones((3, 3), dtype=bool)).any()
+
+
+def test_hopf_and_saddle_node_curves_lie_where_the_analysis_changes(bare: RegimeMap) -> None:
+    """The Hopf curve runs between grid points of opposite stability; the saddle-node curve runs
+    along the edge of the break-up corner, beyond which there is no stay state."""
+    assert bare.hopf and bare.saddle_node
+
+    def cell(px: float, py: float) -> tuple[slice, slice]:
+        i = min(int(np.searchsorted(bare.x, px, side="right")) - 1, len(bare.x) - 2)
+        j = min(int(np.searchsorted(bare.y, py, side="right")) - 1, len(bare.y) - 2)
+        return slice(j, j + 2), slice(i, i + 2)
+
+    margin = bare.margin()
+    for line in bare.hopf:
+        for px, py in line:
+            corners = margin[cell(px, py)]
+            assert corners.min() <= 0.0 <= corners.max()
+    for line in bare.saddle_node:
+        assert np.all((line >= 0.0) & (line <= 1.0))
+        for px, py in line:
+            gone = np.isnan(bare.max_real[cell(px, py)])
+            assert gone.any() and not gone.all()
+    hopf_points = sum(len(line) for line in bare.hopf)
+    boundary_points = sum(len(line) for line in bare.boundary)
+    assert hopf_points > 0.5 * boundary_points
+    assert bare.kind[-1, -1] == "break-up" and np.isnan(bare.max_real[-1, -1])
 
 
 def test_boundary_separates_stable_from_unstable(bare: RegimeMap) -> None:
@@ -156,7 +198,8 @@ def test_interventions_reach_simulation_and_analysis() -> None:
 def test_without_analysis() -> None:
     rmap = regime_map(n=4, steps=300, analytic=False)
     assert not rmap.analysed and rmap.boundary == () and np.isnan(rmap.agreement)
-    assert np.isnan(rmap.max_real).all() and not rmap.unique.any()
+    assert rmap.hopf == () and rmap.saddle_node == () and np.isnan(rmap.agreement_near)
+    assert np.isnan(rmap.max_real).all() and not rmap.unique.any() and not rmap.several.any()
 
 
 def test_chunked_map_equals_one_chunk() -> None:
@@ -164,6 +207,9 @@ def test_chunked_map_equals_one_chunk() -> None:
     chunked = regime_map(n=6, steps=400, chunk_size=7)
     np.testing.assert_array_equal(one.verdict, chunked.verdict)
     np.testing.assert_array_equal(one.max_real, chunked.max_real)
+    assert len(one.hopf) == len(chunked.hopf)
+    for a, b in zip(one.hopf, chunked.hopf, strict=True):
+        np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(one.metrics["tension"], chunked.metrics["tension"])
 
 
@@ -194,43 +240,3 @@ def test_bad_arguments_raise_value_errors_that_name_them(kwargs: dict, words: st
     with pytest.raises(ValueError) as err:
         regime_map(**{"n": 2, "steps": 10, **kwargs})
     assert words in str(err.value)
-
-
-def _loop_stability_arrays(pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray) -> dict:
-    """The couple-by-couple version of stability_arrays that the vectorized one replaced."""
-    states, ok = equilibria(pa, pb, delta, ceiling)
-    n = pa.shape[0]
-    out = {"max_real": np.full(n, np.nan), "stable": np.zeros(n, bool), "unique": np.zeros(n, bool),
-           "closeness": np.full(n, np.nan)}
-    for i in range(n):
-        found = _distinct(states[i], ok[i])
-        out["unique"][i] = len(found) == 1
-        physical = [x for x in found if x[0] >= 0.0]
-        if not physical:
-            continue
-        x = physical[0] if len(physical) == 1 else min(physical, key=lambda y: abs(y[0] - 1.0))
-        eig = np.linalg.eigvals(jacobian(x, pa[i], pb[i], delta[i], ceiling[i]))
-        out["max_real"][i] = eig.real.max()
-        out["stable"][i] = out["max_real"][i] < 0.0
-        out["closeness"][i] = x[0]
-    return out
-
-
-def test_vectorized_stability_arrays_equal_the_loop() -> None:
-    rng = np.random.default_rng(7)
-    couples = [sim.Couple(a=sim.Partner(anxiety=rng.random(), avoidance=rng.random()),
-                          b=sim.Partner(anxiety=rng.random(), avoidance=rng.random()),
-                          fading=rng.uniform(0.1, 2.0), fear_ceiling=rng.uniform(1.0, 5.0)) for _ in range(700)]
-    couples += list(sim.PRESETS.values())
-    pa = np.array([c.a.param_vector() for c in couples])
-    pb = np.array([c.b.param_vector() for c in couples])
-    delta = np.array([c.fading for c in couples])
-    ceiling = np.array([c.fear_ceiling for c in couples])
-    fast = stability_arrays(pa, pb, delta, ceiling)
-    slow = _loop_stability_arrays(pa, pb, delta, ceiling)
-    np.testing.assert_array_equal(fast["stable"], slow["stable"])
-    np.testing.assert_array_equal(fast["unique"], slow["unique"])
-    np.testing.assert_allclose(fast["max_real"], slow["max_real"], rtol=0, atol=1e-9, equal_nan=True)
-    np.testing.assert_allclose(fast["closeness"], slow["closeness"], rtol=0, atol=1e-9, equal_nan=True)
-    assert 0 < fast["unique"].mean() < 1 and 0 < fast["stable"].mean() < 1
-    assert np.isnan(fast["max_real"]).any()

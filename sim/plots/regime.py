@@ -1,10 +1,12 @@
 """Regime-map figure: the simulated verdict over two parameters, with the analytic boundary drawn over it.
 
 Each grid point of a :class:`sim.regime.RegimeMap` is painted in its verdict's colour
-(``VERDICT_COLORS``: settles, cycles, escalates); the zero contour of the leading eigenvalue's
-real part (the analytic stability boundary) is drawn as a black line with a white edge, grid
-points with several resting states are hatched (there the analysis follows one of them, and the
-boundary can jump), and the base couple is a star. Draws on :class:`matplotlib.figure.Figure`, never ``pyplot``.
+(``VERDICT_COLORS``: settles, cycles, escalates); the analytic boundary is drawn over it in its two
+parts, each a black line with a white edge: the Hopf curve solid (where the rounds start to grow),
+the saddle-node curve dashed (where a resting state appears or vanishes, as where the couple can no
+longer stay). Grid points with several resting states are hatched (there the analysis follows one
+of them, and the boundary can jump), and the base couple is a star. Draws on
+:class:`matplotlib.figure.Figure`, never ``pyplot``.
 
 Example::
 
@@ -36,18 +38,25 @@ REGIME_TEXT: dict[str, dict[str, str]] = {
     "settles": {"en": "settles", "nl": "komt tot rust"},
     "cycles": {"en": "cycles (the dance goes on)", "nl": "blijft rondgaan (de dans gaat door)"},
     "escalates": {"en": "escalates", "nl": "escaleert"},
-    "boundary": {"en": "analysis: stability boundary", "nl": "analyse: grens van stabiliteit"},
+    "hopf": {"en": "Hopf curve: rounds start to grow", "nl": "Hopf-grens: rondes gaan groeien"},
+    "saddle_node": {"en": "saddle-node: a resting point vanishes", "nl": "zadel-knoop: een rustpunt verdwijnt"},
     "base": {"en": "base couple", "nl": "uitgangspaar"},
     "several": {"en": "several resting states (analysis shows one)",
                 "nl": "meerdere rustpunten (de analyse toont er één)"},
     "title": {"en": "Where couples settle, cycle or escalate",
               "nl": "Waar paren tot rust komen, blijven rondgaan of escaleren"},
-    "agreement": {"en": "simulation and analysis agree at {share:.1%} of the points with one resting state",
-                  "nl": "simulatie en analyse komen overeen op {share:.1%} van de punten met één rustpunt"},
+    "agreement": {"en": "simulation and analysis agree at {share:.1%} of the points",
+                  "nl": "simulatie en analyse komen overeen op {share:.1%} van de punten"},
+    "agreement_near": {
+        "en": "simulation and analysis agree at {share:.1%} of the points, {near:.1%} next to the boundary",
+        "nl": "simulatie en analyse komen overeen op {share:.1%} van de punten, {near:.1%} vlak bij de grens"},
 }
 """Key -> text per language ("en", "nl") of every word drawn in this figure."""
 
 BOUNDARY_COLOR = "#000000"
+HOPF_STYLE: Any = "-"
+SADDLE_NODE_STYLE: Any = (0, (4.0, 2.0))
+"""Line styles of the Hopf curve (solid) and the saddle-node curve (dashed)."""
 BASE_MARKER = "*"
 SEVERAL_HATCH = "///"
 """Hatching of the grid points with several resting states, where the analysis shows one of them."""
@@ -71,7 +80,7 @@ def draw_regime_map(ax: Any, regime: RegimeMap, *, lang: str = "en", boundary: b
     ax : a matplotlib Axes (of a :class:`~matplotlib.figure.Figure`)
     regime : the map to draw (arrays (ny, nx))
     lang : "en" or "nl"
-    boundary : draw the analytic stability boundary (when the map was analysed)
+    boundary : draw the analytic boundary, its Hopf and saddle-node curves (when the map was analysed)
     base : mark the base couple where it lies inside the map
     legend : add a legend of the verdict colours, the boundary and the base couple, below the axes
     large : bigger text and thicker lines, for a projector
@@ -89,13 +98,17 @@ def draw_regime_map(ax: Any, regime: RegimeMap, *, lang: str = "en", boundary: b
                       extent=(x0, x1, y0, y1), aspect="auto", interpolation="nearest")
     width = 3.0 if large else 2.0
     halo = [patheffects.Stroke(linewidth=width + 2.5, foreground="white"), patheffects.Normal()]
-    several = boundary and regime.analysed and not regime.unique.all() and min(regime.shape) > 1
+    several = boundary and regime.analysed and bool(regime.several.any()) and min(regime.shape) > 1
     if several:
-        ax.contourf(regime.x, regime.y, (~regime.unique).astype(float), levels=[0.5, 1.5], colors="none",
+        ax.contourf(regime.x, regime.y, regime.several.astype(float), levels=[0.5, 1.5], colors="none",
                     hatches=[SEVERAL_HATCH])
-    if boundary and regime.analysed:
-        for line in regime.boundary:
-            ax.plot(line[:, 0], line[:, 1], color=BOUNDARY_COLOR, linewidth=width, path_effects=halo)
+    curves = [(key, style, lines) for key, style, lines in (("hopf", HOPF_STYLE, regime.hopf),
+                                                            ("saddle_node", SADDLE_NODE_STYLE, regime.saddle_node))
+              if boundary and regime.analysed and lines]
+    for key, style, lines in curves:
+        for line in lines:
+            ax.plot(line[:, 0], line[:, 1], color=BOUNDARY_COLOR, linewidth=width, linestyle=style,
+                    path_effects=halo, gid=key)
     bx, by = rx.value(regime.base), ry.value(regime.base)
     show_base = base and x0 <= bx <= x1 and y0 <= by <= y1
     if show_base:
@@ -110,9 +123,9 @@ def draw_regime_map(ax: Any, regime: RegimeMap, *, lang: str = "en", boundary: b
     ax.tick_params(labelsize=size - 1)
     if legend:
         handles: list[Any] = [Patch(facecolor=VERDICT_COLORS[v], label=REGIME_TEXT[v][lang]) for v in VERDICTS]
-        if boundary and regime.analysed:
-            handles.append(Line2D([], [], color=BOUNDARY_COLOR, linewidth=width, path_effects=halo,
-                                  label=REGIME_TEXT["boundary"][lang]))
+        for key, style, _ in curves:
+            handles.append(Line2D([], [], color=BOUNDARY_COLOR, linewidth=width, linestyle=style, path_effects=halo,
+                                  label=REGIME_TEXT[key][lang]))
         if several:
             handles.append(Patch(facecolor="none", edgecolor="black", hatch=SEVERAL_HATCH,
                                  label=REGIME_TEXT["several"][lang]))
@@ -129,7 +142,7 @@ def regime_figure(regime: RegimeMap, *, lang: str = "en", large: bool = False, b
     """A new figure of ``regime``: verdict colours, the analytic boundary, the base couple, a legend.
 
     The title names what the map shows and, for an analysed map, how often simulation and
-    analysis agree where the resting state is unique.
+    analysis agree, over the whole map and next to the boundary.
     """
     fig = Figure(figsize=(9.0, 8.0) if large else (7.0, 6.4), layout="constrained")
     ax = fig.add_subplot()
@@ -138,6 +151,8 @@ def regime_figure(regime: RegimeMap, *, lang: str = "en", large: bool = False, b
     if title:
         lines = [REGIME_TEXT["title"][lang]]
         if regime.analysed and np.isfinite(regime.agreement):
-            lines += textwrap.wrap(REGIME_TEXT["agreement"][lang].format(share=regime.agreement), 60)
+            key = "agreement_near" if np.isfinite(regime.agreement_near) else "agreement"
+            text = REGIME_TEXT[key][lang].format(share=regime.agreement, near=regime.agreement_near)
+            lines += textwrap.wrap(text, 60)
         ax.set_title("\n".join(lines), fontsize=15 if large else 11)
     return fig
