@@ -52,8 +52,8 @@ ceiling ends in a frozen, high-fear distance: it escalates even though nothing m
 (A_TENSION, A_CMIN, A_CMAX, A_FLOOR, A_FMAX, A_SAFE, A_MOVING, A_CSUM, A_LEARN_A, A_LEARN_B,
  A_TENSION_ALL, A_DIR, A_EXT, A_TEXT, A_LAST, A_SWING, A_N, A_ST, A_STT, A_SY, A_STY, A_SYY,
  A_TFIRST, A_TLAST, A_Q3MAX, A_Q3MIN, A_SPEED0, A_SPEED, A_DMAX, A_DEND, A_CEND, A_FEND,
- A_SWMAX, A_DQ3, A_DQ4) = range(35)
-NACC = 35
+ A_DQ3, A_DQ4) = range(34)
+NACC = 34
 BIG = 1e300
 """Start value of running minima (and, negated, maxima): finite, so that masks never make NaN."""
 
@@ -130,7 +130,6 @@ def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: f
     in_q3_ext = counted * (t_ext <= (late + (steps - late) // 2) * dt)
     acc[A_Q3MAX] = _keep(in_q3_ext, np.maximum(acc[A_Q3MAX], swing), acc[A_Q3MAX])
     acc[A_Q3MIN] = _keep(in_q3_ext, np.minimum(acc[A_Q3MIN], swing), acc[A_Q3MIN])
-    acc[A_SWMAX] = _keep(counted, np.maximum(acc[A_SWMAX], swing), acc[A_SWMAX])
     acc[A_SWING] = _keep(turn, swing, acc[A_SWING])
     acc[A_LAST] = _keep(turn, ext, acc[A_LAST])
     acc[A_DIR] = _keep(turn, -acc[A_DIR], acc[A_DIR])
