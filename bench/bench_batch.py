@@ -78,6 +78,66 @@ def machine() -> dict[str, Any]:
             "load_1_5_15": tuple(round(x, 2) for x in os.getloadavg())}
 
 
+def matmul_rate(n: int = 2_000, repeat: int = 3) -> float:
+    """The yardstick: float64 flop/s of an n x n matrix product (numpy's BLAS, every core), best of repeat.
+
+    The machine is shared and its CPU changes between sessions, so every speed below is also
+    printed as a ratio to this rate measured in the same run.
+    """
+    rng = np.random.default_rng(0)
+    a, b = rng.random((n, n)), rng.random((n, n))
+    a @ b  # warm up the BLAS threads
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - t0)
+    return 2.0 * n**3 / best
+
+
+OPS_PER_COUPLE_STEP = 480
+"""Arithmetic operations per couple-step of the compiled kernel, counted from its vector loops
+(one RK4 step: four evaluations of the right-hand side at about 75 operations each, the stage
+sums, the bound, and the metric accumulators). Rates times this, divided by the matmul's flop/s,
+give the share of the yardstick's arithmetic rate the kernel reaches."""
+
+
+def vs_matmul(rate: float, yardstick: float) -> str:
+    """A couple-steps/s rate as a share of the matmul's arithmetic rate."""
+    return f"{rate * OPS_PER_COUPLE_STEP / yardstick:.1%} of the matmul rate"
+
+
+def scipy_peer(method: str, n: int, steps: int, dt: float = 0.1) -> dict[str, Any] | None:
+    """Couple-steps per second of scipy's ``solve_ivp`` per couple: the peer a researcher reaches for.
+
+    Each couple is integrated over the same ``steps * dt`` days with its state reported at every
+    step (``t_eval``), the right-hand side being :func:`sim.dynamics.rhs` on one couple; None when
+    scipy (in ``bench/requirements.txt``) is not installed.
+    """
+    try:
+        from scipy.integrate import solve_ivp
+    except ImportError:
+        return None
+    from sim import dynamics
+    from sim.engine import run_arrays
+
+    couples = RandomCouples(n, seed=1).couples(0, n)
+    t_eval = np.arange(steps + 1) * dt
+    t0 = time.perf_counter()
+    for couple in couples:
+        pa = dynamics.to_rates(couple.a.param_vector())
+        pb = dynamics.to_rates(couple.b.param_vector())
+        x0 = run_arrays([couple], steps=0, dt=dt, events=(), interventions=(), record=False)["final"][0]
+
+        def f(_t: float, x: np.ndarray, pa: np.ndarray = pa, pb: np.ndarray = pb,
+              c: sim.Couple = couple) -> np.ndarray:
+            return dynamics.rhs(x, pa, pb, c.fading, c.fear_ceiling, np.empty(dynamics.N_STATE))
+
+        solve_ivp(f, (0.0, steps * dt), x0, method=method, t_eval=t_eval, rtol=1e-6, atol=1e-9)
+    seconds = time.perf_counter() - t0
+    return {"method": method, "couples": n, "steps": steps, "seconds": seconds, "rate": n * steps / seconds}
+
+
 def _cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -180,8 +240,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--full-numpy", action="store_true",
                         help="also run 1,000,000 x 1,000 on numpy (about ten minutes more)")
     parser.add_argument("--backends", default=",".join(BACKENDS), help="comma-separated: numba,numpy")
-    parser.add_argument("--only", default="compile,throughput,map,memory",
-                        help="comma-separated sections to run: compile,throughput,map,memory (default all)")
+    parser.add_argument("--only", default="compile,throughput,peers,map,memory",
+                        help="comma-separated sections to run: compile,throughput,peers,map,memory (default all)")
     parser.add_argument("--child", nargs=5, metavar=("BACKEND", "COUPLES", "STEPS", "CHUNK", "MODE"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -197,6 +257,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"machine: {info['nproc']} cores, {info['cpu']}, {info['memory_gb']} GB; Python {info['python']}, "
           f"numpy {info['numpy']}, numba {info['numba']} ({info['numba_threads']} threads, "
           f"layer {info['threading_layer']}); load average {info['load_1_5_15']}")
+    yardstick = matmul_rate(1_000 if q else 2_000)
+    print(f"yardstick: float64 matmul {yardstick / 1e9:.1f} GFLOP/s (numpy BLAS, all cores); every rate "
+          f"below is also given as a share of it, at {OPS_PER_COUPLE_STEP} operations per couple-step")
     if "numba" in backends and "compile" in only:
         cold = "not measured (--quick)" if q else f"{first_call(cold=True):.1f} s"
         print(f"numba first call in a fresh process: {first_call(cold=False):.1f} s with the kernel cached; "
@@ -215,22 +278,38 @@ def main(argv: list[str] | None = None) -> None:
               f"{r['batch_s']:.2f} s ({r['batch_cpu']:.2f} s CPU) = {r['batch_rate']:,.0f} couple-steps/s; "
               f"loop {r['loop_couples']} x simulate({r['loop_steps']:,} steps) in {r['loop_s']:.2f} s "
               f"({r['loop_cpu']:.2f} s CPU) = {r['loop_rate']:,.0f} couple-steps/s; ratio {r['ratio']:,.0f}x")
+        print(f"       batch {vs_matmul(r['batch_rate'], yardstick)}; loop {vs_matmul(r['loop_rate'], yardstick)}; "
+              f"one simulate of {r['loop_steps']:,} steps {r['loop_s'] / r['loop_couples'] * 1e3:.2f} ms")
     if {"numba", "numpy"} <= rates.keys():
         cross = rates["numba"]["batch_rate"] / rates["numpy"]["loop_rate"]
         print(f"numba batch against the pure-numpy per-couple loop: {cross:,.0f}x; "
               f"numba batch against numpy batch: {rates['numba']['batch_rate'] / rates['numpy']['batch_rate']:.1f}x")
 
+    if "peers" in only:
+        print("\n## 1b. Peers: scipy solve_ivp per couple over the same 2,000 steps of 0.1 day (t_eval each step)")
+        for method in ("LSODA", "RK45"):
+            r = scipy_peer(method, 3 if q else 20, 2_000)
+            if r is None:
+                print("scipy is not installed (pip install -r bench/requirements.txt)")
+                break
+            line = (f"{method:>5}: {r['couples']} couples in {r['seconds']:.2f} s = {r['rate']:,.0f} couple-steps/s, "
+                    f"{vs_matmul(r['rate'], yardstick)}")
+            if "numba" in rates:
+                line += f"; the project's batch is {rates['numba']['batch_rate'] / r['rate']:,.0f}x faster"
+            print(line)
+
     n = 30 if q else 200
     if "map" in only:
-        print("\n## 2. Regime map, 200 x 200 couples x 2,000 steps (target < 5 s)")
+        print("\n## 2. Regime map, 200 x 200 couples x 2,000 steps (targets: 1 s simulation, 2 s with the boundary)")
     for backend in backends if "map" in only else ():
         for analytic in (False, True):
             if backend == "numpy" and analytic:
                 continue  # the analysis is the same numpy code for both backends
             r = map_time(backend, n, 2_000, analytic)
             what = "simulation + analytic boundary" if analytic else "simulation only"
-            print(f"{backend:>5}: {n} x {n} x 2,000 steps, {what}: {r['seconds']:.2f} s ({r['cpu']:.2f} s CPU)"
-                  + (f" (agreement {r['agreement']:.1%})" if analytic else ""))
+            rate = n * n * 2_000 / r["seconds"]
+            print(f"{backend:>5}: {n} x {n} x 2,000 steps, {what}: {r['seconds']:.2f} s ({r['cpu']:.2f} s CPU), "
+                  f"{vs_matmul(rate, yardstick)}" + (f" (agreement {r['agreement']:.1%})" if analytic else ""))
 
     couples = 20_000 if q else 1_000_000
     chunk = 5_000 if q else 50_000

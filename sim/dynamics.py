@@ -26,9 +26,8 @@ a switch: without fear it rests at 0; fear above a partner's tolerance ``theta_i
 and past 1/2 it tips to 1, an absorbing break-up (the bond is gone for both).
 
 Every function here is written with arithmetic and ``np.sqrt`` only, so that the same source runs
-on numpy arrays (a batch: each state entry has shape (N,), each parameter row shape (N,)) and,
-compiled by numba, on one couple inside the fast kernel. A state is an array of shape
-(N_STATE,) for one couple or (N_STATE, N) for a batch; a parameter vector has shape (P,) or (P, N).
+on numpy arrays and, compiled by numba, inside the fast kernel. Functions read and write one
+*lane* of their arrays (see :data:`LANE`).
 """
 
 from __future__ import annotations
@@ -37,11 +36,11 @@ from typing import Any
 
 import numpy as np
 
-from ._accel import jitable, jitable_inline
+from ._accel import at, fmax, fmin, jitable_inline
 from .partners import PARTNER_PARAMS
 
-__all__ = ["CF", "EPS", "N_STATE", "STATE_NAMES", "bound", "jacobian", "make_rk4", "phi", "rhs", "rk4_step",
-           "saturate"]
+__all__ = ["CF", "EPS", "LANE", "N_STATE", "STATE_NAMES", "bound", "jacobian", "make_rk4", "phi", "rhs",
+           "rk4_lanes", "rk4_step", "saturate"]
 
 EPS = 0.1
 """Smoothing width of the rectifier ``phi`` (closeness units)."""
@@ -53,6 +52,15 @@ DOUBT_GAIN = 0.25
 """How fast fear above the tolerance feeds doubt (per unit of excess fear, in units of the doubt time)."""
 TIP = 0.5
 """The doubt at which 'do I stay or do I go?' tips into going."""
+
+LANE = "x[at(s, lane)]"
+"""How the model's functions index their arrays: entry s of a state (parameter q of a parameter
+vector: ``p[at(q, lane)]``) in a lane, with :func:`sim._accel.at`. The compiled kernel runs a block
+of LANES couples side by side, one per lane, in flat arrays (entry s at s * LANES + lane), so
+that the machine's vector instructions take several couples at once; in numpy, ``at(s, lane)`` is
+just s, and a function works on a state of shape (N_STATE,) or (N_STATE, N) as a whole. Values
+that belong to a lane alone (``delta``, ``h``) sit in arrays of one row: ``h[at(0, lane)]``.
+"""
 
 STATE_NAMES = ("c", "m_a", "m_b", "A1_a", "A1_b", "A2_a", "A2_b", "E_a", "E_b", "B_a", "B_b", "D_a", "D_b")
 N_STATE = len(STATE_NAMES)
@@ -75,8 +83,8 @@ def phi(x: Any) -> Any:
 
     Written without branches (``min``/``max`` only) so that it is cheap on arrays and in compiled code.
     """
-    y = np.minimum(np.maximum(x + EPS, 0.0), 2.0 * EPS)
-    return y * y * (0.25 / EPS) + np.maximum(x - EPS, 0.0)
+    y = fmin(fmax(x + EPS, 0.0), 2.0 * EPS)
+    return y * y * (0.25 / EPS) + fmax(x - EPS, 0.0)
 
 
 def dphi(x: Any) -> Any:
@@ -86,8 +94,11 @@ def dphi(x: Any) -> Any:
 
 @jitable_inline
 def saturate(u: Any, ceiling: Any) -> Any:
-    """Bounded response ``u / (1 + u / F)`` for u >= 0: slope 1 at 0, never reaches F."""
-    return u / (1.0 + u / ceiling)
+    """Bounded response ``u / (1 + u / F) = u F / (F + u)`` for u >= 0: slope 1 at 0, never reaches F.
+
+    Written with one division (the form with two costs the compiled kernel a tenth of its time).
+    """
+    return u * ceiling / (ceiling + u)
 
 
 def dsaturate(u: Any, ceiling: Any) -> Any:
@@ -110,7 +121,7 @@ def dfloor_share(c: Any) -> Any:
 
 
 @jitable_inline
-def feel(c: Any, m_self: Any, m_other: Any, p: Any, ceiling: Any) -> tuple[Any, Any]:
+def feel(c: Any, m_self: Any, m_other: Any, p: Any, ceiling: Any, lane: Any = 0) -> tuple[Any, Any]:
     """What a partner feels: the alarm input (before the delay) and the fear of being left's target.
 
     Parameters
@@ -118,68 +129,77 @@ def feel(c: Any, m_self: Any, m_other: Any, p: Any, ceiling: Any) -> tuple[Any, 
     c : closeness, shape (...,)
     m_self, m_other : this partner's and the other partner's move (effort beyond the calm pull of
         longing, ``m - k w``), shape (...,)
-    p : this partner's parameters, indexable by the positions above (rows of shape (...,))
+    p : this partner's parameters, ``p[at(q, lane)]`` the value of parameter q (see :data:`LANE`)
     ceiling : fear ceiling F, shape (...,)
+    lane : the lane (see :data:`LANE`)
 
     Returns
     -------
     (alarm, fear): ``S(phi(u))`` entering the alarm chain, and ``S(v)`` that B relaxes to.
     """
-    u = p[GE] * phi(c - p[HI]) + p[HE] * phi(m_other) - p[RHO] * phi(-m_self)
+    u = (p[at(GE, lane)] * phi(c - p[at(HI, lane)]) + p[at(HE, lane)] * phi(m_other)
+         - p[at(RHO, lane)] * phi(-m_self))
     alarm = saturate(phi(u), ceiling)
-    fear = saturate(p[GB] * phi(p[LO] - c) + p[HB] * phi(-m_other), ceiling)
+    fear = saturate(p[at(GB, lane)] * phi(p[at(LO, lane)] - c) + p[at(HB, lane)] * phi(-m_other), ceiling)
     return alarm, fear
 
 
 @jitable_inline
-def act(c: Any, e: Any, b: Any, d_self: Any, d_other: Any, p: Any) -> Any:
+def act(c: Any, e: Any, b: Any, d_self: Any, d_other: Any, p: Any, lane: Any = 0) -> Any:
     """The effort a partner is drawn to: longing and fear of being left pull, the alarm and doubt push.
 
     A wish to move away fades as closeness nears 0 (:func:`floor_share`), so nobody keeps pulling
     away from a partner who is no longer near.
     """
-    y = p[K] * ((p[W] + b) * (1.0 - d_self) * (1.0 - d_other) - e - LEAVE * d_self)
+    y = p[at(K, lane)] * ((p[at(W, lane)] + b) * (1.0 - d_self) * (1.0 - d_other) - e - LEAVE * d_self)
     toward = phi(y)
     return toward + floor_share(c) * (y - toward)
 
 
 @jitable_inline
-def doubt_rate(e: Any, b: Any, d: Any, p: Any) -> Any:
+def doubt_rate(e: Any, b: Any, d: Any, p: Any, lane: Any = 0) -> Any:
     """tD * D': fear above the tolerance feeds doubt; a switch holds it at 0 or, once past TIP, at 1."""
-    return DOUBT_GAIN * phi(e + b - p[THETA]) * (1.0 - d) + d * (d - TIP) * (1.0 - d)
+    return DOUBT_GAIN * phi(e + b - p[at(THETA, lane)]) * (1.0 - d) + d * (d - TIP) * (1.0 - d)
 
 
 @jitable_inline
-def rhs(x: Any, pa: Any, pb: Any, delta: Any, ceiling: Any, out: Any) -> Any:
+def rhs(x: Any, pa: Any, pb: Any, delta: Any, ceiling: Any, out: Any, lane: Any = 0) -> Any:
     """Time derivatives of the state (per day), written into ``out``; returns ``out``.
 
     Both partners respond to the same current state (synchronous update).
 
     Parameters
     ----------
-    x, out : arrays of shape (N_STATE,) for one couple or (N_STATE, N) for a batch
+    x, out : states, ``x[at(s, lane)]`` entry s of the state (see :data:`LANE`): in numpy shape
+        (N_STATE,) for one couple or (N_STATE, N) for a batch
     pa, pb : parameter vectors of partners a and b in rate form (see :func:`to_rates`),
         shape (P,) or (P, N)
-    delta : fading of closeness (1/day); ceiling : fear ceiling F; scalars or shape (N,)
+    delta : fading of closeness (1/day); ceiling : fear ceiling F; scalars or shape (N,), the
+        lane's values
+    lane : the lane (see :data:`LANE`)
     """
-    c = x[0]
-    rel_a = x[1] - pa[K] * pa[W]
-    rel_b = x[2] - pb[K] * pb[W]
-    alarm_a, fear_a = feel(c, rel_a, rel_b, pa, ceiling)
-    alarm_b, fear_b = feel(c, rel_b, rel_a, pb, ceiling)
-    out[0] = x[1] + x[2] - delta * c
-    out[1] = (act(c, x[7], x[9], x[11], x[12], pa) - x[1]) * pa[TM]
-    out[2] = (act(c, x[8], x[10], x[12], x[11], pb) - x[2]) * pb[TM]
-    out[3] = (alarm_a - x[3]) * pa[TE]
-    out[4] = (alarm_b - x[4]) * pb[TE]
-    out[5] = (x[3] - x[5]) * pa[TE]
-    out[6] = (x[4] - x[6]) * pb[TE]
-    out[7] = (x[5] - x[7]) * pa[TE]
-    out[8] = (x[6] - x[8]) * pb[TE]
-    out[9] = (fear_a - x[9]) * pa[TB]
-    out[10] = (fear_b - x[10]) * pb[TB]
-    out[11] = doubt_rate(x[7], x[9], x[11], pa) * pa[TD]
-    out[12] = doubt_rate(x[8], x[10], x[12], pb) * pb[TD]
+    c = x[at(0, lane)]
+    ma, mb = x[at(1, lane)], x[at(2, lane)]
+    e_a, e_b, b_a, b_b = x[at(7, lane)], x[at(8, lane)], x[at(9, lane)], x[at(10, lane)]
+    d_a, d_b = x[at(11, lane)], x[at(12, lane)]
+    rel_a = ma - pa[at(K, lane)] * pa[at(W, lane)]
+    rel_b = mb - pb[at(K, lane)] * pb[at(W, lane)]
+    alarm_a, fear_a = feel(c, rel_a, rel_b, pa, ceiling, lane)
+    alarm_b, fear_b = feel(c, rel_b, rel_a, pb, ceiling, lane)
+    ta, tb = pa[at(TE, lane)], pb[at(TE, lane)]
+    out[at(0, lane)] = ma + mb - delta * c
+    out[at(1, lane)] = (act(c, e_a, b_a, d_a, d_b, pa, lane) - ma) * pa[at(TM, lane)]
+    out[at(2, lane)] = (act(c, e_b, b_b, d_b, d_a, pb, lane) - mb) * pb[at(TM, lane)]
+    out[at(3, lane)] = (alarm_a - x[at(3, lane)]) * ta
+    out[at(4, lane)] = (alarm_b - x[at(4, lane)]) * tb
+    out[at(5, lane)] = (x[at(3, lane)] - x[at(5, lane)]) * ta
+    out[at(6, lane)] = (x[at(4, lane)] - x[at(6, lane)]) * tb
+    out[at(7, lane)] = (x[at(5, lane)] - e_a) * ta
+    out[at(8, lane)] = (x[at(6, lane)] - e_b) * tb
+    out[at(9, lane)] = (fear_a - b_a) * pa[at(TB, lane)]
+    out[at(10, lane)] = (fear_b - b_b) * pb[at(TB, lane)]
+    out[at(11, lane)] = doubt_rate(e_a, b_a, d_a, pa, lane) * pa[at(TD, lane)]
+    out[at(12, lane)] = doubt_rate(e_b, b_b, d_b, pb, lane) * pb[at(TD, lane)]
     return out
 
 
@@ -188,72 +208,89 @@ LAGS = (TM, TB, TD)
 into ``STAGES`` stages."""
 
 
-@jitable
-def to_rates(p: Any) -> Any:
+@jitable_inline
+def to_rates(p: Any, lane: Any = 0) -> Any:
     """Turn a parameter vector into rate form in place: each lag (days) becomes its inverse (1/day),
     and the alarm delay T becomes the rate of one of its stages, STAGES / T.
 
     :func:`rhs` multiplies by rates rather than dividing by lags, which makes the inner loop
-    faster; returns ``p``.
+    faster; returns ``p``. ``lane`` is the lane (see :data:`LANE`).
     """
     for q in LAGS:
-        p[q] = 1.0 / p[q]
-    p[TE] = STAGES / p[TE]
+        p[at(q, lane)] = 1.0 / p[at(q, lane)]
+    p[at(TE, lane)] = STAGES / p[at(TE, lane)]
     return p
 
 
 def make_rk4(derivative: Any, n_state: int) -> Any:
-    """Build a classical Runge-Kutta step for ``derivative(x, pa, pb, delta, ceiling, out)``.
+    """Build a classical Runge-Kutta step for ``derivative(x, pa, pb, delta, ceiling, out, lane)``.
 
-    The returned ``step(x, pa, pb, delta, ceiling, dt, work)`` advances ``x`` (shape (n_state,)
-    or (n_state, N)) in place; ``work`` is scratch space of shape (5,) + x.shape. The model's
-    :func:`rk4_step` is ``make_rk4(rhs, N_STATE)`` followed by :func:`bound`; the validation tests
-    build the same scheme around the closed-form models of the literature.
+    The returned ``step(x, pa, pb, delta, ceiling, h, active, work, lanes)`` advances the first
+    ``lanes`` lanes of ``x`` in place (see :data:`LANE`): lane by ``h[at(0, lane)]`` days where
+    ``active[at(0, lane)]`` is 1, and not at all where it is 0 (the derivative is still evaluated
+    there). ``delta``, ``ceiling``, ``h`` and ``active`` hold one value per lane; ``work`` is
+    scratch space of five states (``work[j]`` is one; compiled code runs fastest with five
+    separate arrays, whose writes and reads it then knows cannot overlap). Each stage loops over the lanes innermost,
+    so that compiled code runs a block of couples in the machine's vector lanes.
+
+    The model's step is ``make_rk4(rhs, N_STATE)`` followed by :func:`bound` (:func:`rk4_step`);
+    the validation tests build the same scheme around the closed-form models of the literature.
     """
 
     @jitable_inline
-    def step(x: Any, pa: Any, pb: Any, delta: Any, ceiling: Any, dt: float, work: Any) -> None:
-        k1, k2, k3, k4, tmp = work[0], work[1], work[2], work[3], work[4]
-        derivative(x, pa, pb, delta, ceiling, k1)
-        for s in range(n_state):
-            tmp[s] = x[s] + 0.5 * dt * k1[s]
-        derivative(tmp, pa, pb, delta, ceiling, k2)
-        for s in range(n_state):
-            tmp[s] = x[s] + 0.5 * dt * k2[s]
-        derivative(tmp, pa, pb, delta, ceiling, k3)
-        for s in range(n_state):
-            tmp[s] = x[s] + dt * k3[s]
-        derivative(tmp, pa, pb, delta, ceiling, k4)
-        for s in range(n_state):
-            x[s] = x[s] + dt / 6.0 * (k1[s] + 2.0 * k2[s] + 2.0 * k3[s] + k4[s])
+    def step(x: Any, pa: Any, pb: Any, delta: Any, ceiling: Any, h: Any, active: Any, work: Any,
+             lanes: int) -> None:
+        tmp = work[4]
+        for st in range(4):
+            src = x if st == 0 else tmp
+            k = work[st]
+            for lane in range(lanes):
+                derivative(src, pa, pb, delta[at(0, lane)], ceiling[at(0, lane)], k, lane)
+            if st < 3:
+                a = 0.5 if st < 2 else 1.0
+                for lane in range(lanes):
+                    ah = a * h[at(0, lane)]
+                    for s in range(n_state):
+                        tmp[at(s, lane)] = x[at(s, lane)] + ah * k[at(s, lane)]
+        k1, k2, k3, k4 = work[0], work[1], work[2], work[3]
+        for lane in range(lanes):
+            sixth = h[at(0, lane)] / 6.0
+            on = active[at(0, lane)]
+            for s in range(n_state):
+                i = at(s, lane)
+                x[i] = x[i] + on * (sixth * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]))
 
     return step
 
 
 @jitable_inline
-def bound(x: Any, ceiling: Any) -> None:
+def bound(x: Any, ceiling: Any, lane: Any = 0) -> None:
     """Keep a state in place in its domain (c >= 0, fears in [0, F], doubt in [0, 1]).
 
     The equations already keep the state there (the floor of closeness is part of the moves);
     this only removes rounding past the edges and puts an event's jolt back in range.
+    ``lane`` is the lane (see :data:`LANE`) and ``ceiling`` its fear ceiling.
     """
-    x[0] = np.maximum(x[0], 0.0)
+    x[at(0, lane)] = fmax(x[at(0, lane)], 0.0)
     for s in range(3, 11):
-        x[s] = np.minimum(np.maximum(x[s], 0.0), ceiling)
+        x[at(s, lane)] = fmin(fmax(x[at(s, lane)], 0.0), ceiling)
     for s in range(11, 13):
-        x[s] = np.minimum(np.maximum(x[s], 0.0), 1.0)
+        x[at(s, lane)] = fmin(fmax(x[at(s, lane)], 0.0), 1.0)
 
 
-_rk4 = make_rk4(rhs, N_STATE)
+rk4_lanes = make_rk4(rhs, N_STATE)
+"""One RK4 step of :func:`rhs` over a block of lanes (see :func:`make_rk4`), without :func:`bound`."""
 
 
-@jitable
-def rk4_step(x: Any, pa: Any, pb: Any, delta: Any, ceiling: Any, dt: float, work: Any) -> None:
+def rk4_step(x: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: Any, ceiling: Any, dt: float,
+             work: np.ndarray) -> None:
     """Advance the model state ``x`` in place by one RK4 step of :func:`rhs`, then :func:`bound` it.
 
-    ``work`` is scratch space of shape (5,) + x.shape.
+    ``x`` has shape (N_STATE,) or (N_STATE, N), ``pa``/``pb`` (P,) or (P, N) in rate form,
+    ``delta``/``ceiling`` scalars or (N,); ``work`` is scratch space of shape (5,) + x.shape.
     """
-    _rk4(x, pa, pb, delta, ceiling, dt, work)
+    one = np.ones((1,) + x.shape[1:])
+    rk4_lanes(x, pa, pb, delta * one, ceiling * one, dt * one, one, work, 1)
     bound(x, ceiling)
 
 

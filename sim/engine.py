@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import dynamics, metrics
-from ._accel import HAVE_NUMBA, jitable
+from ._accel import HAVE_NUMBA, LANES, any_true, at, jitable
 from .dynamics import N_STATE
 from .events import Event, event_table
 from .interventions import Intervention, apply_interventions, coaching_rates
@@ -40,52 +40,87 @@ def secure_params() -> np.ndarray:
 
 
 @jitable
-def _loop(x: Any, acc: Any, seg_params: Any, seg_steps: Any, secure: Any, coach_rate: Any,
+def _loop(x: Any, acc: Any, seg_params: Any, seg_steps: Any, secure: Any, coach_keep: Any,
           coach_step: Any, learned: Any, delta: Any, ceiling: Any, events: Any, steps: int,
-          dt: float, sub: int, traj: Any, learn_traj: Any, record: bool, work: Any, pa: Any,
-          pb: Any) -> None:
-    """The time loop for one couple (numba) or for a batch (numpy); see :func:`run_arrays`.
+          dt: float, subs: Any, max_sub: int, h: Any, active: Any, traj: Any, learn_traj: Any,
+          record: bool, work: Any, pa: Any, pb: Any, lanes: int) -> None:
+    """The time loop over the first ``lanes`` lanes of a block; arrays are indexed with ``at``.
 
-    Array shapes, with ``...`` empty for one couple and (N,) for a batch:
-    x (13, ...), acc (NACC, ...), seg_params (S, 2, P, ...), seg_steps (S,), secure (P,),
-    coach_rate (2, ...), coach_step (2,), learned (2, ...), events (K, 4),
-    traj (steps + 1, 13, ...), learn_traj (steps + 1, 2, ...), work (5, 13, ...), pa / pb (P, ...).
-    Each step of ``dt`` days is taken as ``sub`` RK4 sub-steps (1 unless the parameters are stiff).
+    Compiled, a block is up to LANES couples, one per lane, in flat arrays; in numpy it is one lane
+    that holds all N couples (each row below then has a trailing (N,) axis). By rows:
+    x (13), acc (NACC), seg_params (S * 2 * P: segment, partner, parameter), seg_steps (S,)
+    plain, secure (P,) plain, coach_keep (2: the share of the distance to secure left after a
+    step of coaching), coach_step (2,) plain, learned (2), delta / ceiling / h / active (1),
+    subs (1) ints, events (K, 4) plain, traj (L, steps + 1, 13) and learn_traj (L, steps + 1, 2)
+    by lane, work five states (see :func:`_scratch`), pa / pb (P). Each step of ``dt`` days is
+    taken as ``subs`` RK4 sub-steps of ``h = dt / subs`` (1 unless the parameters are stiff);
+    ``max_sub`` is the largest of them.
     """
     n_seg = seg_steps.shape[0]
     n_ev = events.shape[0]
+    n_par = secure.shape[0]
     seg = 0
     ev = 0
     late = steps // 2
     if record:
-        traj[0] = x
-        learn_traj[0] = learned
+        _record(traj, learn_traj, x, learned, 0, lanes)
     for n in range(steps):
         while seg + 1 < n_seg and n >= seg_steps[seg + 1]:
             seg += 1
         while ev < n_ev and events[ev, 0] <= n:
-            x[0] = x[0] + events[ev, 1]
-            for s in range(7, 9):
-                x[s] = x[s] + events[ev, 2]
-            for s in range(9, 11):
-                x[s] = x[s] + events[ev, 3]
-            dynamics.bound(x, ceiling)
+            for lane in range(lanes):
+                x[at(0, lane)] = x[at(0, lane)] + events[ev, 1]
+                for s in range(7, 9):
+                    x[at(s, lane)] = x[at(s, lane)] + events[ev, 2]
+                for s in range(9, 11):
+                    x[at(s, lane)] = x[at(s, lane)] + events[ev, 3]
+                dynamics.bound(x, ceiling[at(0, lane)], lane)
             ev += 1
         if n == 0 or n == seg_steps[seg] or n >= coach_step[0] or n >= coach_step[1]:
-            for q in range(N_PARAM):
-                pa[q] = seg_params[seg, 0, q] + learned[0] * (secure[q] - seg_params[seg, 0, q])
-                pb[q] = seg_params[seg, 1, q] + learned[1] * (secure[q] - seg_params[seg, 1, q])
-            dynamics.to_rates(pa)
-            dynamics.to_rates(pb)
-        for _ in range(sub):
-            dynamics.rk4_step(x, pa, pb, delta, ceiling, dt / sub, work)
+            for q in range(n_par):
+                qa, qb = (2 * seg) * n_par + q, (2 * seg + 1) * n_par + q
+                for lane in range(lanes):
+                    base_a, base_b = seg_params[at(qa, lane)], seg_params[at(qb, lane)]
+                    pa[at(q, lane)] = base_a + learned[at(0, lane)] * (secure[q] - base_a)
+                    pb[at(q, lane)] = base_b + learned[at(1, lane)] * (secure[q] - base_b)
+            for lane in range(lanes):
+                dynamics.to_rates(pa, lane)
+                dynamics.to_rates(pb, lane)
+        for k in range(max_sub):
+            for lane in range(lanes):
+                active[at(0, lane)] = 1.0 * (k < subs[at(0, lane)])
+            dynamics.rk4_lanes(x, pa, pb, delta, ceiling, h, active, work, lanes)
+            for lane in range(lanes):
+                dynamics.bound(x, ceiling[at(0, lane)], lane)
         for i in range(2):
             if n >= coach_step[i]:
-                learned[i] = 1.0 - (1.0 - learned[i]) * np.exp(-coach_rate[i] * dt)
-        metrics.accumulate(acc, x, work[0], n + 1, late, steps, dt)
+                for lane in range(lanes):
+                    learned[at(i, lane)] = 1.0 - (1.0 - learned[at(i, lane)]) * coach_keep[at(i, lane)]
+        rate = work[0]
+        for lane in range(lanes):
+            metrics.accumulate(acc, x, rate, n + 1, late, steps, dt, lane)
+        for lane in range(lanes):
+            if any_true(acc[at(metrics.A_COUNTED, lane)]):
+                metrics.fold_round(acc, lane)
         if record:
-            traj[n + 1] = x
-            learn_traj[n + 1] = learned
+            _record(traj, learn_traj, x, learned, n + 1, lanes)
+
+
+@jitable
+def _record(traj: Any, learn_traj: Any, x: Any, learned: Any, n: int, lanes: int) -> None:
+    """Keep instant n of every lane in the trajectories (shapes as in :func:`_loop`)."""
+    for lane in range(lanes):
+        for s in range(N_STATE):
+            traj[lane, n, s] = x[at(s, lane)]
+        for i in range(2):
+            learn_traj[lane, n, i] = learned[at(i, lane)]
+
+
+@jitable
+def _scratch(shape: Any) -> Any:
+    """Five separate states of scratch space for an RK4 step (separate arrays, so that compiled
+    code knows a stage's writes cannot overlap what it reads, and runs the lanes in vector registers)."""
+    return (np.zeros(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape))
 
 
 def _cache_dir() -> str:
@@ -102,27 +137,58 @@ def _cache_dir() -> str:
 
 
 def _compile_kernel() -> Any:
-    """Compile the time loop with numba, parallel over couples (one couple per iteration)."""
+    """Compile the time loop with numba: blocks of LANES couples in flat arrays, blocks in parallel."""
     import numba
 
     setattr(numba.config, "CACHE_DIR", _cache_dir())  # noqa: B010 - config has no typed attribute
     loop = _loop
+    width = LANES
 
-    @numba.njit(parallel=True, cache=True)
-    def kernel(x0, acc, seg_params, seg_steps, secure, coach_rate, coach_step, delta, ceiling,
+    @numba.njit(parallel=True, cache=True, error_model="numpy")
+    def kernel(x0, acc0, seg_params, seg_steps, secure, coach_keep, coach_step, delta, ceiling,
                events, steps, dt, subs, traj, learn_traj, record):  # pragma: no cover - compiled
-        for i in numba.prange(x0.shape[0]):
-            x = x0[i].copy()
-            learned = np.zeros(2)
-            work = np.empty((5, N_STATE))
-            pa = np.empty(N_PARAM)
-            pb = np.empty(N_PARAM)
-            loop(x, acc[i], seg_params[i], seg_steps, secure, coach_rate[i], coach_step, learned,
-                 delta[i], ceiling[i], events, steps, dt, subs[i], traj[i], learn_traj[i], record,
-                 work, pa, pb)
-            acc[i, metrics.A_LEARN_A] = learned[0]
-            acc[i, metrics.A_LEARN_B] = learned[1]
-            x0[i] = x
+        n = x0.shape[0]
+        n_acc = acc0.shape[1]
+        n_rows = seg_params.shape[1]
+        n_par = secure.shape[0]
+        for block in numba.prange((n + width - 1) // width):
+            first = block * width
+            lanes = min(width, n - first)
+            x = np.zeros(N_STATE * width)
+            acc = np.zeros(n_acc * width)
+            sp = np.ones(n_rows * width)
+            keep = np.ones(2 * width)
+            dl = np.zeros(width)
+            ceil = np.ones(width)
+            sub = np.ones(width, dtype=np.int64)
+            h = np.ones(width)
+            for lane in range(lanes):
+                i = first + lane
+                for s in range(N_STATE):
+                    x[s * width + lane] = x0[i, s]
+                for r in range(n_acc):
+                    acc[r * width + lane] = acc0[i, r]
+                for r in range(n_rows):
+                    sp[r * width + lane] = seg_params[i, r]
+                keep[lane] = coach_keep[i, 0]
+                keep[width + lane] = coach_keep[i, 1]
+                dl[lane] = delta[i]
+                ceil[lane] = ceiling[i]
+                sub[lane] = subs[i]
+                h[lane] = dt / subs[i]
+            learned = np.zeros(2 * width)
+            loop(x, acc, sp, seg_steps, secure, keep, coach_step, learned, dl, ceil, events, steps,
+                 dt, sub, sub[:lanes].max(), h, np.ones(width), traj[first:first + lanes],
+                 learn_traj[first:first + lanes], record, _scratch(N_STATE * width),
+                 np.ones(n_par * width), np.ones(n_par * width), lanes)
+            for lane in range(lanes):
+                i = first + lane
+                acc[metrics.A_LEARN_A * width + lane] = learned[lane]
+                acc[metrics.A_LEARN_B * width + lane] = learned[width + lane]
+                for r in range(n_acc):
+                    acc0[i, r] = acc[r * width + lane]
+                for s in range(N_STATE):
+                    x0[i, s] = x[s * width + lane]
 
     return kernel
 
@@ -144,7 +210,7 @@ def default_backend() -> str:
 
 
 def _run_numba(x0: np.ndarray, acc: np.ndarray, seg_params: np.ndarray, seg_steps: np.ndarray,
-               coach_rate: np.ndarray, coach_step: np.ndarray, delta: np.ndarray,
+               coach_keep: np.ndarray, coach_step: np.ndarray, delta: np.ndarray,
                ceiling: np.ndarray, events: np.ndarray, steps: int, dt: float, subs: np.ndarray,
                record: bool) -> tuple[np.ndarray | None, np.ndarray | None]:
     global _KERNEL
@@ -160,7 +226,7 @@ def _run_numba(x0: np.ndarray, acc: np.ndarray, seg_params: np.ndarray, seg_step
     if n < SERIAL_BELOW:
         numba.set_num_threads(1)  # this thread only: the kernel runs in the caller, no worker team
     try:
-        _KERNEL(x0, acc, seg_params, seg_steps, secure_params(), coach_rate, coach_step, delta,
+        _KERNEL(x0, acc, seg_params, seg_steps, secure_params(), coach_keep, coach_step, delta,
                 ceiling, events, steps, dt, subs, traj, learn, record)
     finally:
         numba.set_num_threads(threads)
@@ -170,28 +236,29 @@ def _run_numba(x0: np.ndarray, acc: np.ndarray, seg_params: np.ndarray, seg_step
 
 
 def _run_numpy(x0: np.ndarray, acc: np.ndarray, seg_params: np.ndarray, seg_steps: np.ndarray,
-               coach_rate: np.ndarray, coach_step: np.ndarray, delta: np.ndarray,
+               coach_keep: np.ndarray, coach_step: np.ndarray, delta: np.ndarray,
                ceiling: np.ndarray, events: np.ndarray, steps: int, dt: float, subs: np.ndarray,
                record: bool) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The same time loop in numpy: one lane that holds all N couples (rows of shape (N,))."""
     n = x0.shape[0]
     x = np.ascontiguousarray(x0.T)  # (13, N)
     acc_t = np.ascontiguousarray(acc.T)  # (NACC, N)
-    sp = np.ascontiguousarray(np.moveaxis(seg_params, 0, -1))  # (S, 2, P, N)
+    sp = np.ascontiguousarray(seg_params.T)  # (S * 2 * P, N)
     learned = np.zeros((2, n))
-    work = np.empty((5, N_STATE, n))
-    pa = np.empty((N_PARAM, n))
-    pb = np.empty((N_PARAM, n))
-    traj = np.empty((steps + 1, N_STATE, n)) if record else np.empty((1, N_STATE, n))
-    learn = np.empty((steps + 1, 2, n)) if record else np.empty((1, 2, n))
-    _loop(x, acc_t, sp, seg_steps, secure_params(), coach_rate.T, coach_step, learned,
-          delta, ceiling, events, steps, dt, int(subs.max()), traj, learn, record, work, pa, pb)
+    length = steps + 1 if record else 1
+    traj = np.empty((1, length, N_STATE, n))
+    learn = np.empty((1, length, 2, n))
+    _loop(x, acc_t, sp, seg_steps, secure_params(), coach_keep.T, coach_step, learned,
+          delta[None], ceiling[None], events, steps, dt, subs[None], int(subs.max(initial=1)),
+          (dt / subs)[None], np.ones((1, n)), traj, learn, record, _scratch((N_STATE, n)),
+          np.empty((N_PARAM, n)), np.empty((N_PARAM, n)), 1)
     acc_t[metrics.A_LEARN_A] = learned[0]
     acc_t[metrics.A_LEARN_B] = learned[1]
     acc[:] = acc_t.T
     x0[:] = x.T
     if not record:
         return None, None
-    return np.transpose(traj, (2, 1, 0)), np.transpose(learn, (2, 1, 0))
+    return np.transpose(traj[0], (2, 1, 0)), np.transpose(learn[0], (2, 1, 0))
 
 
 def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tuple[Event, ...],
@@ -218,7 +285,7 @@ def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tupl
     ceiling = np.array([c.fear_ceiling for c in couples], dtype=float)
     seg_params, seg_steps = parameter_segments(base, interventions, dt, steps)
     rate, start = coaching_rates(interventions)
-    coach_rate = np.broadcast_to(rate, (n, 2)).copy()
+    coach_keep = np.exp(-np.broadcast_to(rate, (n, 2)) * dt)  # share left after a step of coaching
     coach_step = np.where(np.isfinite(start), np.ceil(np.minimum(start, 1e12) / dt - 1e-9), steps + 1.0)
     coach_step = coach_step.astype(np.int64)
     table = event_table(events, dt, steps)
@@ -228,7 +295,7 @@ def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tupl
     subs = np.maximum(1, np.ceil(dt * fastest / dynamics.RK4_REACH)).astype(np.int64)
     acc = metrics.new_accumulators(n, x0[:, 0])
     run = _run_numba if backend == "numba" else _run_numpy
-    traj, learned = run(x0, acc, seg_params, seg_steps, coach_rate, coach_step, delta, ceiling,
+    traj, learned = run(x0, acc, seg_params.reshape(n, -1), seg_steps, coach_keep, coach_step, delta, ceiling,
                         table, steps, dt, subs, record)
     out: dict[str, Any] = {"acc": acc, "final": x0, "base": base, "ceiling": ceiling}
     if traj is not None and learned is not None:

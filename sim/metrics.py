@@ -18,9 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from ._accel import jitable, jitable_inline
+from ._accel import at, fmax, fmin, jitable_inline
 
-__all__ = ["FLOOR", "MOVE_TOL", "SAFE", "accumulate", "new_accumulators", "series_metrics", "summarize"]
+__all__ = ["FLOOR", "MOVE_TOL", "SAFE", "accumulate", "fold_round", "new_accumulators", "series_metrics",
+           "summarize"]
 
 FLOOR = 0.02
 """Closeness below this counts as the floor: no closeness left."""
@@ -52,8 +53,8 @@ ceiling ends in a frozen, high-fear distance: it escalates even though nothing m
 (A_TENSION, A_CMIN, A_CMAX, A_FLOOR, A_FMAX, A_SAFE, A_MOVING, A_CSUM, A_LEARN_A, A_LEARN_B,
  A_TENSION_ALL, A_DIR, A_EXT, A_TEXT, A_LAST, A_SWING, A_N, A_ST, A_STT, A_SY, A_STY, A_SYY,
  A_TFIRST, A_TLAST, A_Q3MAX, A_Q3MIN, A_SPEED0, A_SPEED, A_DMAX, A_DEND, A_CEND, A_FEND,
- A_DQ3, A_DQ4) = range(34)
-NACC = 34
+ A_DQ3, A_DQ4, A_COUNTED, A_COUNTED_SWING) = range(36)
+NACC = 36
 BIG = 1e300
 """Start value of running minima (and, negated, maxima): finite, so that masks never make NaN."""
 
@@ -74,67 +75,91 @@ def _keep(flag: Any, new: Any, old: Any) -> Any:
     return flag * new + (1.0 - flag) * old
 
 
-@jitable
-def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: float) -> None:
-    """Fold the state after step n (x, shape (13,) or (13, N)) into the accumulators ``acc``.
+@jitable_inline
+def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: float, lane: Any = 0) -> None:
+    """Fold the state after step n (lane of x, see :data:`sim.dynamics.LANE`) into ``acc``.
 
     ``rate`` is the time derivative at the start of step n (shape like x); ``late`` is the last
-    step before the late window.
+    step before the late window. Arithmetic only, so that compiled code runs it on a block of
+    couples in vector lanes; a round counted at this step is marked in ``A_COUNTED`` and its
+    logarithm is folded in by :func:`fold_round`, which only such steps need.
     """
-    c = x[0]
+    c = x[at(0, lane)]
     t = n * dt
-    tension = 0.5 * (x[7] + x[8] + x[9] + x[10])
-    fmax = np.maximum(np.maximum(x[7], x[8]), np.maximum(x[9], x[10]))
-    dmax = np.maximum(x[11], x[12])
+    e_a, e_b, b_a, b_b = x[at(7, lane)], x[at(8, lane)], x[at(9, lane)], x[at(10, lane)]
+    tension = 0.5 * (e_a + e_b + b_a + b_b)
+    top_fear = fmax(fmax(e_a, e_b), fmax(b_a, b_b))
+    dmax = fmax(x[at(11, lane)], x[at(12, lane)])
     in_late = 1.0 * (n > late)
-    acc[A_TENSION_ALL] = acc[A_TENSION_ALL] + tension
-    acc[A_TENSION] = acc[A_TENSION] + in_late * tension
-    acc[A_CSUM] = acc[A_CSUM] + in_late * c
-    acc[A_CMIN] = _keep(in_late, np.minimum(acc[A_CMIN], c), acc[A_CMIN])
-    acc[A_CMAX] = _keep(in_late, np.maximum(acc[A_CMAX], c), acc[A_CMAX])
-    acc[A_FMAX] = _keep(in_late, np.maximum(acc[A_FMAX], fmax), acc[A_FMAX])
-    acc[A_FLOOR] = acc[A_FLOOR] + in_late * (c < FLOOR)
-    acc[A_SAFE] = acc[A_SAFE] + 1.0 * (fmax < SAFE)
-    acc[A_DMAX] = np.maximum(acc[A_DMAX], dmax)
-    acc[A_DEND] = dmax
+    acc[at(A_TENSION_ALL, lane)] = acc[at(A_TENSION_ALL, lane)] + tension
+    acc[at(A_TENSION, lane)] = acc[at(A_TENSION, lane)] + in_late * tension
+    acc[at(A_CSUM, lane)] = acc[at(A_CSUM, lane)] + in_late * c
+    acc[at(A_CMIN, lane)] = _keep(in_late, fmin(acc[at(A_CMIN, lane)], c), acc[at(A_CMIN, lane)])
+    acc[at(A_CMAX, lane)] = _keep(in_late, fmax(acc[at(A_CMAX, lane)], c), acc[at(A_CMAX, lane)])
+    acc[at(A_FMAX, lane)] = _keep(in_late, fmax(acc[at(A_FMAX, lane)], top_fear), acc[at(A_FMAX, lane)])
+    acc[at(A_FLOOR, lane)] = acc[at(A_FLOOR, lane)] + in_late * (c < FLOOR)
+    acc[at(A_SAFE, lane)] = acc[at(A_SAFE, lane)] + 1.0 * (top_fear < SAFE)
+    acc[at(A_DMAX, lane)] = fmax(acc[at(A_DMAX, lane)], dmax)
+    acc[at(A_DEND, lane)] = dmax
     in_q3 = in_late * (n <= late + (steps - late) // 2)
-    acc[A_DQ3] = acc[A_DQ3] + in_q3 * dmax
-    acc[A_DQ4] = acc[A_DQ4] + (in_late - in_q3) * dmax
-    acc[A_CEND] = c
-    acc[A_FEND] = fmax
-    # speed of the slow part of the state: closeness, the felt fears and the doubt
-    speed = np.maximum(np.maximum(np.abs(rate[0]), np.maximum(np.abs(rate[7]), np.abs(rate[8]))),
-                       np.maximum(np.maximum(np.abs(rate[9]), np.abs(rate[10])),
-                                  np.maximum(np.abs(rate[11]), np.abs(rate[12]))))
-    acc[A_MOVING] = _keep(1.0 * (speed > MOVE_TOL), t, acc[A_MOVING])
-    acc[A_SPEED0] = _keep(1.0 * (n == late + 1), speed, acc[A_SPEED0])
-    acc[A_SPEED] = speed
+    acc[at(A_DQ3, lane)] = acc[at(A_DQ3, lane)] + in_q3 * dmax
+    acc[at(A_DQ4, lane)] = acc[at(A_DQ4, lane)] + (in_late - in_q3) * dmax
+    acc[at(A_CEND, lane)] = c
+    acc[at(A_FEND, lane)] = top_fear
+    # speed of the slow part of the state: closeness, the felt fears and the doubt; closeness held
+    # at 0 while the moves push below it does not move (the bound holds it there)
+    rate_c = rate[at(0, lane)]
+    held = 1.0 * (c <= 0.0) * (rate_c < 0.0)
+    speed = fmax(fmax(np.abs(rate_c) * (1.0 - held), fmax(np.abs(rate[at(7, lane)]), np.abs(rate[at(8, lane)]))),
+                       fmax(fmax(np.abs(rate[at(9, lane)]), np.abs(rate[at(10, lane)])),
+                                  fmax(np.abs(rate[at(11, lane)]), np.abs(rate[at(12, lane)]))))
+    acc[at(A_MOVING, lane)] = _keep(1.0 * (speed > MOVE_TOL), t, acc[at(A_MOVING, lane)])
+    # the largest speed in the third and in the last quarter: maxima, so that a fast wiggle
+    # does not make the verdict depend on the phase at which one step sampled it
+    acc[at(A_SPEED0, lane)] = fmax(acc[at(A_SPEED0, lane)], in_q3 * speed)
+    acc[at(A_SPEED, lane)] = fmax(acc[at(A_SPEED, lane)], (in_late - in_q3) * speed)
     # rounds: a zig-zag with hysteresis finds the prominent peaks and troughs of closeness
-    rising = 1.0 * (acc[A_DIR] > 0.0)
-    ext = _keep(rising, np.maximum(acc[A_EXT], c), np.minimum(acc[A_EXT], c))
-    better = rising * (c > acc[A_EXT]) + (1.0 - rising) * (c < acc[A_EXT])
-    t_ext = _keep(better, t, acc[A_TEXT])
-    swing = np.abs(ext - acc[A_LAST])
+    direction, last = acc[at(A_DIR, lane)], acc[at(A_LAST, lane)]
+    extreme, t_extreme = acc[at(A_EXT, lane)], acc[at(A_TEXT, lane)]
+    rising = 1.0 * (direction > 0.0)
+    ext = _keep(rising, fmax(extreme, c), fmin(extreme, c))
+    better = rising * (c > extreme) + (1.0 - rising) * (c < extreme)
+    t_ext = _keep(better, t, t_extreme)
+    swing = np.abs(ext - last)
     h = H_ABS + H_REL * swing
     turn = rising * (c < ext - h) + (1.0 - rising) * (c > ext + h)
     counted = turn * (t_ext > late * dt) * (swing > H_ABS)
-    y = np.log(np.maximum(swing, H_ABS))
-    acc[A_N] = acc[A_N] + counted
-    acc[A_ST] = acc[A_ST] + counted * t_ext
-    acc[A_STT] = acc[A_STT] + counted * t_ext * t_ext
-    acc[A_SY] = acc[A_SY] + counted * y
-    acc[A_STY] = acc[A_STY] + counted * t_ext * y
-    acc[A_SYY] = acc[A_SYY] + counted * y * y
-    acc[A_TFIRST] = _keep(counted * (acc[A_N] == 1.0), t_ext, acc[A_TFIRST])
-    acc[A_TLAST] = _keep(counted, t_ext, acc[A_TLAST])
+    n_rounds = acc[at(A_N, lane)] + counted
+    acc[at(A_N, lane)] = n_rounds
+    acc[at(A_ST, lane)] = acc[at(A_ST, lane)] + counted * t_ext
+    acc[at(A_STT, lane)] = acc[at(A_STT, lane)] + counted * t_ext * t_ext
+    acc[at(A_COUNTED, lane)] = counted
+    acc[at(A_COUNTED_SWING, lane)] = swing
+    acc[at(A_TFIRST, lane)] = _keep(counted * (n_rounds == 1.0), t_ext, acc[at(A_TFIRST, lane)])
+    acc[at(A_TLAST, lane)] = _keep(counted, t_ext, acc[at(A_TLAST, lane)])
     in_q3_ext = counted * (t_ext <= (late + (steps - late) // 2) * dt)
-    acc[A_Q3MAX] = _keep(in_q3_ext, np.maximum(acc[A_Q3MAX], swing), acc[A_Q3MAX])
-    acc[A_Q3MIN] = _keep(in_q3_ext, np.minimum(acc[A_Q3MIN], swing), acc[A_Q3MIN])
-    acc[A_SWING] = _keep(turn, swing, acc[A_SWING])
-    acc[A_LAST] = _keep(turn, ext, acc[A_LAST])
-    acc[A_DIR] = _keep(turn, -acc[A_DIR], acc[A_DIR])
-    acc[A_EXT] = _keep(turn, c, ext)
-    acc[A_TEXT] = _keep(turn, t, t_ext)
+    acc[at(A_Q3MAX, lane)] = _keep(in_q3_ext, fmax(acc[at(A_Q3MAX, lane)], swing), acc[at(A_Q3MAX, lane)])
+    acc[at(A_Q3MIN, lane)] = _keep(in_q3_ext, fmin(acc[at(A_Q3MIN, lane)], swing), acc[at(A_Q3MIN, lane)])
+    acc[at(A_SWING, lane)] = _keep(turn, swing, acc[at(A_SWING, lane)])
+    acc[at(A_LAST, lane)] = _keep(turn, ext, last)
+    acc[at(A_DIR, lane)] = _keep(turn, -direction, direction)
+    acc[at(A_EXT, lane)] = _keep(turn, c, ext)
+    acc[at(A_TEXT, lane)] = _keep(turn, t, t_ext)
+
+
+@jitable_inline
+def fold_round(acc: Any, lane: Any = 0) -> None:
+    """Fold the log swing of a round counted by :func:`accumulate` into the fit's sums (lane).
+
+    Adds nothing where no round was counted (``A_COUNTED`` is 0), so it may run on every lane;
+    the compiled kernel runs it only where one was, which keeps the logarithm out of its vector loop.
+    """
+    counted = acc[at(A_COUNTED, lane)]
+    t_ext = acc[at(A_TLAST, lane)]
+    y = np.log(fmax(acc[at(A_COUNTED_SWING, lane)], H_ABS))
+    acc[at(A_SY, lane)] = acc[at(A_SY, lane)] + counted * y
+    acc[at(A_STY, lane)] = acc[at(A_STY, lane)] + counted * t_ext * y
+    acc[at(A_SYY, lane)] = acc[at(A_SYY, lane)] + counted * y * y
 
 
 def summarize(acc: np.ndarray, steps: int, dt: float, ceiling: np.ndarray) -> dict[str, np.ndarray]:
@@ -184,7 +209,8 @@ def summarize(acc: np.ndarray, steps: int, dt: float, ceiling: np.ndarray) -> di
     fades = ok & (rate < -tol) & (swing < acc[:, A_Q3MAX])
     # without rounds: the speed of the state
     still = ~ok & (acc[:, A_SPEED] < MOVE_TOL)
-    speed_rate = np.log(np.maximum(acc[:, A_SPEED], 1e-300) / np.maximum(acc[:, A_SPEED0], 1e-300)) / window
+    # the quarters' largest speeds lie about half the late window apart
+    speed_rate = np.log(np.maximum(acc[:, A_SPEED], 1e-300) / np.maximum(acc[:, A_SPEED0], 1e-300)) / (0.5 * window)
     fading_drift = ~ok & ~still & (speed_rate < -tol)
     drift = ~ok & ~still & ~fading_drift
     broke = acc[:, A_DEND] > BREAK_DOUBT
@@ -251,5 +277,6 @@ def series_metrics(closeness: np.ndarray, dt: float) -> dict[str, Any]:
         x[0] = c[k + 1]
         rate[0] = slope[k]
         accumulate(acc, x, rate, k + 1, steps // 2, steps, dt)
+        fold_round(acc)
     out = summarize(acc[None, :], steps, dt, np.array([1.0]))
     return {k: (str(v[0]) if v.dtype.kind == "U" else float(v[0])) for k, v in out.items()}

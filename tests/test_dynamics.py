@@ -101,15 +101,18 @@ def test_doubt_is_a_switch_with_rest_at_zero_and_an_absorbing_break_at_one():
 
 
 def test_rk4_step_matches_the_taylor_polynomial_of_exponential_decay():
-    def decay(x, pa, pb, delta, ceiling, out):
+    def decay(x, pa, pb, delta, ceiling, out, lane):
         out[0] = -x[0]
         return out
 
     step = make_rk4(decay, 1)
     x = np.array([1.0])
-    step(x, None, None, 0.0, 0.0, 0.1, np.empty((5, 1)))
+    step(x, None, None, np.zeros(1), np.zeros(1), np.array([0.1]), np.ones(1), np.empty((5, 1)), 1)
     h = 0.1
     assert x[0] == pytest.approx(1 - h + h**2 / 2 - h**3 / 6 + h**4 / 24, abs=1e-15)
+    inactive = np.array([1.0])
+    step(inactive, None, None, np.zeros(1), np.zeros(1), np.array([0.1]), np.zeros(1), np.empty((5, 1)), 1)
+    assert inactive[0] == 1.0  # a lane that is not active does not move
 
 
 def test_rk4_step_keeps_the_state_in_its_domain():

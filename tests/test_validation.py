@@ -10,8 +10,8 @@ import pytest
 from sim.dynamics import make_rk4
 
 
-def _linear(x, matrix, offset, delta, ceiling, out):
-    """x' = matrix @ x + offset (the arguments delta and ceiling are unused)."""
+def _linear(x, matrix, offset, delta, ceiling, out, lane):
+    """x' = matrix @ x + offset (the arguments delta, ceiling and lane are unused: one lane, numpy)."""
     for i in range(x.shape[0]):
         out[i] = offset[i] + sum(matrix[i, j] * x[j] for j in range(x.shape[0]))
     return out
@@ -26,7 +26,8 @@ def integrate(matrix, offset, x0, dt, steps):
     out = np.empty((steps + 1, n))
     out[0] = x
     for k in range(steps):
-        step(x, np.asarray(matrix, float), np.asarray(offset, float), 0.0, 0.0, dt, work)
+        step(x, np.asarray(matrix, float), np.asarray(offset, float), np.zeros(1), np.zeros(1), np.array([dt]),
+             np.ones(1), work, 1)
         out[k + 1] = x
     return out
 
