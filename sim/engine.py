@@ -137,14 +137,19 @@ def _cache_dir() -> str:
 
 
 def _compile_kernel() -> Any:
-    """Compile the time loop with numba: blocks of LANES couples in flat arrays, blocks in parallel."""
+    """Compile the time loop with numba: blocks of LANES couples in flat arrays, blocks in parallel.
+
+    The one fast-math liberty is "contract" (a multiply and an add may become one fused
+    instruction, rounded once): 12 % faster, and tests/test_kernel.py shows it changes nothing
+    that matters (the scalar kernel's runs to 1e-9, the numpy path's verdicts).
+    """
     import numba
 
     setattr(numba.config, "CACHE_DIR", _cache_dir())  # noqa: B010 - config has no typed attribute
     loop = _loop
     width = LANES
 
-    @numba.njit(parallel=True, cache=True, error_model="numpy")
+    @numba.njit(parallel=True, cache=True, error_model="numpy", fastmath={"contract"})
     def kernel(x0, acc0, seg_params, seg_steps, secure, coach_keep, coach_step, delta, ceiling,
                events, steps, dt, subs, traj, learn_traj, record):  # pragma: no cover - compiled
         n = x0.shape[0]

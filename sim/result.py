@@ -11,9 +11,10 @@ import pandas as pd
 
 from .events import Event
 from .interventions import Intervention
+from .metrics import SAFE
 from .partners import Couple, Partner
 from .signals import Signal
-from .verdict import driving_loop, explain
+from .verdict import driving_loop, explain, uneasy_rest
 
 __all__ = ["BatchResult", "Result"]
 
@@ -126,8 +127,9 @@ class Result(_Pickles):
     def explain(self, lang: str = "en") -> list[str]:
         """The verdict, its driving loop and a hedge, as plain sentences in "en" or "nl"."""
         loop, w, p = self.loop()
+        uneasy = uneasy_rest(self.engulfment[:, -1], self.abandonment[:, -1], SAFE)
         return explain(self.verdict, loop, (self.couple.a.name, self.couple.b.name), w, p, lang,
-                       str(self.metrics.get("ending") or ""))
+                       str(self.metrics.get("ending") or ""), uneasy)
 
     def summary(self) -> dict[str, Any]:
         """Verdict and metrics as plain Python values (JSON-ready)."""

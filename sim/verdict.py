@@ -64,6 +64,24 @@ LOOP_TEXT: dict[str, dict[str, str]] = {
     },
 }
 
+UNEASY_TEXT: dict[str, dict[str, str]] = {
+    "engulfment": {
+        "en": "But not at ease: at rest {name} still fears the closeness, so the calm has a price.",
+        "nl": "Maar niet ontspannen: ook in rust blijft {name} bang voor de nabijheid, dus de rust heeft een prijs.",
+    },
+    "abandonment": {
+        "en": "But not at ease: at rest {name} still fears being left, so the calm has a price.",
+        "nl": "Maar niet ontspannen: ook in rust blijft {name} bang verlaten te worden, dus de rust heeft een prijs.",
+    },
+}
+"""A run that settles while a fear stays at or above ``sim.metrics.SAFE`` -> the sentence that says so."""
+
+HELD_TEXT: dict[str, str] = {
+    "en": "Why it settles: a move of one is absorbed by the other, but not because the fear is gone.",
+    "nl": "Waarom het tot rust komt: een beweging van de een wordt door de ander opgevangen, maar niet omdat de angst weg is.",
+}
+"""The loop sentence of a run that settles uneasily (instead of ``LOOP_TEXT["buffered"]``)."""
+
 HEDGE: dict[str, str] = {
     "en": "This is a model to learn from, not a diagnosis: real people are more than two numbers.",
     "nl": "Dit is een model om van te leren, geen diagnose: echte mensen zijn meer dan twee getallen.",
@@ -95,10 +113,31 @@ def driving_loop(verdict: str, scores: np.ndarray) -> tuple[str, int, int]:
 
 
 def explain(verdict: str, loop: str, names: tuple[str, str], withdrawer: int, pursuer: int,
-            lang: str = "en", ending: str = "") -> list[str]:
-    """The verdict (with its ending), the loop and the hedge as sentences in "en" or "nl"."""
+            lang: str = "en", ending: str = "", uneasy: tuple[int, str] | None = None) -> list[str]:
+    """The verdict (with its ending), the loop and the hedge as sentences in "en" or "nl".
+
+    ``uneasy`` is (partner, "engulfment" or "abandonment") for a run that settles while that
+    partner's fear stays up (see :func:`uneasy_rest`): the text then says so.
+    """
     text = LOOP_TEXT[loop][lang].format(w=names[withdrawer], p=names[pursuer])
     head = VERDICT_TEXT[verdict][lang]
     if ending in ENDING_TEXT:
         head = f"{head} {ENDING_TEXT[ending][lang]}"
+    if verdict == "settles" and uneasy is not None:
+        head = f"{head} {UNEASY_TEXT[uneasy[1]][lang].format(name=names[uneasy[0]])}"
+        text = HELD_TEXT[lang]
     return [head, text, HEDGE[lang]]
+
+
+def uneasy_rest(engulfment: np.ndarray, abandonment: np.ndarray, safe: float) -> tuple[int, str] | None:
+    """The partner and the fear that stay at or above ``safe`` at the end of a run, or None.
+
+    Parameters
+    ----------
+    engulfment, abandonment : arrays (2,), each partner's fear at the last instant
+    """
+    fears = np.stack([engulfment, abandonment])  # (fear, partner)
+    kind, who = np.unravel_index(int(np.argmax(fears)), fears.shape)
+    if fears[kind, who] < safe:
+        return None
+    return int(who), ("engulfment", "abandonment")[int(kind)]
