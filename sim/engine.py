@@ -1,9 +1,10 @@
 """The run engine: one code path for a single couple and for batches of many.
 
-``simulate`` is ``simulate_batch`` of one couple with its trajectory kept. The inner loop runs either
-compiled by numba (one couple per thread-slot, every step in machine code) or as numpy array code
-over the couples axis; both call the same functions of :mod:`sim.dynamics` and
-:mod:`sim.metrics`, and give the same numbers.
+``simulate`` is ``simulate_batch`` of one couple with its trajectory kept. The time loop runs either
+compiled by numba (blocks of LANES couples side by side in the vector lanes, the blocks in
+parallel on the cores) or as numpy array code over the couples axis; both run the same functions
+of :mod:`sim.dynamics` and :mod:`sim.metrics` (see :data:`sim.dynamics.LANE`), and give the same
+numbers.
 
 Time is in days. A run has ``steps`` steps of ``dt`` days: ``steps + 1`` recorded instants
 ``t = 0, dt, ..., steps * dt``.
