@@ -21,7 +21,6 @@ from .events import Event, draw_random_events
 from .interventions import Intervention
 from .partners import PARTNER_PARAMS, Couple, Partner
 from .result import BatchResult, Result, freeze_arrays
-from .signals import detect_signals
 
 __all__ = ["DEFAULT_DT", "DEFAULT_STEPS", "learned_partner", "simulate", "simulate_batch"]
 
@@ -165,14 +164,11 @@ def simulate(couple: Couple | None = None, *, steps: int = DEFAULT_STEPS, dt: fl
                            interventions=interventions, keep="trajectories", backend=backend)
     assert batch.trajectories is not None
     tr = {k: v[0] for k, v in batch.trajectories.items()}
-    t = batch.t
-    signals = detect_signals(t, tr["move"], tr["engulfment"], tr["abandonment"], tr["doubt"])
     return Result(
         couple=couple,
         t=batch.t,
         verdict=str(batch.verdict[0]),
         metrics=MappingProxyType({k: _scalar(v[0]) for k, v in batch.metrics.items()}),
-        signals=signals,
         events=all_events,
         interventions=interventions,
         seed=seed,

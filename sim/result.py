@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -13,7 +14,7 @@ from .events import Event
 from .interventions import Intervention
 from .metrics import SAFE
 from .partners import Couple, Partner
-from .signals import Signal
+from .signals import Signal, detect_signals
 from .verdict import driving_loop, explain, uneasy_rest
 
 __all__ = ["BatchResult", "Result"]
@@ -69,7 +70,8 @@ class Result(_Pickles):
     verdict : "settles", "cycles" or "escalates"
     metrics : read-only mapping: tension, amplitude, period (None unless it cycles), settle_time
         (None unless it settles), safe_share, mean_closeness, growth, floor_share, max_fear, ...
-    signals : tuple of :class:`sim.signals.Signal` (day, partner, key into ``sim.SIGNALS``)
+    signals : tuple of :class:`sim.signals.Signal` (day, partner, key into ``sim.SIGNALS``), read
+        from the run on first use (a sweep of single runs that never looks at them does not pay)
     events : the events applied, the random ones included, in time order
     interventions : the interventions applied
     seed : the seed of the run's generator (drawn and recorded when none was given)
@@ -86,11 +88,15 @@ class Result(_Pickles):
     learned: np.ndarray
     verdict: str
     metrics: MappingProxyType[str, Any]
-    signals: tuple[Signal, ...]
     events: tuple[Event, ...]
     interventions: tuple[Intervention, ...]
     seed: int
     dt: float
+
+    @cached_property
+    def signals(self) -> tuple[Signal, ...]:
+        """What each partner would visibly do, in time order (see :func:`sim.signals.detect_signals`)."""
+        return detect_signals(self.t, self.move, self.engulfment, self.abandonment, self.doubt)
 
     @property
     def steps(self) -> int:
