@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ._accel import at, fmax, fmin, jitable_inline
+from ._accel import at, fmax, fmin, jitable_inline, keep_if
 
 __all__ = ["FLOOR", "MOVE_TOL", "SAFE", "accumulate", "fold_round", "new_accumulators", "series_metrics",
            "summarize"]
@@ -71,11 +71,6 @@ def new_accumulators(n: int, c0: np.ndarray) -> np.ndarray:
 
 
 @jitable_inline
-def _keep(flag: Any, new: Any, old: Any) -> Any:
-    return flag * new + (1.0 - flag) * old
-
-
-@jitable_inline
 def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: float, lane: Any = 0) -> None:
     """Fold the state after step n (lane of x, see :data:`sim.dynamics.LANE`) into ``acc``.
 
@@ -94,9 +89,9 @@ def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: f
     acc[at(A_TENSION_ALL, lane)] = acc[at(A_TENSION_ALL, lane)] + tension
     acc[at(A_TENSION, lane)] = acc[at(A_TENSION, lane)] + in_late * tension
     acc[at(A_CSUM, lane)] = acc[at(A_CSUM, lane)] + in_late * c
-    acc[at(A_CMIN, lane)] = _keep(in_late, fmin(acc[at(A_CMIN, lane)], c), acc[at(A_CMIN, lane)])
-    acc[at(A_CMAX, lane)] = _keep(in_late, fmax(acc[at(A_CMAX, lane)], c), acc[at(A_CMAX, lane)])
-    acc[at(A_FMAX, lane)] = _keep(in_late, fmax(acc[at(A_FMAX, lane)], top_fear), acc[at(A_FMAX, lane)])
+    acc[at(A_CMIN, lane)] = keep_if(in_late, fmin(acc[at(A_CMIN, lane)], c), acc[at(A_CMIN, lane)])
+    acc[at(A_CMAX, lane)] = keep_if(in_late, fmax(acc[at(A_CMAX, lane)], c), acc[at(A_CMAX, lane)])
+    acc[at(A_FMAX, lane)] = keep_if(in_late, fmax(acc[at(A_FMAX, lane)], top_fear), acc[at(A_FMAX, lane)])
     acc[at(A_FLOOR, lane)] = acc[at(A_FLOOR, lane)] + in_late * (c < FLOOR)
     acc[at(A_SAFE, lane)] = acc[at(A_SAFE, lane)] + 1.0 * (top_fear < SAFE)
     acc[at(A_DMAX, lane)] = fmax(acc[at(A_DMAX, lane)], dmax)
@@ -113,7 +108,7 @@ def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: f
     speed = fmax(fmax(np.abs(rate_c) * (1.0 - held), fmax(np.abs(rate[at(7, lane)]), np.abs(rate[at(8, lane)]))),
                        fmax(fmax(np.abs(rate[at(9, lane)]), np.abs(rate[at(10, lane)])),
                                   fmax(np.abs(rate[at(11, lane)]), np.abs(rate[at(12, lane)]))))
-    acc[at(A_MOVING, lane)] = _keep(1.0 * (speed > MOVE_TOL), t, acc[at(A_MOVING, lane)])
+    acc[at(A_MOVING, lane)] = keep_if(1.0 * (speed > MOVE_TOL), t, acc[at(A_MOVING, lane)])
     # the largest speed in the third and in the last quarter: maxima, so that a fast wiggle
     # does not make the verdict depend on the phase at which one step sampled it
     acc[at(A_SPEED0, lane)] = fmax(acc[at(A_SPEED0, lane)], in_q3 * speed)
@@ -122,9 +117,9 @@ def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: f
     direction, last = acc[at(A_DIR, lane)], acc[at(A_LAST, lane)]
     extreme, t_extreme = acc[at(A_EXT, lane)], acc[at(A_TEXT, lane)]
     rising = 1.0 * (direction > 0.0)
-    ext = _keep(rising, fmax(extreme, c), fmin(extreme, c))
+    ext = keep_if(rising, fmax(extreme, c), fmin(extreme, c))
     better = rising * (c > extreme) + (1.0 - rising) * (c < extreme)
-    t_ext = _keep(better, t, t_extreme)
+    t_ext = keep_if(better, t, t_extreme)
     swing = np.abs(ext - last)
     h = H_ABS + H_REL * swing
     turn = rising * (c < ext - h) + (1.0 - rising) * (c > ext + h)
@@ -135,16 +130,16 @@ def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: f
     acc[at(A_STT, lane)] = acc[at(A_STT, lane)] + counted * t_ext * t_ext
     acc[at(A_COUNTED, lane)] = counted
     acc[at(A_COUNTED_SWING, lane)] = swing
-    acc[at(A_TFIRST, lane)] = _keep(counted * (n_rounds == 1.0), t_ext, acc[at(A_TFIRST, lane)])
-    acc[at(A_TLAST, lane)] = _keep(counted, t_ext, acc[at(A_TLAST, lane)])
+    acc[at(A_TFIRST, lane)] = keep_if(counted * (n_rounds == 1.0), t_ext, acc[at(A_TFIRST, lane)])
+    acc[at(A_TLAST, lane)] = keep_if(counted, t_ext, acc[at(A_TLAST, lane)])
     in_q3_ext = counted * (t_ext <= (late + (steps - late) // 2) * dt)
-    acc[at(A_Q3MAX, lane)] = _keep(in_q3_ext, fmax(acc[at(A_Q3MAX, lane)], swing), acc[at(A_Q3MAX, lane)])
-    acc[at(A_Q3MIN, lane)] = _keep(in_q3_ext, fmin(acc[at(A_Q3MIN, lane)], swing), acc[at(A_Q3MIN, lane)])
-    acc[at(A_SWING, lane)] = _keep(turn, swing, acc[at(A_SWING, lane)])
-    acc[at(A_LAST, lane)] = _keep(turn, ext, last)
-    acc[at(A_DIR, lane)] = _keep(turn, -direction, direction)
-    acc[at(A_EXT, lane)] = _keep(turn, c, ext)
-    acc[at(A_TEXT, lane)] = _keep(turn, t, t_ext)
+    acc[at(A_Q3MAX, lane)] = keep_if(in_q3_ext, fmax(acc[at(A_Q3MAX, lane)], swing), acc[at(A_Q3MAX, lane)])
+    acc[at(A_Q3MIN, lane)] = keep_if(in_q3_ext, fmin(acc[at(A_Q3MIN, lane)], swing), acc[at(A_Q3MIN, lane)])
+    acc[at(A_SWING, lane)] = keep_if(turn, swing, acc[at(A_SWING, lane)])
+    acc[at(A_LAST, lane)] = keep_if(turn, ext, last)
+    acc[at(A_DIR, lane)] = keep_if(turn, -direction, direction)
+    acc[at(A_EXT, lane)] = keep_if(turn, c, ext)
+    acc[at(A_TEXT, lane)] = keep_if(turn, t, t_ext)
 
 
 @jitable_inline
