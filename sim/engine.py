@@ -200,10 +200,10 @@ def _compile_kernel() -> Any:
 
 
 _KERNEL: Any = None
-SERIAL_BELOW = 16
-"""Batches smaller than this run on the calling thread alone. Starting the worker threads costs
-about 2.4 ms on a thread that has not run the kernel before (every rerun of a Streamlit page is
-such a thread), against about 0.5 ms per couple of 2,000 steps: a few couples gain nothing."""
+SERIAL_BELOW = LANES + 1
+"""Batches smaller than this (one block) run on the calling thread alone: a single block has no
+work to share, and starting the worker threads costs about 2.4 ms on a thread that has not run
+the kernel before (every rerun of a Streamlit page is such a thread)."""
 
 
 BACKENDS = ("numba", "numpy")
