@@ -84,68 +84,53 @@ def fmax(a: Any, b: Any) -> Any:
     return np.maximum(a, b)
 
 
-if HAVE_NUMBA:  # compiled, these three are emitted straight into the caller's machine code
+if HAVE_NUMBA:  # compiled, these are emitted straight into the caller's machine code
     from numba import types
     from numba.extending import lower_builtin, type_callable
 
-    @type_callable(at)
-    def _type_at(context: Any) -> Any:  # pragma: no cover - compiled
-        def typer(row: Any, lane: Any) -> Any:
-            if isinstance(row, types.Integer) and isinstance(lane, types.Integer):
-                return types.intp
-            return None
+    def _builtin(func: Any, arity: int, kind: Any, restype: Any, codegen: Any) -> None:
+        """Type ``func`` on ``arity`` arguments of numba type ``kind`` as returning ``restype``, and
+        lower it with ``codegen(context, builder, args)``, the arguments cast to intp (for an intp
+        result) or float64."""
+        operand = types.intp if restype == types.intp else types.float64
 
-        return typer
+        def accepts(*args: Any) -> Any:
+            return restype if all(isinstance(a, kind) for a in args) else None
 
-    @lower_builtin(at, types.Integer, types.Integer)
-    def _lower_at(context: Any, builder: Any, sig: Any, args: Any) -> Any:  # pragma: no cover - compiled
-        row = context.cast(builder, args[0], sig.args[0], types.intp)
-        lane = context.cast(builder, args[1], sig.args[1], types.intp)
-        width = context.get_constant(types.intp, LANES)
-        return builder.add(builder.mul(row, width, flags=["nsw"]), lane, flags=["nsw"])
-
-    def _pick(func: Any, op: str) -> None:
-        """Type and lower ``func(a, b)`` on two numbers as the float ``a op b ? a : b``."""
+        # numba reads the typer's own signature, so it must name its arguments (no *args)
+        typers = {1: lambda a: accepts(a), 2: lambda a, b: accepts(a, b), 3: lambda a, b, c: accepts(a, b, c)}
 
         @type_callable(func)
         def _type(context: Any) -> Any:  # pragma: no cover - compiled
-            def typer(a: Any, b: Any) -> Any:
-                if isinstance(a, types.Number) and isinstance(b, types.Number):
-                    return types.float64
-                return None
+            return typers[arity]
 
-            return typer
-
-        @lower_builtin(func, types.Number, types.Number)
+        @lower_builtin(func, *([kind] * arity))
         def _lower(context: Any, builder: Any, sig: Any, args: Any) -> Any:  # pragma: no cover - compiled
-            x = context.cast(builder, args[0], sig.args[0], types.float64)
-            y = context.cast(builder, args[1], sig.args[1], types.float64)
+            cast = [context.cast(builder, v, t, operand) for v, t in zip(args, sig.args, strict=True)]
+            return codegen(context, builder, cast)
+
+    def _lane_index(context: Any, builder: Any, args: Any) -> Any:  # pragma: no cover - compiled
+        row, lane = args
+        width = context.get_constant(types.intp, LANES)
+        return builder.add(builder.mul(row, width, flags=["nsw"]), lane, flags=["nsw"])
+
+    def _pick(op: str) -> Any:
+        """Lowering of ``a op b ? a : b`` on two floats."""
+        def codegen(context: Any, builder: Any, args: Any) -> Any:  # pragma: no cover - compiled
+            x, y = args
             return builder.select(builder.fcmp_ordered(op, x, y), x, y)
 
-    _pick(fmin, "<")
-    _pick(fmax, ">")
+        return codegen
 
-    @type_callable(keep_if)
-    def _type_keep_if(context: Any) -> Any:  # pragma: no cover - compiled
-        def typer(flag: Any, new: Any, old: Any) -> Any:
-            if all(isinstance(v, types.Number) for v in (flag, new, old)):
-                return types.float64
-            return None
-
-        return typer
-
-    @lower_builtin(keep_if, types.Number, types.Number, types.Number)
-    def _lower_keep_if(context: Any, builder: Any, sig: Any, args: Any) -> Any:  # pragma: no cover - compiled
-        flag, new, old = (context.cast(builder, v, t, types.float64) for v, t in zip(args, sig.args, strict=True))
+    def _keep_if(context: Any, builder: Any, args: Any) -> Any:  # pragma: no cover - compiled
+        flag, new, old = args
         return builder.select(builder.fcmp_unordered("!=", flag, context.get_constant(types.float64, 0.0)), new, old)
 
-    @type_callable(any_true)
-    def _type_any_true(context: Any) -> Any:  # pragma: no cover - compiled
-        def typer(flags: Any) -> Any:
-            return types.boolean if isinstance(flags, types.Float) else None
+    def _any_true(context: Any, builder: Any, args: Any) -> Any:  # pragma: no cover - compiled
+        return builder.fcmp_unordered("!=", args[0], context.get_constant(types.float64, 0.0))
 
-        return typer
-
-    @lower_builtin(any_true, types.Float)
-    def _lower_any_true(context: Any, builder: Any, sig: Any, args: Any) -> Any:  # pragma: no cover - compiled
-        return builder.fcmp_unordered("!=", args[0], context.get_constant(sig.args[0], 0.0))
+    _builtin(at, 2, types.Integer, types.intp, _lane_index)
+    _builtin(fmin, 2, types.Number, types.float64, _pick("<"))
+    _builtin(fmax, 2, types.Number, types.float64, _pick(">"))
+    _builtin(keep_if, 3, types.Number, types.float64, _keep_if)
+    _builtin(any_true, 1, types.Float, types.boolean, _any_true)

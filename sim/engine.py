@@ -171,13 +171,13 @@ def _compile_kernel() -> Any:
             for lane in range(lanes):
                 i = first + lane
                 for s in range(N_STATE):
-                    x[s * width + lane] = x0[i, s]
+                    x[at(s, lane)] = x0[i, s]
                 for r in range(n_acc):
-                    acc[r * width + lane] = acc0[i, r]
+                    acc[at(r, lane)] = acc0[i, r]
                 for r in range(n_rows):
-                    sp[r * width + lane] = seg_params[i, r]
-                keep[lane] = coach_keep[i, 0]
-                keep[width + lane] = coach_keep[i, 1]
+                    sp[at(r, lane)] = seg_params[i, r]
+                keep[at(0, lane)] = coach_keep[i, 0]
+                keep[at(1, lane)] = coach_keep[i, 1]
                 dl[lane] = delta[i]
                 ceil[lane] = ceiling[i]
                 sub[lane] = subs[i]
@@ -189,12 +189,12 @@ def _compile_kernel() -> Any:
                  np.ones(n_par * width), np.ones(n_par * width), lanes)
             for lane in range(lanes):
                 i = first + lane
-                acc[metrics.A_LEARN_A * width + lane] = learned[lane]
-                acc[metrics.A_LEARN_B * width + lane] = learned[width + lane]
+                acc[at(metrics.A_LEARN_A, lane)] = learned[at(0, lane)]
+                acc[at(metrics.A_LEARN_B, lane)] = learned[at(1, lane)]
                 for r in range(n_acc):
-                    acc0[i, r] = acc[r * width + lane]
+                    acc0[i, r] = acc[at(r, lane)]
                 for s in range(N_STATE):
-                    x0[i, s] = x[s * width + lane]
+                    x0[i, s] = x[at(s, lane)]
 
     return kernel
 

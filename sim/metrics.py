@@ -53,8 +53,8 @@ ceiling ends in a frozen, high-fear distance: it escalates even though nothing m
 (A_TENSION, A_CMIN, A_CMAX, A_FLOOR, A_FMAX, A_SAFE, A_MOVING, A_CSUM, A_LEARN_A, A_LEARN_B,
  A_TENSION_ALL, A_DIR, A_EXT, A_TEXT, A_LAST, A_SWING, A_N, A_ST, A_STT, A_SY, A_STY, A_SYY,
  A_TFIRST, A_TLAST, A_Q3MAX, A_Q3MIN, A_SPEED0, A_SPEED, A_DMAX, A_DEND, A_CEND, A_FEND,
- A_DQ3, A_DQ4, A_COUNTED, A_COUNTED_SWING) = range(36)
-NACC = 36
+ A_DQ3, A_DQ4, A_COUNTED) = range(35)
+NACC = 35
 BIG = 1e300
 """Start value of running minima (and, negated, maxima): finite, so that masks never make NaN."""
 
@@ -101,13 +101,10 @@ def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: f
     acc[at(A_DQ4, lane)] = acc[at(A_DQ4, lane)] + (in_late - in_q3) * dmax
     acc[at(A_CEND, lane)] = c
     acc[at(A_FEND, lane)] = top_fear
-    # speed of the slow part of the state: closeness, the felt fears and the doubt; closeness held
-    # at 0 while the moves push below it does not move (the bound holds it there)
-    rate_c = rate[at(0, lane)]
-    held = 1.0 * (c <= 0.0) * (rate_c < 0.0)
-    speed = fmax(fmax(np.abs(rate_c) * (1.0 - held), fmax(np.abs(rate[at(7, lane)]), np.abs(rate[at(8, lane)]))),
-                       fmax(fmax(np.abs(rate[at(9, lane)]), np.abs(rate[at(10, lane)])),
-                                  fmax(np.abs(rate[at(11, lane)]), np.abs(rate[at(12, lane)]))))
+    # speed of the slow part of the state: closeness, the felt fears and the doubt
+    speed = fmax(fmax(np.abs(rate[at(0, lane)]), fmax(np.abs(rate[at(7, lane)]), np.abs(rate[at(8, lane)]))),
+                 fmax(fmax(np.abs(rate[at(9, lane)]), np.abs(rate[at(10, lane)])),
+                      fmax(np.abs(rate[at(11, lane)]), np.abs(rate[at(12, lane)]))))
     acc[at(A_MOVING, lane)] = keep_if(1.0 * (speed > MOVE_TOL), t, acc[at(A_MOVING, lane)])
     # the largest speed in the third and in the last quarter: maxima, so that a fast wiggle
     # does not make the verdict depend on the phase at which one step sampled it
@@ -129,7 +126,6 @@ def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: f
     acc[at(A_ST, lane)] = acc[at(A_ST, lane)] + counted * t_ext
     acc[at(A_STT, lane)] = acc[at(A_STT, lane)] + counted * t_ext * t_ext
     acc[at(A_COUNTED, lane)] = counted
-    acc[at(A_COUNTED_SWING, lane)] = swing
     acc[at(A_TFIRST, lane)] = keep_if(counted * (n_rounds == 1.0), t_ext, acc[at(A_TFIRST, lane)])
     acc[at(A_TLAST, lane)] = keep_if(counted, t_ext, acc[at(A_TLAST, lane)])
     in_q3_ext = counted * (t_ext <= (late + (steps - late) // 2) * dt)
@@ -150,8 +146,8 @@ def fold_round(acc: Any, lane: Any = 0) -> None:
     the compiled kernel runs it only where one was, which keeps the logarithm out of its vector loop.
     """
     counted = acc[at(A_COUNTED, lane)]
-    t_ext = acc[at(A_TLAST, lane)]
-    y = np.log(fmax(acc[at(A_COUNTED_SWING, lane)], H_ABS))
+    t_ext = acc[at(A_TLAST, lane)]  # a counted round is also the last one: its time and its swing
+    y = np.log(fmax(acc[at(A_SWING, lane)], H_ABS))
     acc[at(A_SY, lane)] = acc[at(A_SY, lane)] + counted * y
     acc[at(A_STY, lane)] = acc[at(A_STY, lane)] + counted * t_ext * y
     acc[at(A_SYY, lane)] = acc[at(A_SYY, lane)] + counted * y * y
