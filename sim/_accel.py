@@ -3,11 +3,15 @@ few primitives the one model source uses to run in vector lanes.
 
 With numba installed, ``jitable`` is ``numba.extending.register_jitable``: the function stays an
 ordinary Python function (the numpy path calls it on arrays) and is compiled when the numba
-kernel calls it. ``jitable_inline`` also inlines it into its callers (the right-hand side, the RK4
-step, the metric accumulators), which lets LLVM run their loops over a block's lanes in vector
-registers. ``at`` (where a lane's entry lives), ``fmin``, ``fmax`` and ``any_true`` are plain numpy
-in Python and, compiled, are emitted straight into machine code: inlining them as numba IR, at
-hundreds of call sites, took the one-off compilation from 20 s to about 50 s.
+kernel calls it. ``jitable_inline`` also inlines it into its callers as numba IR: functions that
+take arrays (the right-hand side, the RK4 step, the metric accumulators) need it, or LLVM cannot
+run their loops over a block's lanes in vector registers (they ran five times slower). Functions
+of numbers only (``phi``, ``saturate``) stay plain ``jitable``: LLVM inlines them itself, and
+numba then types each once instead of again at each of their call sites (the one-off compilation
+went from about 21 s to 14 s, the kernel as fast). ``at`` (where a lane's entry lives), ``fmin``,
+``fmax`` and ``any_true`` are plain numpy in Python and, compiled, are emitted straight into
+machine code: inlining them as numba IR, at hundreds of call sites, took the one-off compilation
+from 20 s to about 50 s.
 Without numba the marks are the identity and only the numpy path exists.
 """
 
@@ -36,7 +40,8 @@ def jitable(func: F) -> F:
 
 
 def jitable_inline(func: F) -> F:
-    """Like :func:`jitable`, and inlined into its callers (for small functions on the hot path)."""
+    """Like :func:`jitable`, and inlined into its callers as numba IR (for functions on the hot path
+    that take arrays; see the module's docstring)."""
     if register_jitable is None:  # pragma: no cover
         return func
     return register_jitable(inline="always")(func)
@@ -84,6 +89,17 @@ def fmax(a: Any, b: Any) -> Any:
     return np.maximum(a, b)
 
 
+def borrowed(array: Any) -> Any:
+    """``array`` itself in numpy; compiled, a view of it that carries no reference count.
+
+    numba counts references to every array an inlined function receives, with an atomic
+    instruction each time; in the time loop that was a fifth of the kernel's cycles. A borrowed
+    view skips the count, so it must not outlive its array: the time loop borrows its arguments,
+    which its caller holds until the loop returns.
+    """
+    return array
+
+
 if HAVE_NUMBA:  # compiled, these are emitted straight into the caller's machine code
     from numba import types
     from numba.extending import lower_builtin, type_callable
@@ -128,6 +144,19 @@ if HAVE_NUMBA:  # compiled, these are emitted straight into the caller's machine
 
     def _any_true(context: Any, builder: Any, args: Any) -> Any:  # pragma: no cover - compiled
         return builder.fcmp_unordered("!=", args[0], context.get_constant(types.float64, 0.0))
+
+    @type_callable(borrowed)
+    def _type_borrowed(context: Any) -> Any:  # pragma: no cover - compiled
+        return lambda array: array if isinstance(array, types.Array) else None
+
+    @lower_builtin(borrowed, types.Array)
+    def _lower_borrowed(context: Any, builder: Any, sig: Any, args: Any) -> Any:  # pragma: no cover - compiled
+        from numba.core import cgutils
+
+        view = context.make_array(sig.return_type)(context, builder, value=args[0])
+        view.meminfo = cgutils.get_null_value(view.meminfo.type)
+        view.parent = cgutils.get_null_value(view.parent.type)
+        return view._getvalue()
 
     _builtin(at, 2, types.Integer, types.intp, _lane_index)
     _builtin(fmin, 2, types.Number, types.float64, _pick("<"))

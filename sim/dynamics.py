@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from ._accel import at, fmax, fmin, jitable_inline
+from ._accel import at, fmax, fmin, jitable, jitable_inline
 from .partners import PARTNER_PARAMS
 
 __all__ = ["CF", "EPS", "LANE", "N_STATE", "STATE_NAMES", "bound", "jacobian", "make_rk4", "phi", "rhs",
@@ -77,7 +77,7 @@ STAGES = 3
 """Stages of the alarm chain."""
 
 
-@jitable_inline
+@jitable
 def phi(x: Any) -> Any:
     """Smooth rectifier (C1): 0 for x <= -EPS, x for x >= EPS, a parabola (x + EPS)^2 / (4 EPS) between.
 
@@ -92,7 +92,7 @@ def dphi(x: Any) -> Any:
     return np.minimum(np.maximum((x + EPS) * (0.5 / EPS), 0.0), 1.0)
 
 
-@jitable_inline
+@jitable
 def saturate(u: Any, ceiling: Any) -> Any:
     """Bounded response ``u / (1 + u / F) = u F / (F + u)`` for u >= 0: slope 1 at 0, never reaches F.
 
@@ -107,7 +107,7 @@ def dsaturate(u: Any, ceiling: Any) -> Any:
     return 1.0 / (q * q)
 
 
-@jitable_inline
+@jitable
 def floor_share(c: Any) -> Any:
     """sigma(c) = c^2 / (c^2 + CF^2): how much of a wish to move away can still act at closeness c."""
     c2 = c * c

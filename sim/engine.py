@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import dynamics, metrics
-from ._accel import HAVE_NUMBA, LANES, any_true, at, jitable
+from ._accel import HAVE_NUMBA, LANES, any_true, at, borrowed, jitable
 from .dynamics import N_STATE
 from .events import Event, event_table
 from .interventions import Intervention, apply_interventions, coaching_rates
@@ -57,12 +57,20 @@ def _loop(x: Any, acc: Any, seg_params: Any, seg_steps: Any, secure: Any, coach_
     taken as ``subs`` RK4 sub-steps of ``h = dt / subs`` (1 unless the parameters are stiff);
     ``max_sub`` is the largest of them.
     """
+    # views without reference counts (see borrowed): the caller holds every array until we return
+    x, acc, seg_params, seg_steps = borrowed(x), borrowed(acc), borrowed(seg_params), borrowed(seg_steps)
+    secure, coach_keep, coach_step = borrowed(secure), borrowed(coach_keep), borrowed(coach_step)
+    learned, delta, ceiling, events = borrowed(learned), borrowed(delta), borrowed(ceiling), borrowed(events)
+    subs, h, active, pa, pb = borrowed(subs), borrowed(h), borrowed(active), borrowed(pa), borrowed(pb)
+    traj, learn_traj = borrowed(traj), borrowed(learn_traj)
+    work = (borrowed(work[0]), borrowed(work[1]), borrowed(work[2]), borrowed(work[3]), borrowed(work[4]))
     n_seg = seg_steps.shape[0]
     n_ev = events.shape[0]
     n_par = secure.shape[0]
     seg = 0
     ev = 0
     late = steps // 2
+    found = np.zeros(lanes, dtype=np.int64)
     if record:
         _record(traj, learn_traj, x, learned, 0, lanes)
     for n in range(steps):
@@ -100,9 +108,14 @@ def _loop(x: Any, acc: Any, seg_params: Any, seg_steps: Any, secure: Any, coach_
         rate = work[0]
         for lane in range(lanes):
             metrics.accumulate(acc, x, rate, n + 1, late, steps, dt, lane)
+        # the lanes that counted a round, listed first: a loop over all of them would take the
+        # logarithm of every lane in vector code (LLVM computes it and then throws it away)
+        hits = 0
         for lane in range(lanes):
-            if any_true(acc[at(metrics.A_COUNTED, lane)]):
-                metrics.fold_round(acc, lane)
+            found[hits] = lane
+            hits += any_true(acc[at(metrics.A_COUNTED, lane)])
+        for j in range(hits):
+            metrics.fold_round(acc, found[j])
         if record:
             _record(traj, learn_traj, x, learned, n + 1, lanes)
 
