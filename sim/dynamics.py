@@ -87,9 +87,10 @@ def phi(x: Any) -> Any:
     return y * y * (0.25 / EPS) + fmax(x - EPS, 0.0)
 
 
+@jitable
 def dphi(x: Any) -> Any:
     """Derivative of :func:`phi`: 0, then (x + EPS) / (2 EPS), then 1."""
-    return np.minimum(np.maximum((x + EPS) * (0.5 / EPS), 0.0), 1.0)
+    return fmin(fmax((x + EPS) * (0.5 / EPS), 0.0), 1.0)
 
 
 @jitable
@@ -101,6 +102,7 @@ def saturate(u: Any, ceiling: Any) -> Any:
     return u * ceiling / (ceiling + u)
 
 
+@jitable
 def dsaturate(u: Any, ceiling: Any) -> Any:
     """Derivative of :func:`saturate` with respect to u."""
     q = 1.0 + u / ceiling
@@ -114,6 +116,7 @@ def floor_share(c: Any) -> Any:
     return c2 / (c2 + CF * CF)
 
 
+@jitable
 def dfloor_share(c: Any) -> Any:
     """Derivative of :func:`floor_share`."""
     q = c * c + CF * CF

@@ -140,12 +140,13 @@ def _scratch(shape: Any) -> Any:
 def _cache_dir() -> str:
     """Numba cache folder keyed by the model's source, so an edited model never runs stale machine code.
 
-    Numba checks only the timestamp of the file that holds the compiled function; the kernel
-    inlines :mod:`sim.dynamics` and :mod:`sim.metrics`, so their source is part of the key.
+    Numba checks only the timestamp of the file that holds the compiled function; the kernels
+    inline :mod:`sim.dynamics` and :mod:`sim.metrics` (and the analysis's Newton kernel
+    :mod:`sim.stability`), so their source is part of the key.
     """
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("engine.py", "dynamics.py", "metrics.py", "partners.py", "_accel.py"):
+    for name in ("engine.py", "dynamics.py", "metrics.py", "partners.py", "_accel.py", "stability.py"):
         digest.update((here / name).read_bytes())
     return str(here / "__pycache__" / f"numba-{digest.hexdigest()[:16]}")
 

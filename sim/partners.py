@@ -267,9 +267,25 @@ class Couple:
         for name, spec in COUPLE_PARAMS.items():
             object.__setattr__(self, name, check_value(name, getattr(self, name), spec))
 
+    @classmethod
+    def from_checked(cls, values: dict[str, Any]) -> Couple:
+        """A couple from a value for every field, each of which has already passed its check.
+
+        For sweeps that put tens of thousands of couples together from a base couple, partners
+        built (and checked) once each, and swept values checked against their ranges once: the
+        couple is assembled without checking every field again. Anything else: ``Couple(...)``.
+        """
+        couple = object.__new__(cls)
+        for name in _COUPLE_FIELDS:
+            object.__setattr__(couple, name, values[name])
+        return couple
+
     def swapped(self) -> Couple:
         """The same couple with partners a and b exchanged."""
         return replace(self, a=self.b, b=self.a)
+
+
+_COUPLE_FIELDS = tuple(f.name for f in fields(Couple))
 
 
 def _collect(cls: type, derived_only: bool) -> dict[str, ParamSpec]:

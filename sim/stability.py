@@ -51,13 +51,16 @@ rest is above the tolerance for good: the doubt tips and the bond is gone for bo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
+from ._accel import HAVE_NUMBA, LANES, any_true, at, borrowed, fmax, fmin, jitable, jitable_inline, keep_if
 from .dynamics import (
     DOUBT_GAIN,
     GB,
@@ -87,7 +90,7 @@ from .dynamics import (
     rk4_step,
     to_rates,
 )
-from .engine import secure_params
+from .engine import _cache_dir, secure_params
 from .interventions import Intervention, apply_interventions, coaching_rates
 from .partners import Couple
 
@@ -159,178 +162,325 @@ REACH_TOL = 2e-2
 # ------------------------------------------------------------------------------------------------
 
 
-def _feelings(c: np.ndarray, n_self: np.ndarray, n_other: np.ndarray, inv_delta: np.ndarray,
-              p: np.ndarray, ceiling: np.ndarray) -> tuple[np.ndarray, ...]:
+@jitable_inline
+def _feelings(c: Any, n_self: Any, n_other: Any, inv_delta: Any, p: Any, ceiling: Any,
+              lane: Any = 0) -> tuple[Any, ...]:
     """One partner's alarm E and fear of being left B at rest, and their slopes.
 
     The values are :func:`sim.dynamics.feel`'s; the slopes are its derivatives.
 
     Parameters
     ----------
-    c, inv_delta (1 / delta), ceiling : arrays (L,)
-    n_self, n_other : this and the other partner's move (effort beyond the calm pull, ``m - k w``), (L,)
-    p : this partner's parameters (lag form), shape (P, L)
+    c, inv_delta (1 / delta), ceiling : the lane's values (numpy: arrays (L,))
+    n_self, n_other : this and the other partner's move (effort beyond the calm pull, ``m - k w``)
+    p : this partner's parameters (lag form), ``p[at(q, lane)]`` (numpy: shape (P, L))
+    lane : the lane (see :data:`sim.dynamics.LANE`)
 
     Returns
     -------
-    e, b : arrays (L,); de_s, de_o, db_s, db_o : their derivatives with respect to the own and
-    the other partner's effort (through closeness ``c = (m_a + m_b) / delta`` too).
+    e, b; de_s, de_o, db_s, db_o: their derivatives with respect to the own and the other
+    partner's effort (through closeness ``c = (m_a + m_b) / delta`` too).
     """
-    e, b = feel(c, n_self, n_other, p, ceiling)
-    gc = p[GE] * dphi(c - p[HI]) * inv_delta
-    u = p[GE] * phi(c - p[HI]) + p[HE] * phi(n_other) - p[RHO] * phi(-n_self)
+    e, b = feel(c, n_self, n_other, p, ceiling, lane)
+    ge, hi, he, rho = p[at(GE, lane)], p[at(HI, lane)], p[at(HE, lane)], p[at(RHO, lane)]
+    gb, lo, hb = p[at(GB, lane)], p[at(LO, lane)], p[at(HB, lane)]
+    gc = ge * dphi(c - hi) * inv_delta
+    u = ge * phi(c - hi) + he * phi(n_other) - rho * phi(-n_self)
     se = dsaturate(phi(u), ceiling) * dphi(u)
-    sv = dsaturate(p[GB] * phi(p[LO] - c) + p[HB] * phi(-n_other), ceiling)
-    hc = -p[GB] * dphi(p[LO] - c) * inv_delta
-    return (e, b, se * (gc + p[RHO] * dphi(-n_self)), se * (gc + p[HE] * dphi(n_other)),
-            sv * hc, sv * (hc - p[HB] * dphi(-n_other)))
+    sv = dsaturate(gb * phi(lo - c) + hb * phi(-n_other), ceiling)
+    hc = -gb * dphi(lo - c) * inv_delta
+    return (e, b, se * (gc + rho * dphi(-n_self)), se * (gc + he * dphi(n_other)),
+            sv * hc, sv * (hc - hb * dphi(-n_other)))
 
 
-def _act(c: np.ndarray, inv_delta: np.ndarray, p: np.ndarray, e: np.ndarray, b: np.ndarray,
-         d_self: np.ndarray, d_other: np.ndarray) -> tuple[np.ndarray, ...]:
+@jitable_inline
+def _act(c: Any, inv_delta: Any, p: Any, e: Any, b: Any, d_self: Any, d_other: Any,
+         lane: Any = 0) -> tuple[Any, ...]:
     """The effort a partner is drawn to at rest, :func:`sim.dynamics.act`, and its slopes.
 
     Returns
     -------
     value, and its derivatives with respect to y (the wish before the floor), to c (per unit of
-    effort, through ``c = (m_a + m_b) / delta``), to the own and to the other partner's doubt, (L,).
+    effort, through ``c = (m_a + m_b) / delta``), to the own and to the other partner's doubt.
     """
-    value = act(c, e, b, d_self, d_other, p)
-    pull = p[W] + b
-    y = p[K] * (pull * (1.0 - d_self) * (1.0 - d_other) - e - LEAVE * d_self)
+    value = act(c, e, b, d_self, d_other, p, lane)
+    k = p[at(K, lane)]
+    pull = p[at(W, lane)] + b
+    y = k * (pull * (1.0 - d_self) * (1.0 - d_other) - e - LEAVE * d_self)
     sig = floor_share(c)
     gain = dphi(y) + sig * (1.0 - dphi(y))
     return (value, gain, dfloor_share(c) * (y - phi(y)) * inv_delta,
-            -gain * p[K] * (pull * (1.0 - d_other) + LEAVE), -gain * p[K] * pull * (1.0 - d_self))
+            -gain * k * (pull * (1.0 - d_other) + LEAVE), -gain * k * pull * (1.0 - d_self))
 
 
-def _rest(z: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray,
-          gone: np.ndarray, state: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The resting-state equations on lanes, in the unknowns z = (m_a, m_b, D_a, D_b).
+@jitable_inline
+def _doubt_row(e: Any, b: Any, de_a: Any, de_b: Any, db_a: Any, db_b: Any, d: Any, p: Any, gone: Any,
+               i: int, r: Any, jac: Any, lane: Any = 0) -> None:
+    """Row 2 + i of the resting-state equations (partner i's doubt) and of their Jacobian."""
+    slope = DOUBT_GAIN * dphi(e + b - p[at(THETA, lane)])
+    stay = 1.0 - keep_if(gone, 0.0, d)
+    r[at(2 + i, lane)] = keep_if(gone, d - 1.0, doubt_rate(e, b, d, p, lane) / stay)
+    row = 4 * (2 + i)
+    jac[at(row, lane)] = keep_if(gone, 0.0, slope * (de_a + db_a))
+    jac[at(row + 1, lane)] = keep_if(gone, 0.0, slope * (de_b + db_b))
+    jac[at(row + 2 + i, lane)] = keep_if(gone, 1.0, 2.0 * d - TIP)
+    jac[at(row + 3 - i, lane)] = 0.0
+
+
+@jitable_inline
+def _equations(z: Any, pa: Any, pb: Any, delta: Any, ceiling: Any, gone_a: Any, gone_b: Any, r: Any,
+               jac: Any, lane: Any = 0) -> None:
+    """The resting-state equations in the unknowns z = (m_a, m_b, D_a, D_b), and their Jacobian.
 
     ``act_i - m_i = 0`` for both partners (closeness, alarm chain and fear at their targets), and
     for each doubt ``doubt_rate / (1 - D) = q phi(E + B - theta) + D (D - 1/2) = 0`` (the stay and
     tipping roots), or ``D - 1 = 0`` where the partner has gone. Values come from
     :mod:`sim.dynamics` (``feel``, ``act``, ``doubt_rate``), so a resting state here is one of ``rhs``.
 
+    Written on lanes like :func:`sim.dynamics.rhs` (see :data:`sim.dynamics.LANE`): ``z`` and the
+    residual ``r`` have 4 rows, ``jac`` 16 (row-major 4 x 4), ``pa``/``pb`` P (lag form);
+    ``delta``, ``ceiling`` and the flags ``gone_a``/``gone_b`` (1.0 where that partner has gone,
+    D = 1) are the lane's values.
+    """
+    inv_delta = 1.0 / delta
+    ma, mb, da, db = z[at(0, lane)], z[at(1, lane)], z[at(2, lane)], z[at(3, lane)]
+    c = (ma + mb) * inv_delta
+    na = ma - pa[at(K, lane)] * pa[at(W, lane)]
+    nb = mb - pb[at(K, lane)] * pb[at(W, lane)]
+    ea, ba, dea_a, dea_b, dba_a, dba_b = _feelings(c, na, nb, inv_delta, pa, ceiling, lane)
+    eb, bb, deb_b, deb_a, dbb_b, dbb_a = _feelings(c, nb, na, inv_delta, pb, ceiling, lane)
+    act_a, gain_a, dc_a, dda_a, dda_b = _act(c, inv_delta, pa, ea, ba, da, db, lane)
+    act_b, gain_b, dc_b, ddb_b, ddb_a = _act(c, inv_delta, pb, eb, bb, db, da, lane)
+    bond = (1.0 - da) * (1.0 - db)
+    ka, kb = gain_a * pa[at(K, lane)], gain_b * pb[at(K, lane)]
+    jac[at(0, lane)] = ka * (dba_a * bond - dea_a) + dc_a - 1.0
+    jac[at(1, lane)] = ka * (dba_b * bond - dea_b) + dc_a
+    jac[at(2, lane)] = dda_a
+    jac[at(3, lane)] = dda_b
+    jac[at(4, lane)] = kb * (dbb_a * bond - deb_a) + dc_b
+    jac[at(5, lane)] = kb * (dbb_b * bond - deb_b) + dc_b - 1.0
+    jac[at(6, lane)] = ddb_a
+    jac[at(7, lane)] = ddb_b
+    r[at(0, lane)] = act_a - ma
+    r[at(1, lane)] = act_b - mb
+    _doubt_row(ea, ba, dea_a, dea_b, dba_a, dba_b, da, pa, gone_a, 0, r, jac, lane)
+    _doubt_row(eb, bb, deb_a, deb_b, dbb_a, dbb_b, db, pb, gone_b, 1, r, jac, lane)
+
+
+def _rest(z: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray,
+          gone: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_equations` on numpy lanes, with the state that z implies.
+
     Parameters
     ----------
     z : unknowns, shape (4, L), with m_a + m_b >= 0 and the doubts of partners still there < 1
     pa, pb : parameters (lag form), shape (P, L)
     delta, ceiling : arrays (L,); gone : bool array (2, L), partner a / b has gone (D = 1)
-    state : also assemble the state
 
     Returns
     -------
-    x : the state z implies, shape (13, L) (empty unless ``state``)
-    residual : shape (4, L)
-    jac : its derivative with respect to z, shape (4, 4, L)
+    x : the state z implies, shape (13, L); residual : shape (4, L); jac : its derivative with
+    respect to z, shape (4, 4, L)
     """
-    inv_delta = 1.0 / delta
+    r = np.empty((4,) + z.shape[1:])
+    jac = np.empty((16,) + z.shape[1:])
+    flags = np.asarray(gone, dtype=float)
+    _equations(z, pa, pb, delta, ceiling, flags[0], flags[1], r, jac)
     ma, mb, da, db = z
-    c = (ma + mb) * inv_delta
+    c = (ma + mb) / delta
     na, nb = ma - pa[K] * pa[W], mb - pb[K] * pb[W]
-    ea, ba, dea_a, dea_b, dba_a, dba_b = _feelings(c, na, nb, inv_delta, pa, ceiling)
-    eb, bb, deb_b, deb_a, dbb_b, dbb_a = _feelings(c, nb, na, inv_delta, pb, ceiling)
-    act_a, gain_a, dc_a, dda_a, dda_b = _act(c, inv_delta, pa, ea, ba, da, db)
-    act_b, gain_b, dc_b, ddb_b, ddb_a = _act(c, inv_delta, pb, eb, bb, db, da)
-    bond = (1.0 - da) * (1.0 - db)
-    ka, kb = gain_a * pa[K], gain_b * pb[K]
-    jac = np.empty((4, 4) + ma.shape)
-    jac[0, 0] = ka * (dba_a * bond - dea_a) + dc_a - 1.0
-    jac[0, 1] = ka * (dba_b * bond - dea_b) + dc_a
-    jac[0, 2] = dda_a
-    jac[0, 3] = dda_b
-    jac[1, 0] = kb * (dbb_a * bond - deb_a) + dc_b
-    jac[1, 1] = kb * (dbb_b * bond - deb_b) + dc_b - 1.0
-    jac[1, 2] = ddb_a
-    jac[1, 3] = ddb_b
-    residual = np.empty((4,) + ma.shape)
-    residual[0] = act_a - ma
-    residual[1] = act_b - mb
-    for i, (e, b, de_a, de_b, db_a, db_b, d, p) in enumerate(
-            ((ea, ba, dea_a, dea_b, dba_a, dba_b, da, pa), (eb, bb, deb_a, deb_b, dbb_a, dbb_b, db, pb))):
-        slope = DOUBT_GAIN * dphi(e + b - p[THETA])
-        stay = 1.0 - np.where(gone[i], 0.0, d)
-        residual[2 + i] = np.where(gone[i], d - 1.0, doubt_rate(e, b, d, p) / stay)
-        jac[2 + i, 0] = np.where(gone[i], 0.0, slope * (de_a + db_a))
-        jac[2 + i, 1] = np.where(gone[i], 0.0, slope * (de_b + db_b))
-        jac[2 + i, 2 + i] = np.where(gone[i], 1.0, 2.0 * d - TIP)
-        jac[2 + i, 3 - i] = 0.0
-    x = np.stack([c, ma, mb, ea, eb, ea, eb, ea, eb, ba, bb, da, db]) if state else np.empty((0,) + ma.shape)
-    return x, residual, jac
+    ea, ba = feel(c, na, nb, pa, ceiling)
+    eb, bb = feel(c, nb, na, pb, ceiling)
+    x = np.stack([c, ma, mb, ea, eb, ea, eb, ea, eb, ba, bb, da, db])
+    return x, r, jac.reshape((4, 4) + z.shape[1:])
 
 
-def _domain(z: np.ndarray, gone: np.ndarray) -> None:
-    """Put Newton iterates back in place into the domain: closeness >= 0 (both efforts shifted
+@jitable_inline
+def _domain(z: Any, gone_a: Any, gone_b: Any, lane: Any = 0) -> None:
+    """Put a Newton iterate back in place into the domain: closeness >= 0 (both efforts shifted
     alike), efforts within ``_M_MAX``, doubts in [0, ``_D_MAX``] (1 where a partner has gone)."""
-    np.clip(z[:2], -_M_MAX, _M_MAX, out=z[:2])
-    low = np.minimum(z[0] + z[1], 0.0) * 0.5
-    z[0] -= low
-    z[1] -= low
-    np.clip(z[2:], 0.0, _D_MAX, out=z[2:])
-    z[2:][gone] = 1.0
+    ma = fmin(fmax(z[at(0, lane)], -_M_MAX), _M_MAX)
+    mb = fmin(fmax(z[at(1, lane)], -_M_MAX), _M_MAX)
+    low = fmin(ma + mb, 0.0) * 0.5
+    z[at(0, lane)] = ma - low
+    z[at(1, lane)] = mb - low
+    z[at(2, lane)] = keep_if(gone_a, 1.0, fmin(fmax(z[at(2, lane)], 0.0), _D_MAX))
+    z[at(3, lane)] = keep_if(gone_b, 1.0, fmin(fmax(z[at(3, lane)], 0.0), _D_MAX))
+
+
+@jitable
+def _solvable(d: Any) -> Any:
+    """A doubt's own slope kept at least 1e-9 away from 0 (with its sign)."""
+    return keep_if(1.0 * (np.abs(d) < 1e-9), keep_if(1.0 * (d < 0.0), -1e-9, 1e-9), d)
+
+
+@jitable
+def _finite(v: Any) -> Any:
+    """v where it is finite, 0 where it is NaN or infinite."""
+    return keep_if(1.0 * (np.abs(v) < np.inf), v, 0.0)
+
+
+@jitable_inline
+def _newton_move(z: Any, r: Any, jac: Any, stopped: Any, gone_a: Any, gone_b: Any, lane: Any = 0) -> Any:
+    """One damped Newton step of a lane from the residual and Jacobian of :func:`_equations`;
+    returns the lane's flag "stopped" (1.0 once its step and residual are below ``_DONE``).
+
+    The step solves ``jac step = r``. The doubt rows have one doubt entry each (``jac[2, 3] =
+    jac[3, 2] = 0``), so the doubts are eliminated first and a 2 x 2 system in the efforts remains
+    (Cramer's rule); a doubt's own slope ``2 D - 1/2`` vanishes only where the stay and tipping
+    roots merge, and is kept at least 1e-9 away from 0 there (Newton is slow there anyway, and the
+    residual decides what is accepted). The step is shortened to at most ``_MAX_STEP`` in an
+    effort and ``_MAX_DOUBT_STEP`` in a doubt, and the iterate kept in the domain (:func:`_domain`);
+    a lane that has stopped does not move.
+    """
+    r0, r1, r2, r3 = r[at(0, lane)], r[at(1, lane)], r[at(2, lane)], r[at(3, lane)]
+    h0, h1 = _solvable(jac[at(10, lane)]), _solvable(jac[at(15, lane)])
+    j20, j21, j30, j31 = jac[at(8, lane)], jac[at(9, lane)], jac[at(12, lane)], jac[at(13, lane)]
+    sa0, sa1 = jac[at(2, lane)] / h0, jac[at(6, lane)] / h0
+    sb0, sb1 = jac[at(3, lane)] / h1, jac[at(7, lane)] / h1
+    a00 = jac[at(0, lane)] - sa0 * j20 - sb0 * j30
+    a01 = jac[at(1, lane)] - sa0 * j21 - sb0 * j31
+    a10 = jac[at(4, lane)] - sa1 * j20 - sb1 * j30
+    a11 = jac[at(5, lane)] - sa1 * j21 - sb1 * j31
+    t0 = r0 - sa0 * r2 - sb0 * r3
+    t1 = r1 - sa1 * r2 - sb1 * r3
+    det = a00 * a11 - a01 * a10
+    det = keep_if(1.0 * (np.abs(det) < 1e-300), 1e-300, det)
+    s0 = (a11 * t0 - a01 * t1) / det
+    s1 = (a00 * t1 - a10 * t0) / det
+    s2 = _finite((r2 - j20 * s0 - j21 * s1) / h0)
+    s3 = _finite((r3 - j30 * s0 - j31 * s1) / h1)
+    s0, s1 = _finite(s0), _finite(s1)
+    big_m = fmax(np.abs(s0), np.abs(s1))
+    big_d = fmax(np.abs(s2), np.abs(s3))
+    size = fmax(big_m / _MAX_STEP, big_d / _MAX_DOUBT_STEP)
+    residual = fmax(fmax(np.abs(r0), np.abs(r1)), fmax(np.abs(r2), np.abs(r3)))
+    stopped = fmax(stopped, 1.0 * (fmax(big_m, big_d) < _DONE) * (residual < _DONE))
+    scale = keep_if(stopped, 0.0, fmin(1.0, 1.0 / fmax(size, 1e-300)))
+    z[at(0, lane)] = z[at(0, lane)] - s0 * scale
+    z[at(1, lane)] = z[at(1, lane)] - s1 * scale
+    z[at(2, lane)] = z[at(2, lane)] - s2 * scale
+    z[at(3, lane)] = z[at(3, lane)] - s3 * scale
+    _domain(z, gone_a, gone_b, lane)
+    return stopped
 
 
 def _newton(z: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray,
             gone: np.ndarray, iterations: int = _ITERATIONS) -> np.ndarray:
     """Damped Newton on lanes from ``z`` (4, L); returns where each lane ends, shape (4, L).
 
-    Steps are shortened to at most ``_MAX_STEP`` in an effort and ``_MAX_DOUBT_STEP`` in a doubt;
-    iterates are kept in the domain (closeness >= 0, doubt in [0, 1]). A lane whose step and
-    residual are below ``_DONE`` stops moving; once a quarter of the working lanes has stopped,
-    they leave the working arrays (so the others run faster).
+    Each lane takes at most ``iterations`` steps of :func:`_newton_move` and stops once it has
+    converged. With numba and at least ``COMPILED_LANES`` lanes the compiled kernel runs them
+    (blocks of lanes on every core); otherwise numpy, where the lanes that have stopped leave
+    the working arrays once they are a quarter of them (so the others run faster).
     """
     z = np.array(z, dtype=float)
-    _domain(z, gone)
+    flags = np.asarray(gone, dtype=float)
+    if HAVE_NUMBA and z.shape[1] >= COMPILED_LANES:
+        return _newton_compiled(z, pa, pb, delta, ceiling, flags, iterations)
+    _domain(z, flags[0], flags[1])
     live = np.arange(z.shape[1])
-    zz, pa_l, pb_l, dl_l, ce_l, gone_l = z, pa, pb, delta, ceiling, gone
-    stopped = np.zeros(z.shape[1], dtype=bool)
+    zz, pa_l, pb_l, dl_l, ce_l, gone_l = z, pa, pb, delta, ceiling, flags
+    stopped = np.zeros(z.shape[1])
+    r = np.empty((4,) + z.shape[1:])
+    jac = np.empty((16,) + z.shape[1:])
     for _ in range(iterations):
-        r, jac = _rest(zz, pa_l, pb_l, dl_l, ce_l, gone_l, state=False)[1:]
-        step = np.nan_to_num(_linear_solve(jac, r), nan=0.0, posinf=0.0, neginf=0.0)
-        big = np.abs(step)
-        size = np.maximum(np.maximum(big[0], big[1]) / _MAX_STEP, np.maximum(big[2], big[3]) / _MAX_DOUBT_STEP)
-        stopped |= (np.max(big, axis=0) < _DONE) & (np.max(np.abs(r), axis=0) < _DONE)
-        zz = zz - step * np.where(stopped, 0.0, np.minimum(1.0, 1.0 / np.maximum(size, 1e-300)))
-        _domain(zz, gone_l)
+        _equations(zz, pa_l, pb_l, dl_l, ce_l, gone_l[0], gone_l[1], r, jac)
+        stopped = _newton_move(zz, r, jac, stopped, gone_l[0], gone_l[1])
         if stopped.all():
             break
         if 4 * np.count_nonzero(stopped) >= stopped.size:
             z[:, live] = zz
-            keep = ~stopped
+            keep = stopped == 0.0
             live = live[keep]
             zz, pa_l, pb_l = zz[:, keep], pa_l[:, keep], pb_l[:, keep]
             dl_l, ce_l, gone_l = dl_l[keep], ce_l[keep], gone_l[:, keep]
-            stopped = stopped[keep]
+            stopped, r, jac = stopped[keep], r[:, keep], jac[:, keep]
     z[:, live] = zz
     return z
 
 
-def _linear_solve(jac: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """Newton steps: solve ``jac[:, :, l] step[:, l] = r[:, l]`` on every lane; (4, 4, L), (4, L) -> (4, L).
+COMPILED_LANES = 2048
+"""Newton lanes from which the compiled kernel runs them (a regime map has 16 per couple); fewer
+run in numpy, so that one couple's analysis never waits for numba to compile."""
 
-    The doubt rows have one doubt entry each (``jac[2, 3] = jac[3, 2] = 0``), so the doubts are
-    eliminated first and a 2 x 2 system in the efforts remains (Cramer's rule). The doubt's own
-    slope ``2 D - 1/2`` vanishes only where the stay and tipping roots merge; it is kept at least
-    ``1e-9`` away from 0 (there Newton is slow anyway, and the residual decides what is accepted).
-    """
-    h = np.empty((2,) + r.shape[1:])
-    for i in (0, 1):
-        d = jac[2 + i, 2 + i]
-        h[i] = np.where(np.abs(d) < 1e-9, np.where(d < 0.0, -1e-9, 1e-9), d)
-    sa = jac[:2, 2] / h[0]
-    sb = jac[:2, 3] / h[1]
-    a = jac[:2, :2] - sa[:, None] * jac[2, :2][None] - sb[:, None] * jac[3, :2][None]
-    t = r[:2] - sa * r[2] - sb * r[3]
-    det = a[0, 0] * a[1, 1] - a[0, 1] * a[1, 0]
-    det = np.where(np.abs(det) < 1e-300, 1e-300, det)
-    out = np.empty(r.shape)
-    out[0] = (a[1, 1] * t[0] - a[0, 1] * t[1]) / det
-    out[1] = (a[0, 0] * t[1] - a[1, 0] * t[0]) / det
-    out[2] = (r[2] - jac[2, 0] * out[0] - jac[2, 1] * out[1]) / h[0]
-    out[3] = (r[3] - jac[3, 0] * out[0] - jac[3, 1] * out[1]) / h[1]
-    return out
+
+@jitable
+def _newton_block(z: Any, pa: Any, pb: Any, delta: Any, ceiling: Any, gone: Any, r: Any, jac: Any,
+                  stopped: Any, iterations: int, lanes: int) -> None:
+    """Newton on the first ``lanes`` lanes of a block (flat arrays, see :data:`sim.dynamics.LANE`):
+    z, r (4 rows), jac (16), pa/pb (P), delta/ceiling/stopped (1), gone (2)."""
+    z, pa, pb, r, jac = borrowed(z), borrowed(pa), borrowed(pb), borrowed(r), borrowed(jac)
+    delta, ceiling, gone, stopped = borrowed(delta), borrowed(ceiling), borrowed(gone), borrowed(stopped)
+    for lane in range(lanes):
+        _domain(z, gone[at(0, lane)], gone[at(1, lane)], lane)
+    for _ in range(iterations):
+        for lane in range(lanes):
+            _equations(z, pa, pb, delta[at(0, lane)], ceiling[at(0, lane)], gone[at(0, lane)],
+                       gone[at(1, lane)], r, jac, lane)
+        done = 0
+        for lane in range(lanes):
+            s = _newton_move(z, r, jac, stopped[at(0, lane)], gone[at(0, lane)], gone[at(1, lane)], lane)
+            stopped[at(0, lane)] = s
+            done += any_true(s)
+        if done == lanes:
+            break
+
+
+_NEWTON_KERNEL: Any = None
+
+
+def _compile_newton() -> Any:
+    """Compile Newton over blocks of LANES lanes, the blocks in parallel (numba's cache keeps it)."""
+    import numba
+
+    setattr(numba.config, "CACHE_DIR", _cache_dir())  # noqa: B010 - config has no typed attribute
+    block = _newton_block
+    width = LANES
+
+    @numba.njit(parallel=True, cache=True, error_model="numpy")
+    def kernel(z0, pa0, pb0, delta0, ceiling0, gone0, iterations):  # pragma: no cover - compiled
+        n = z0.shape[1]
+        n_par = pa0.shape[0]
+        for b in numba.prange((n + width - 1) // width):
+            first = b * width
+            lanes = min(width, n - first)
+            z = np.zeros(4 * width)
+            pa = np.ones(n_par * width)
+            pb = np.ones(n_par * width)
+            dl = np.ones(width)
+            ce = np.ones(width)
+            gone = np.zeros(2 * width)
+            for lane in range(lanes):
+                i = first + lane
+                for s in range(4):
+                    z[at(s, lane)] = z0[s, i]
+                for q in range(n_par):
+                    pa[at(q, lane)] = pa0[q, i]
+                    pb[at(q, lane)] = pb0[q, i]
+                dl[lane] = delta0[i]
+                ce[lane] = ceiling0[i]
+                gone[at(0, lane)] = gone0[0, i]
+                gone[at(1, lane)] = gone0[1, i]
+            block(z, pa, pb, dl, ce, gone, np.zeros(4 * width), np.zeros(16 * width), np.zeros(width),
+                  iterations, lanes)
+            for lane in range(lanes):
+                for s in range(4):
+                    z0[s, first + lane] = z[at(s, lane)]
+
+    return kernel
+
+
+def _newton_compiled(z: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray,
+                     gone: np.ndarray, iterations: int) -> np.ndarray:
+    """:func:`_newton` by the compiled kernel (z is overwritten and returned)."""
+    global _NEWTON_KERNEL
+    if _NEWTON_KERNEL is None:
+        _NEWTON_KERNEL = _compile_newton()
+    f = np.ascontiguousarray
+    _NEWTON_KERNEL(z, f(pa, dtype=float), f(pb, dtype=float), f(delta, dtype=float), f(ceiling, dtype=float),
+                   f(gone, dtype=float), int(iterations))
+    return z
 
 
 def _seed_doubt(m: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarray,
@@ -473,6 +623,27 @@ def is_complex(eigenvalues: Any) -> Any:
     return np.abs(z.imag) > _IMAG * (1.0 + np.abs(z))
 
 
+_POOL: ThreadPoolExecutor | None = None
+EIG_SPLIT = 256
+"""Jacobians from which :func:`_eigvals` splits them across the cores."""
+
+
+def _eigvals(jac: np.ndarray) -> np.ndarray:
+    """``np.linalg.eigvals`` of a stack of Jacobians (M, 13, 13), as complex, on every core.
+
+    LAPACK takes one matrix at a time and releases the GIL, so a stack split across threads
+    gives the same numbers in about half the time on two cores (a regime map has 40,000).
+    """
+    global _POOL
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores < 2 or jac.shape[0] < EIG_SPLIT:
+        return np.linalg.eigvals(jac).astype(complex)
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=cores, thread_name_prefix="sim-eigvals")
+    parts = _POOL.map(np.linalg.eigvals, np.array_split(jac, cores))
+    return np.concatenate([p.astype(complex) for p in parts])
+
+
 def linearise(states: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: Any, ceiling: Any
               ) -> dict[str, np.ndarray]:
     """Jacobian, eigenvalues, stability and kind of M resting states.
@@ -493,7 +664,7 @@ def linearise(states: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: Any, ce
     x = np.atleast_2d(np.asarray(states, dtype=float))
     m = x.shape[0]
     jac = jacobian(x, pa, pb, delta, ceiling)
-    eig = np.linalg.eigvals(jac).astype(complex) if m else np.zeros((0, N_STATE), dtype=complex)
+    eig = _eigvals(jac) if m else np.zeros((0, N_STATE), dtype=complex)
     eig = np.take_along_axis(eig, np.argsort(-eig.real, axis=-1, kind="stable"), axis=-1)
     counts = np.ones(eig.shape, dtype=bool)
     rows = np.arange(m)

@@ -317,3 +317,27 @@ def test_the_stay_doubt_is_the_low_root_of_the_module_docstring() -> None:
     fear = phi(x[7] + x[9] - theta)
     assert fear > 0.05 and x[11] > 0.05
     assert x[11] == pytest.approx((TIP - np.sqrt(TIP ** 2 - 4 * DOUBT_GAIN * fear)) / 2, abs=1e-10)
+
+
+# ------------------------------------------------------------------------------------------------
+# The compiled Newton kernel against the numpy one
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not st.HAVE_NUMBA, reason="numba is part of requirements.txt")
+def test_compiled_newton_finds_the_numpy_resting_states_on_drawn_couples(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every branch pair (break-ups and tipping states too) from every start, fading and fear
+    ceiling drawn as well: the compiled lanes end where numpy's do, to rounding."""
+    rng = np.random.default_rng(31)
+    couples = [replace(c, fading=float(rng.uniform(0.05, 3.0)), fear_ceiling=float(rng.uniform(1.0, 8.0)))
+               for c in _random_couples(120, 31)]
+    pa, pb, delta, ceiling = _arrays(couples)
+    monkeypatch.setattr(st, "COMPILED_LANES", 1)
+    fast = st.equilibria(pa, pb, delta, ceiling)
+    monkeypatch.setattr(st, "COMPILED_LANES", 10**12)
+    slow = st.equilibria(pa, pb, delta, ceiling)
+    assert np.array_equal(fast[2], slow[2])  # the same number of resting states per couple
+    assert np.array_equal(fast[1], slow[1])
+    assert np.array_equal(np.isnan(fast[0]), np.isnan(slow[0]))
+    assert np.nanmax(np.abs(fast[0] - slow[0])) < 1e-9
+    assert fast[2].sum() > 2 * len(couples)  # more than the stay state: other branches were found
