@@ -17,7 +17,9 @@ Without numba the marks are the identity and only the numpy path exists.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -98,6 +100,22 @@ def borrowed(array: Any) -> Any:
     which its caller holds until the loop returns.
     """
     return array
+
+
+def use_cache_for(*sources: str) -> None:
+    """Point numba's on-disk cache, for the kernel compiled next, at a folder keyed by ``sources``.
+
+    ``sources`` are the files of :mod:`sim` whose code the kernel inlines. Numba checks only the
+    timestamp of the file that holds the compiled function, so without their content in the key
+    an edited model would run stale machine code.
+    """
+    import numba
+
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in sources:
+        digest.update((here / name).read_bytes())
+    setattr(numba.config, "CACHE_DIR", str(here / "__pycache__" / f"numba-{digest.hexdigest()[:16]}"))  # noqa: B010
 
 
 if HAVE_NUMBA:  # compiled, these are emitted straight into the caller's machine code

@@ -12,16 +12,14 @@ Time is in days. A run has ``steps`` steps of ``dt`` days: ``steps + 1`` recorde
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import dynamics, metrics
-from ._accel import HAVE_NUMBA, LANES, any_true, at, borrowed, jitable
+from ._accel import HAVE_NUMBA, LANES, any_true, at, borrowed, jitable, use_cache_for
 from .dynamics import N_STATE
 from .events import Event, event_table
 from .interventions import Intervention, apply_interventions, coaching_rates
@@ -137,20 +135,6 @@ def _scratch(shape: Any) -> Any:
     return (np.zeros(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape))
 
 
-def _cache_dir() -> str:
-    """Numba cache folder keyed by the model's source, so an edited model never runs stale machine code.
-
-    Numba checks only the timestamp of the file that holds the compiled function; the kernels
-    inline :mod:`sim.dynamics` and :mod:`sim.metrics` (and the analysis's Newton kernel
-    :mod:`sim.stability`), so their source is part of the key.
-    """
-    here = Path(__file__).parent
-    digest = hashlib.sha256()
-    for name in ("engine.py", "dynamics.py", "metrics.py", "partners.py", "_accel.py", "stability.py"):
-        digest.update((here / name).read_bytes())
-    return str(here / "__pycache__" / f"numba-{digest.hexdigest()[:16]}")
-
-
 def _compile_kernel() -> Any:
     """Compile the time loop with numba: blocks of LANES couples in flat arrays, blocks in parallel.
 
@@ -160,7 +144,7 @@ def _compile_kernel() -> Any:
     """
     import numba
 
-    setattr(numba.config, "CACHE_DIR", _cache_dir())  # noqa: B010 - config has no typed attribute
+    use_cache_for("engine.py", "dynamics.py", "metrics.py", "partners.py", "_accel.py")
     loop = _loop
     width = LANES
 

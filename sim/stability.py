@@ -60,7 +60,19 @@ from typing import Any
 
 import numpy as np
 
-from ._accel import HAVE_NUMBA, LANES, any_true, at, borrowed, fmax, fmin, jitable, jitable_inline, keep_if
+from ._accel import (
+    HAVE_NUMBA,
+    LANES,
+    any_true,
+    at,
+    borrowed,
+    fmax,
+    fmin,
+    jitable,
+    jitable_inline,
+    keep_if,
+    use_cache_for,
+)
 from .dynamics import (
     DOUBT_GAIN,
     GB,
@@ -90,7 +102,7 @@ from .dynamics import (
     rk4_step,
     to_rates,
 )
-from .engine import _cache_dir, secure_params
+from .engine import secure_params
 from .interventions import Intervention, apply_interventions, coaching_rates
 from .partners import Couple
 
@@ -287,7 +299,7 @@ def _rest(z: np.ndarray, pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceil
     flags = np.asarray(gone, dtype=float)
     _equations(z, pa, pb, delta, ceiling, flags[0], flags[1], r, jac)
     ma, mb, da, db = z
-    c = (ma + mb) / delta
+    c = (ma + mb) * (1.0 / delta)  # as in _equations
     na, nb = ma - pa[K] * pa[W], mb - pb[K] * pb[W]
     ea, ba = feel(c, na, nb, pa, ceiling)
     eb, bb = feel(c, nb, na, pb, ceiling)
@@ -434,7 +446,7 @@ def _compile_newton() -> Any:
     """Compile Newton over blocks of LANES lanes, the blocks in parallel (numba's cache keeps it)."""
     import numba
 
-    setattr(numba.config, "CACHE_DIR", _cache_dir())  # noqa: B010 - config has no typed attribute
+    use_cache_for("stability.py", "dynamics.py", "partners.py", "_accel.py")
     block = _newton_block
     width = LANES
 
