@@ -21,7 +21,7 @@ partner's ordinary warmth is neither pursuit nor pressure; falling below it is w
 ``r_i = 3 / T_i`` (a chain of three equal stages: the alarm is a delay of mean ``T_i`` days,
 not a filter that shrinks a short burst), ``bond = (1 - D_a)(1 - D_b)``, ``S(u) = u / (1 + u/F)``
 and ``floor(c, y) = phi(y) + sigma(c) (y - phi(y))``: a wish to move away fades as closeness nears 0
-(``sigma(c) = c^2 / (c^2 + CF^2)``), so the floor is part of the equations, not a clip. The doubt is
+(``sigma(c) = c^2 / (c^2 + CF^2)``, 0 below c = 0), so the floor is part of the equations, not a clip. The doubt is
 a switch: without fear it rests at 0; fear above a partner's tolerance ``theta_i`` pushes it up,
 and past 1/2 it tips to 1, an absorbing break-up (the bond is gone for both).
 
@@ -111,16 +111,23 @@ def dsaturate(u: Any, ceiling: Any) -> Any:
 
 @jitable
 def floor_share(c: Any) -> Any:
-    """sigma(c) = c^2 / (c^2 + CF^2): how much of a wish to move away can still act at closeness c."""
-    c2 = c * c
+    """sigma(c) = c^2 / (c^2 + CF^2): how much of a wish to move away can still act at closeness c.
+
+    0 below c = 0 (outside the domain, where an RK4 stage can reach for an instant): the square
+    would grow again there and push a partner away from a closeness that is already gone, by an
+    amount that depends on the step. Still C1 at 0, where both sides have slope 0.
+    """
+    cp = fmax(c, 0.0)
+    c2 = cp * cp
     return c2 / (c2 + CF * CF)
 
 
 @jitable
 def dfloor_share(c: Any) -> Any:
     """Derivative of :func:`floor_share`."""
-    q = c * c + CF * CF
-    return 2.0 * c * CF * CF / (q * q)
+    cp = fmax(c, 0.0)
+    q = cp * cp + CF * CF
+    return 2.0 * cp * CF * CF / (q * q)
 
 
 @jitable_inline

@@ -5,7 +5,20 @@ import pytest
 
 import sim
 from sim import dynamics
-from sim.dynamics import EPS, N_STATE, act, doubt_rate, jacobian, make_rk4, phi, rhs, saturate, to_rates
+from sim.dynamics import (
+    EPS,
+    N_STATE,
+    act,
+    dfloor_share,
+    doubt_rate,
+    floor_share,
+    jacobian,
+    make_rk4,
+    phi,
+    rhs,
+    saturate,
+    to_rates,
+)
 
 SIMPLE = dict(longing=0.5, comfort_ceiling=1.0, security_floor=0.5, closeness_alarm=2.0, pressure_alarm=1.0,
               distance_fear=2.0, withdrawal_fear=1.0, relief=1.0, responsiveness=1.0, alarm_lag=1.5, fear_lag=0.5,
@@ -86,6 +99,20 @@ def test_a_wish_to_move_away_fades_at_zero_closeness():
     assert act(0.1, 2.0, 0.0, 0.0, 0.0, p) == pytest.approx(-1.5 * 0.5)
     # a wish to come closer is never faded: y = 0.5 + 1.0 - 0.2 = 1.3
     assert act(0.0, 0.2, 1.0, 0.0, 0.0, p) == pytest.approx(1.3)
+
+
+def test_below_zero_closeness_no_wish_to_move_away_acts():
+    """An RK4 stage can reach c < 0 for an instant: the floor share is 0 there, not (c^2) growing again,
+    which pushed a withdrawing partner further away by an amount that depended on the step."""
+    p = to_rates(sim.Partner(**SIMPLE).param_vector())
+    for c in (-1e-3, -0.1, -1.0):
+        assert floor_share(c) == 0.0
+        assert dfloor_share(c) == 0.0
+        assert act(c, 2.0, 0.0, 0.0, 0.0, p) == 0.0
+    # C1 at 0: both sides have value 0 and slope 0
+    h = 1e-6
+    assert floor_share(h) < 1e-9
+    assert dfloor_share(h) == pytest.approx((floor_share(2 * h) - floor_share(0.0)) / (2 * h), abs=1e-9)
 
 
 def test_doubt_is_a_switch_with_rest_at_zero_and_an_absorbing_break_at_one():

@@ -1,10 +1,11 @@
 """The vectorised kernel: the same numbers as the scalar kernel it replaced, and as the numpy path.
 
 ``data/scalar_kernel_ddcdf91.npz`` holds runs of the scalar numba kernel (one couple per thread,
-commit ddcdf91), made by ``data/make_scalar_reference.py`` for 32 random couples: 300 steps of
-0.1 day without help, with two events, and with events, an intervention and coaching (every 10th
-instant kept). The block kernel must give them to rounding: its arithmetic differs only in the
-order of a few operations (one division in the saturation instead of two).
+commit ddcdf91, with the later floor-share change that the script names), made by
+``data/make_scalar_reference.py`` for 32 random couples: 300 steps of 0.1 day without help, with two
+events, and with events, an intervention and coaching (every 10th instant kept). The block kernel
+must give them to rounding: its arithmetic differs only in the order of a few operations (one division
+in the saturation instead of two).
 """
 
 from pathlib import Path

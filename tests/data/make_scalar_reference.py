@@ -1,6 +1,9 @@
 """Reference runs of the scalar kernel (commit ddcdf91) for tests/test_kernel.py.
 
-Run from a checkout of that commit: ``PYTHONPATH=. python <this file> scalar_kernel_ddcdf91.npz numba``.
+Run from a checkout of that commit: ``PYTHONPATH=. python <this file> scalar_kernel_ddcdf91.npz numba``,
+with one change to its ``sim/dynamics.py`` that the model made later: ``floor_share`` and ``dfloor_share``
+take ``cp = np.maximum(c, 0.0)`` in place of ``c`` (the floor share is 0 below closeness 0, where RK4
+stages reach for an instant).
 """
 
 import sys
