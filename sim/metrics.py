@@ -6,7 +6,10 @@ with the same arithmetic; ``summarize`` turns the accumulators into the metrics 
 The verdict is read from the dynamics of closeness in the *late window* (the second half of the
 run). Its rounds are found as prominent turning points: a peak counts only once closeness has
 fallen from it by more than a share ``H_REL`` of the last swing (a zig-zag with hysteresis), so a
-fast small wiggle on a slow cycle does not split its rounds. The swing of each round (peak to
+fast small wiggle on a slow cycle does not split its rounds. A peak that is never passed again for
+longer than the swing took to build is a peak all the same: the swing is then measured from the
+deepest fall since (see :func:`accumulate`), so that rounds much smaller than one large swing before
+them (after an event's jolt, say) are still found. The swing of each round (peak to
 trough) is fitted on a log scale against time: the slope is the growth (> 0) or decay (< 0) rate
 of the rounds, and a rate within ``GROWTH_TOL / late window`` of zero is steady. Without rounds the
 speed of the state decides: at rest, fading (it settles) or still moving (a drift).
@@ -53,8 +56,8 @@ ceiling ends in a frozen, high-fear distance: it escalates even though nothing m
 (A_TENSION, A_CMIN, A_CMAX, A_FLOOR, A_FMAX, A_SAFE, A_MOVING, A_CSUM, A_LEARN_A, A_LEARN_B,
  A_TENSION_ALL, A_DIR, A_EXT, A_TEXT, A_LAST, A_SWING, A_N, A_ST, A_STT, A_SY, A_STY, A_SYY,
  A_TFIRST, A_TLAST, A_Q3MAX, A_Q3MIN, A_SPEED0, A_SPEED, A_DMAX, A_DEND, A_CEND, A_FEND,
- A_DQ3, A_DQ4, A_COUNTED) = range(35)
-NACC = 35
+ A_DQ3, A_DQ4, A_COUNTED, A_TTURN, A_BACK, A_TBACK) = range(38)
+NACC = 38
 BIG = 1e300
 """Start value of running minima (and, negated, maxima): finite, so that masks never make NaN."""
 
@@ -67,6 +70,7 @@ def new_accumulators(n: int, c0: np.ndarray) -> np.ndarray:
     acc[:, A_DIR] = 1.0
     acc[:, A_EXT] = c0
     acc[:, A_LAST] = c0
+    acc[:, A_BACK] = c0
     return acc
 
 
@@ -113,13 +117,23 @@ def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: f
     # rounds: a zig-zag with hysteresis finds the prominent peaks and troughs of closeness
     direction, last = acc[at(A_DIR, lane)], acc[at(A_LAST, lane)]
     extreme, t_extreme = acc[at(A_EXT, lane)], acc[at(A_TEXT, lane)]
+    back, t_back = acc[at(A_BACK, lane)], acc[at(A_TBACK, lane)]
     rising = 1.0 * (direction > 0.0)
     ext = keep_if(rising, fmax(extreme, c), fmin(extreme, c))
-    better = rising * (c > extreme) + (1.0 - rising) * (c < extreme)
-    t_ext = keep_if(better, t, t_extreme)
+    # the extreme's time moves on only when closeness passes it by more than H_REL of the move back
+    # since (a monotone leg has none): equal rounds that follow a large swing do not keep it young
+    pull = H_REL * np.abs(extreme - back)
+    fresh = rising * (c > extreme + pull) + (1.0 - rising) * (c < extreme - pull)
+    t_ext = keep_if(fresh, t, t_extreme)
+    # the farthest move back since the extreme, and when
+    further = fresh + rising * (c < back) + (1.0 - rising) * (c > back)
+    back = keep_if(further, c, back)
+    t_back = keep_if(further, t, t_back)
     swing = np.abs(ext - last)
     h = H_ABS + H_REL * swing
-    turn = rising * (c < ext - h) + (1.0 - rising) * (c > ext + h)
+    # a turn: closeness came back by h, or the extreme has stood for longer than the swing took to build
+    stale = (t - t_ext > t_ext - acc[at(A_TTURN, lane)]) * (np.abs(ext - back) > H_ABS)
+    turn = fmax(1.0 * stale, rising * (c < ext - h) + (1.0 - rising) * (c > ext + h))
     counted = turn * (t_ext > late * dt) * (swing > H_ABS)
     n_rounds = acc[at(A_N, lane)] + counted
     acc[at(A_N, lane)] = n_rounds
@@ -134,8 +148,12 @@ def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: f
     acc[at(A_SWING, lane)] = keep_if(turn, swing, acc[at(A_SWING, lane)])
     acc[at(A_LAST, lane)] = keep_if(turn, ext, last)
     acc[at(A_DIR, lane)] = keep_if(turn, -direction, direction)
-    acc[at(A_EXT, lane)] = keep_if(turn, c, ext)
-    acc[at(A_TEXT, lane)] = keep_if(turn, t, t_ext)
+    # after a turn the farthest move back is the new extreme (closeness itself after a turn by h)
+    acc[at(A_EXT, lane)] = keep_if(turn, back, ext)
+    acc[at(A_TEXT, lane)] = keep_if(turn, t_back, t_ext)
+    acc[at(A_TTURN, lane)] = keep_if(turn, t_ext, acc[at(A_TTURN, lane)])
+    acc[at(A_BACK, lane)] = keep_if(turn, c, back)
+    acc[at(A_TBACK, lane)] = keep_if(turn, t, t_back)
 
 
 @jitable_inline

@@ -14,10 +14,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import sim
+from sim.metrics import GROWTH_TOL
 from sim.partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, ParamSpec
 from sim.scenario import MAX_RANDOM_EVENTS
 from sim.verdict import VERDICTS
@@ -238,8 +239,50 @@ def mixed_corners(draw: st.DrawFn) -> sim.Couple:
                                                        for key, spec in COUPLE_PARAMS.items()})
 
 
+def _corner(levels_a: dict[str, str], levels_b: dict[str, str], **couple: str) -> sim.Couple:
+    """A mixed corner written as levels: every entry not named is low."""
+    specs = {**PARTNER_SCORES, **PARTNER_PARAMS}
+
+    def partner(name: str, chosen: dict[str, str]) -> sim.Partner:
+        return sim.Partner(name=name, **{key: end(spec, chosen.get(key, "low")) for key, spec in specs.items()})
+    return sim.Couple(a=partner("A", levels_a), b=partner("B", levels_b),
+                      **{key: end(spec, couple.get(key, "low")) for key, spec in COUPLE_PARAMS.items()})
+
+
+# RK4 stages below closeness 0, where the floor share grew again as c^2 and drove A away by a
+# step-dependent amount (tension 5.1 / 0.86 / 0.66 at dt, dt/2, dt/4 before the fix; 0.62 at all three now)
+FLOOR_STAGES = _corner(
+    {"anxiety": "high", "avoidance": "high", "comfort_ceiling": "high", "closeness_alarm": "high",
+     "pressure_alarm": "high", "withdrawal_fear": "high", "responsiveness": "high", "alarm_lag": "high",
+     "fear_lag": "high", "move_lag": "high", "doubt_threshold": "mid", "doubt_time": "high"},
+    {"longing": "mid", "security_floor": "mid", "closeness_alarm": "mid", "pressure_alarm": "high",
+     "withdrawal_fear": "mid", "alarm_lag": "mid", "fear_lag": "high", "doubt_threshold": "mid", "doubt_time": "high"},
+    closeness0="mid", fear_ceiling="high")
+# a conflict's swing six times the rounds after it: the zig-zag's hysteresis never found them at dt/2
+SMALL_ROUNDS_AFTER_A_JOLT = _corner(
+    {"anxiety": "mid", "longing": "mid", "comfort_ceiling": "mid", "closeness_alarm": "high",
+     "pressure_alarm": "mid", "distance_fear": "mid", "withdrawal_fear": "mid", "relief": "mid",
+     "alarm_lag": "high", "move_lag": "high", "doubt_threshold": "high"},
+    {"longing": "mid", "closeness_alarm": "high", "pressure_alarm": "mid", "distance_fear": "high",
+     "relief": "high", "responsiveness": "mid", "alarm_lag": "mid", "fear_lag": "mid", "move_lag": "high",
+     "doubt_threshold": "high", "doubt_time": "high"},
+    fading="mid", fear_ceiling="mid")
+# three rounds of 64 days shrinking by a factor 0.8001 over the late window: on the tolerance 0.8
+ROUNDS_ON_THE_TOLERANCE = _corner(
+    {"anxiety": "mid", "longing": "mid", "comfort_ceiling": "high", "security_floor": "high", "closeness_alarm": "mid",
+     "pressure_alarm": "high", "withdrawal_fear": "high", "relief": "mid", "alarm_lag": "high", "fear_lag": "mid",
+     "move_lag": "high", "doubt_threshold": "mid", "doubt_time": "high"},
+    {"anxiety": "high", "longing": "high", "closeness_alarm": "mid", "pressure_alarm": "mid", "distance_fear": "mid",
+     "relief": "high", "responsiveness": "mid", "alarm_lag": "high", "fear_lag": "high", "move_lag": "high",
+     "doubt_threshold": "high"},
+    closeness0="mid", fading="mid", fear_ceiling="high")
+
+
 @settings(max_examples=40, deadline=None)
 @given(couple=mixed_corners(), kind=st.sampled_from([None, *sim.INTERVENTION_KINDS]))
+@example(couple=FLOOR_STAGES, kind="commitment")
+@example(couple=SMALL_ROUNDS_AFTER_A_JOLT, kind="responsibility")
+@example(couple=ROUNDS_ON_THE_TOLERANCE, kind="acknowledge")
 def test_mixed_corners_stay_finite_at_a_stable_step(couple: sim.Couple, kind: str | None) -> None:
     """Random mixtures of extremes (3^31 of them), at a step inside the stable region and at half of it, stay
     finite and bounded and get the same verdict.
@@ -253,4 +296,13 @@ def test_mixed_corners_stay_finite_at_a_stable_step(couple: sim.Couple, kind: st
                     for step in (dt, dt / 2))
     assert_finite(coarse)
     assert_finite(fine)
-    assert coarse.verdict == fine.verdict
+    assert coarse.verdict == fine.verdict or (on_the_growth_tolerance(coarse) and on_the_growth_tolerance(fine)), (
+        coarse.verdict, fine.verdict, coarse.metrics["growth_rate"], fine.metrics["growth_rate"])
+
+
+def on_the_growth_tolerance(result: sim.Result) -> bool:
+    """Rounds whose fitted rate lies within 1 % of the tolerance that splits steady from fading or growing
+    (``sim.metrics.GROWTH_TOL`` over the late window): any step size may read them either way."""
+    rate = result.metrics["growth_rate"]
+    tol = GROWTH_TOL / (DAYS / 2)
+    return rate is not None and abs(abs(rate) - tol) < 0.01 * tol

@@ -65,6 +65,29 @@ def test_a_fast_wiggle_on_a_slow_cycle_keeps_the_slow_period():
     assert m["period"] == pytest.approx(27.0, rel=0.05)
 
 
+def _after_a_jolt(t: np.ndarray, period: float, swing: float, depth: float, phase: float) -> np.ndarray:
+    """Steady rounds of ``swing`` around 1, after a jolt at day 30 that pulls closeness ``depth`` below
+    the rounds and lets it come back within a few days (as a conflict does)."""
+    rounds = 1.0 + 0.5 * swing * np.sin(2 * np.pi * t / period + phase)
+    since = np.maximum(t - 30.0, 0.0)
+    return rounds - np.where(t >= 30.0, depth * np.exp(-since / 2.0), 0.0)
+
+
+def test_steady_rounds_after_a_jolt_many_times_their_size_are_still_rounds():
+    """One large swing (a jolt 3 to 12 times the rounds' size) must not hide the smaller rounds after
+    it: the hysteresis of the first swing would never be reached again, yet the rounds go on."""
+    rng = np.random.default_rng(31)
+    for _ in range(10):
+        period, swing = rng.uniform(12.0, 30.0), rng.uniform(0.05, 0.4)
+        depth, phase = swing * rng.uniform(3.0, 12.0), rng.uniform(0.0, 2 * np.pi)
+        for dt in (0.1, 0.2):
+            t = np.arange(0, 200 + dt / 2, dt)
+            m = series_metrics(_after_a_jolt(t, period, swing, depth, phase), dt)
+            assert m["verdict"] == "cycles", (period, swing, depth, phase, dt)
+            assert m["period"] == pytest.approx(period, rel=0.05)
+            assert m["swing"] == pytest.approx(swing, rel=0.05)
+
+
 def test_a_chaotic_series_is_bounded_irregular_rounds():
     """The logistic map at r = 3.9 sets the size of each 10-day round: bounded, never settling, never
     growing: rounds that go on, and the fit reports them as irregular."""
