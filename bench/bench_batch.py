@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import resource
@@ -48,6 +49,7 @@ import numpy as np  # noqa: E402
 
 import sim  # noqa: E402
 from sim.regime import regime_map  # noqa: E402
+from sim.stability import COMPILED_LANES  # noqa: E402
 from sim.sweep import RandomCouples, sweep_summary  # noqa: E402
 
 BACKENDS = ("numba", "numpy")
@@ -157,13 +159,42 @@ def _timed(fn: Any, repeat: int = 1) -> tuple[float, float]:
     return best
 
 
-def throughput(backend: str, n_batch: int, batch_steps: int, n_loop: int, loop_steps: int) -> dict[str, float]:
-    """Couple-steps per second of one batch call and of a Python loop of single runs."""
+PAIRS = 5
+"""Rounds of the paired measurement: the matmul, then the batch, PAIRS times in a row."""
+REFERENCE_GFLOPS = 110.0
+"""The matmul rate of the machine on which issue 12 measured its starting point (19.5 M
+couple-steps/s): a share of the yardstick times this is a rate comparable with that figure."""
+
+
+def paired(fn: Any, size: int, rounds: int = PAIRS) -> dict[str, float]:
+    """Each round times the yardstick and then ``fn`` (``size`` couple-steps), back to back.
+
+    The machine is shared: its speed drifts by a third within minutes (a batch took 0.78 s and
+    1.10 s in two runs of one session), so one matmul at the start does not describe the moment
+    the batch ran. The share of the yardstick is taken per round; the median round is reported.
+    """
+    shares, seconds, cpus, yards = [], [], [], []
+    for _ in range(rounds):
+        yard = matmul_rate(repeat=2)
+        wall, cpu = _timed(fn)
+        shares.append(size / wall * OPS_PER_COUPLE_STEP / yard)
+        seconds.append(wall)
+        cpus.append(cpu)
+        yards.append(yard)
+    mid = int(np.argsort(shares)[len(shares) // 2])
+    return {"share": shares[mid], "share_low": min(shares), "share_high": max(shares), "seconds": seconds[mid],
+            "cpu": cpus[mid], "yardstick": yards[mid], "rounds": rounds}
+
+
+def throughput(backend: str, n_batch: int, batch_steps: int, n_loop: int, loop_steps: int) -> dict[str, Any]:
+    """Couple-steps per second of one batch call (paired with the yardstick, see :func:`paired`) and of a
+    Python loop of single runs."""
     couples = RandomCouples(max(n_batch, n_loop), seed=1).couples(0, max(n_batch, n_loop))
     sim.simulate_batch(couples[:4], steps=10, backend=backend)  # warm up (compilation excluded)
     sim.simulate(couples[0], steps=10, backend=backend, seed=0)
-    batch_s, batch_cpu = _timed(
-        lambda: sim.simulate_batch(couples[:n_batch], steps=batch_steps, seed=0, backend=backend), repeat=2)
+    pairs = paired(lambda: sim.simulate_batch(couples[:n_batch], steps=batch_steps, seed=0, backend=backend),
+                   n_batch * batch_steps, rounds=PAIRS if backend == "numba" else 1)
+    batch_s, batch_cpu = pairs["seconds"], pairs["cpu"]
 
     def loop() -> None:
         for c in couples[:n_loop]:
@@ -175,12 +206,14 @@ def throughput(backend: str, n_batch: int, batch_steps: int, n_loop: int, loop_s
     return {"batch_couples": n_batch, "batch_steps": batch_steps, "batch_s": batch_s, "batch_rate": batch_rate,
             "batch_cpu": batch_cpu, "loop_couples": n_loop, "loop_steps": loop_steps, "loop_s": loop_s,
             "loop_cpu": loop_cpu, "loop_rate": loop_rate,
-            "ratio": batch_rate / loop_rate}
+            "ratio": batch_rate / loop_rate, "pairs": pairs}
 
 
 def map_time(backend: str, n: int, steps: int, analytic: bool) -> dict[str, Any]:
     """Seconds for ``regime_map(n=n, steps=steps)`` (couples built, run and, if asked, analysed)."""
-    regime_map(n=3, steps=10, backend=backend, analytic=analytic)  # warm up
+    # warm up: enough couples that the analysis takes its compiled path too (compilation excluded)
+    warm = math.ceil(math.sqrt(COMPILED_LANES)) if analytic else 3
+    regime_map(n=warm, steps=10, backend=backend, analytic=analytic)
     t0, c0 = time.perf_counter(), _cpu()
     rmap = regime_map(n=n, steps=steps, backend=backend, analytic=analytic)
     seconds, cpu = time.perf_counter() - t0, _cpu() - c0
@@ -278,7 +311,12 @@ def main(argv: list[str] | None = None) -> None:
               f"{r['batch_s']:.2f} s ({r['batch_cpu']:.2f} s CPU) = {r['batch_rate']:,.0f} couple-steps/s; "
               f"loop {r['loop_couples']} x simulate({r['loop_steps']:,} steps) in {r['loop_s']:.2f} s "
               f"({r['loop_cpu']:.2f} s CPU) = {r['loop_rate']:,.0f} couple-steps/s; ratio {r['ratio']:,.0f}x")
-        print(f"       batch {vs_matmul(r['batch_rate'], yardstick)}; loop {vs_matmul(r['loop_rate'], yardstick)}; "
+        pr = r["pairs"]
+        print(f"       batch {pr['share']:.1%} of the matmul rate measured just before it "
+              f"({pr['yardstick'] / 1e9:.1f} GFLOP/s; median of {pr['rounds']} pairs, "
+              f"{pr['share_low']:.1%} to {pr['share_high']:.1%}), "
+              f"{pr['share'] * REFERENCE_GFLOPS * 1e9 / OPS_PER_COUPLE_STEP:,.0f} couple-steps/s at a "
+              f"{REFERENCE_GFLOPS:.0f} GFLOP/s matmul; loop {vs_matmul(r['loop_rate'], yardstick)}; "
               f"one simulate of {r['loop_steps']:,} steps {r['loop_s'] / r['loop_couples'] * 1e3:.2f} ms")
     if {"numba", "numpy"} <= rates.keys():
         cross = rates["numba"]["batch_rate"] / rates["numpy"]["loop_rate"]

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -265,6 +267,9 @@ def _run_numpy(x0: np.ndarray, acc: np.ndarray, seg_params: np.ndarray, seg_step
     return np.transpose(traj[0], (2, 1, 0)), np.transpose(learn[0], (2, 1, 0))
 
 
+_A, _B, _PAIR = attrgetter("a"), attrgetter("b"), attrgetter("closeness0", "fading", "fear_ceiling")
+
+
 def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tuple[Event, ...],
                interventions: tuple[Intervention, ...], record: bool, backend: str | None = None
                ) -> dict[str, Any]:
@@ -280,13 +285,14 @@ def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tupl
         raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
     n = len(couples)
     base = np.empty((n, 2, N_PARAM))
-    base[:, 0] = param_matrix([c.a for c in couples])
-    base[:, 1] = param_matrix([c.b for c in couples])
+    base[:, 0] = param_matrix(list(map(_A, couples)))
+    base[:, 1] = param_matrix(list(map(_B, couples)))
+    pair = np.fromiter(chain.from_iterable(map(_PAIR, couples)), float, 3 * n).reshape(n, 3)
     x0 = np.zeros((n, N_STATE))
-    x0[:, 0] = [c.closeness0 for c in couples]
+    x0[:, 0] = pair[:, 0]
     x0[:, 1:3] = base[:, :, dynamics.K] * base[:, :, dynamics.W]  # at ease: the calm pull of longing
-    delta = np.array([c.fading for c in couples], dtype=float)
-    ceiling = np.array([c.fear_ceiling for c in couples], dtype=float)
+    delta = pair[:, 1].copy()
+    ceiling = pair[:, 2].copy()
     seg_params, seg_steps = parameter_segments(base, interventions, dt, steps)
     rate, start = coaching_rates(interventions)
     coach_keep = np.exp(-np.broadcast_to(rate, (n, 2)) * dt)  # share left after a step of coaching

@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -321,15 +323,20 @@ def param_matrix(partners: Sequence[Partner]) -> np.ndarray:
     The same values as :meth:`Partner.params`, derived with array arithmetic (a sweep builds the
     parameters of tens of thousands of partners), with each partner's overrides put in place.
     """
-    scores = np.array([(p.anxiety, p.avoidance) for p in partners], dtype=float).reshape(-1, 2)
+    n = len(partners)
+    scores = np.fromiter(chain.from_iterable(map(_SCORES_OF, partners)), float, 2 * n).reshape(n, 2)
     driver = np.where(_BY_ANXIETY, scores[:, :1], np.where(_BY_AVOIDANCE, scores[:, 1:], 0.0))
     out = _BASE + _SLOPE * driver
-    for k, p in enumerate(partners):
-        if getattr(p, "_overridden", False):
-            for i, (name, value) in enumerate(zip(PARTNER_PARAMS, out[k], strict=True)):
-                own = getattr(p, name)
-                out[k, i] = value if own is None else own
+    for k in np.flatnonzero(np.fromiter(map(_OVERRIDDEN, partners), bool, n)).tolist():
+        p = partners[k]
+        for i, (name, value) in enumerate(zip(PARTNER_PARAMS, out[k], strict=True)):
+            own = getattr(p, name)
+            out[k, i] = value if own is None else own
     return out
+
+
+_SCORES_OF = attrgetter("anxiety", "avoidance")
+_OVERRIDDEN = attrgetter("_overridden")
 
 
 def param_spec(name: str) -> ParamSpec:
