@@ -27,7 +27,7 @@ from sim.scenario import Scenario, load_scenario, save_scenario
 from ui.i18n import LANGS
 from ui.workshop import animation, captions, charts, cycle, handout
 from ui.workshop import story as stories
-from ui.workshop.texts import colored, text
+from ui.workshop.texts import colored, md, text
 
 # Module-level strings would be shown by Streamlit's magic, so the constants are described in comments.
 MAIN = "main"  # the couple choice that means: the couple on the main page (st.session_state["scenario"])
@@ -155,6 +155,11 @@ def on_lang() -> None:
     st.session_state["lang"] = st.session_state["ws_lang"]
 
 
+def literal(name: str, partner: int) -> str:
+    """A name as literal markdown (an answer's or a caption's wording, where the colour is not used)."""
+    return md(name)
+
+
 def main_scenario() -> Scenario | None:
     """The scenario of the main page, when the coach came from there."""
     scenario = st.session_state.get("scenario")
@@ -241,7 +246,8 @@ def predict_ui(choice: Choice, story: stories.Story, view: stories.StepView, lan
     with ask:
         st.header(captions.question(view, story, lang, lambda name, i: colored(name, i)))
         st.radio(text("guess_label", lang), options=list(stories.CHOICES[view.key]), index=None,
-                 key=f"ws_guess_{view.index}", format_func=lambda c: captions.choice_label(view, story, c, lang))
+                 key=f"ws_guess_{view.index}",
+                 format_func=lambda c: captions.choice_label(view, story, c, lang, literal))
         st.button(text("reveal", lang), key="ws_reveal", type="primary", on_click=on_reveal,
                   args=(choice, view.index), icon=":material/visibility:")
 
@@ -263,13 +269,13 @@ def draw_step(choice: Choice, story: stories.Story, view: stories.StepView, lang
 
 def draw_answer(choice: Choice, story: stories.Story, view: stories.StepView, lang: str) -> None:
     """The model's answer, and how the room's guess compares."""
-    answer = captions.choice_label(view, story, view.answer, lang)
+    answer = captions.choice_label(view, story, view.answer, lang, literal)
     guess = st.session_state.get("ws_revealed", {}).get(reveal_key(choice, view.index))
     st.info(text("answer_model", lang, answer=answer), icon=":material/psychology:")
     if guess == view.answer:
         st.success(text("answer_right", lang), icon=":material/check_circle:")
     elif guess is not None:
-        st.markdown(text("answer_wrong", lang, guess=captions.choice_label(view, story, guess, lang)))
+        st.markdown(text("answer_wrong", lang, guess=captions.choice_label(view, story, guess, lang, literal)))
 
 
 def scene_days(view: stories.StepView) -> list[float]:
@@ -309,8 +315,8 @@ def draw_moment(choice: Choice, story: stories.Story, view: stories.StepView, la
         index = int(np.clip(round(float(day) / view.result.dt), 0, view.result.steps))
         active = int(states(choice.couple_key, choice.intervention, view.index)[index])
         st.image(cycle_png(active, story.names(), story.withdrawer, story.pursuer, lang), width="stretch")
-        st.caption(text("cycle_now", lang, text=cycle.describe(active, story.names(), story.withdrawer,
-                                                                story.pursuer, lang)))
+        names = (literal(story.names()[0], 0), literal(story.names()[1], 1))
+        st.caption(text("cycle_now", lang, text=cycle.describe(active, names, story.withdrawer, story.pursuer, lang)))
 
 
 def downloads_ui(choice: Choice, story: stories.Story, view: stories.StepView, lang: str) -> None:

@@ -23,6 +23,7 @@ import sim
 from sim.scenario import Scenario, load_scenario
 from ui.i18n import t
 from ui.query import scenario_to_query
+from ui.workshop.texts import text as wtext
 
 CHART_BUDGET = float(os.environ.get("E2E_CHART_SECONDS", "1.0"))
 SCREEN = {"width": 1400, "height": 2200}
@@ -114,3 +115,41 @@ def test_a_coach_opens_the_page_moves_a_slider_switches_to_dutch_and_opens_a_sha
     (ARTIFACTS / "e2e").mkdir(exist_ok=True)
     (ARTIFACTS / "e2e" / "app-timings.json").write_text(json.dumps(timings, indent=2), encoding="utf-8")
     print(f"\napp timings: {timings}")
+
+
+HOSTILE = ("[x](https://evil.example)", "www.evil.example a@evil.io")
+"""Partner names a crafted share link could carry: a markdown link, a bare web address and an e-mail address."""
+
+
+def _shown(locator) -> str:
+    """The text a reader sees (the invisible word joiners that keep addresses from becoming links removed)."""
+    return locator.inner_text().replace("\u2060", "")
+
+
+@pytest.mark.e2e
+def test_names_from_a_shared_link_are_plain_text_on_both_pages(app_url: str, page: Page) -> None:
+    """A shared link cannot put a clickable link on the screen: its names are shown as typed, and no anchor
+    on the main page or on the workshop (the couple carried over in the same session) points anywhere new."""
+    page.set_default_timeout(RENDER_TIMEOUT_MS)
+    trap = sim.PRESETS["anxious-avoidant"]
+    shared = Scenario(couple=replace(trap, a=replace(trap.a, name=HOSTILE[0]), b=replace(trap.b, name=HOSTILE[1])),
+                      interventions=(sim.Intervention("safety", who="a", start=60.0),), lang="en")
+    page.goto(f"{app_url}/?{urlencode(scenario_to_query(shared))}")
+    wait_for_app(page)
+    main = page.locator('[data-testid="stMain"]')
+    evil = page.locator('a[href*="evil"]')
+    expect(main.get_by_text(t("app", "partner.heading", "en", name="[x]"), exact=False).first).to_be_visible()
+    assert all(t("app", "partner.heading", "en", name=name) in _shown(main) for name in HOSTILE)
+    assert evil.count() == 0
+
+    page.get_by_role("link", name=t("app", "nav.workshop", "en")).click()
+    wait_for_app(page)
+    main.locator('[data-testid="stRadio"] label').nth(1).click()
+    wait_for_app(page)
+    main.get_by_role("button", name=wtext("reveal", "en")).click()
+    expect(main.get_by_text("The loop right now:", exact=False)).to_be_visible()
+    wait_for_app(page)
+    shown = _shown(page.locator('[data-testid="stApp"]'))
+    assert HOSTILE[0] in shown and HOSTILE[1] in shown
+    assert evil.count() == 0
+    page.screenshot(path=str(ARTIFACTS / "e2e" / "hostile-names-workshop.png"), full_page=True)

@@ -10,13 +10,13 @@ import string
 from typing import Any
 
 from ui.i18n import catalog
+from ui.text import colored as ui_colored
+from ui.text import md
 
-__all__ = ["PAGE", "colored", "md_plain", "plain", "short", "text"]
+__all__ = ["PAGE", "colored", "md", "plain", "short", "text"]
 
 PAGE = "workshop"
 """Name of the workshop's catalog."""
-PARTNER_MARKUP = ("blue", "orange")
-"""Streamlit's named colours for partner A and B (the main page uses the same)."""
 
 
 class _Formatter(string.Formatter):
@@ -47,11 +47,6 @@ def short(name: str, width: int = 12) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
-def md_plain(name: str) -> str:
-    """A name as literal text inside Streamlit markdown (no emphasis, links or HTML from a name)."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$:=" else ch for ch in name)
-
-
 def colored(name: str, partner: int) -> str:
-    """A name as markdown in the colour of partner 0 (A) or 1 (B), escaped first."""
-    return f":{PARTNER_MARKUP[partner]}[{md_plain(name)}]"
+    """A name as markdown in the colour of partner 0 (A) or 1 (B), made literal first (:func:`ui.text.md`)."""
+    return ui_colored(md(name), partner)
