@@ -17,7 +17,11 @@ Without numba the marks are the identity and only the numpy path exists.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -102,12 +106,17 @@ def borrowed(array: Any) -> Any:
     return array
 
 
-def use_cache_for(*sources: str) -> None:
+def use_cache_for(*sources: str) -> bool:
     """Point numba's on-disk cache, for the kernel compiled next, at a folder keyed by ``sources``.
 
     ``sources`` are the files of :mod:`sim` whose code the kernel inlines. Numba checks only the
     timestamp of the file that holds the compiled function, so without their content in the key
     an edited model would run stale machine code.
+
+    The folder is the first writable one of :func:`cache_roots`. An install whose package folder
+    is read-only (a container image) uses the user's cache or the temporary folder, starting from
+    a copy of the cache prepared in the package, so that it does not compile again. Returns False
+    when nothing is writable: the kernel is then compiled in memory (``cache=False``).
     """
     import numba
 
@@ -115,7 +124,46 @@ def use_cache_for(*sources: str) -> None:
     digest = hashlib.sha256()
     for name in sources:
         digest.update((here / name).read_bytes())
-    setattr(numba.config, "CACHE_DIR", str(here / "__pycache__" / f"numba-{digest.hexdigest()[:16]}"))  # noqa: B010
+    key = f"numba-{digest.hexdigest()[:16]}"
+    prepared = here / "__pycache__" / key
+    for root in cache_roots():
+        folder = root / key
+        if not _writable(folder):
+            continue
+        if folder != prepared and prepared.is_dir() and not any(folder.iterdir()):
+            shutil.copytree(prepared, folder, dirs_exist_ok=True)
+        setattr(numba.config, "CACHE_DIR", str(folder))  # noqa: B010
+        return True
+    return False
+
+
+CACHE_ENV = "NUMBA_CACHE_DIR"
+"""Set it to a writable folder to choose where the compiled kernels are kept (e.g. in a container)."""
+
+
+def cache_roots() -> list[Path]:
+    """Where compiled kernels may be kept, in order: ``$NUMBA_CACHE_DIR`` alone if it is set; else the
+    package's ``__pycache__``, the user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``) and the
+    temporary folder."""
+    chosen = os.environ.get(CACHE_ENV)
+    if chosen:
+        return [Path(chosen)]
+    roots = [Path(__file__).parent / "__pycache__"]
+    user = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    roots.append(Path(user) / "attract-repel")
+    with contextlib.suppress(OSError):  # OSError: no usable temporary folder at all
+        roots.append(Path(tempfile.gettempdir()) / f"attract-repel-{os.getuid() if hasattr(os, 'getuid') else 0}")
+    return roots
+
+
+def _writable(folder: Path) -> bool:
+    """Whether ``folder`` exists or can be made, and a file can be written in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
 
 
 if HAVE_NUMBA:  # compiled, these are emitted straight into the caller's machine code

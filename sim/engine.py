@@ -146,11 +146,11 @@ def _compile_kernel() -> Any:
     """
     import numba
 
-    use_cache_for("engine.py", "dynamics.py", "metrics.py", "partners.py", "_accel.py")
+    cached = use_cache_for("engine.py", "dynamics.py", "metrics.py", "partners.py", "_accel.py")
     loop = _loop
     width = LANES
 
-    @numba.njit(parallel=True, cache=True, error_model="numpy", fastmath={"contract"})
+    @numba.njit(parallel=True, cache=cached, error_model="numpy", fastmath={"contract"})
     def kernel(x0, acc0, seg_params, seg_steps, secure, coach_keep, coach_step, delta, ceiling,
                events, steps, dt, subs, traj, learn_traj, record):  # pragma: no cover - compiled
         n = x0.shape[0]

@@ -446,11 +446,11 @@ def _compile_newton() -> Any:
     """Compile Newton over blocks of LANES lanes, the blocks in parallel (numba's cache keeps it)."""
     import numba
 
-    use_cache_for("stability.py", "dynamics.py", "partners.py", "_accel.py")
+    cached = use_cache_for("stability.py", "dynamics.py", "partners.py", "_accel.py")
     block = _newton_block
     width = LANES
 
-    @numba.njit(parallel=True, cache=True, error_model="numpy")
+    @numba.njit(parallel=True, cache=cached, error_model="numpy")
     def kernel(z0, pa0, pb0, delta0, ceiling0, gone0, iterations):  # pragma: no cover - compiled
         n = z0.shape[1]
         n_par = pa0.shape[0]
