@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
+from pathlib import Path
 
 from .batch import DEFAULT_DT, DEFAULT_STEPS, simulate
 from .presets import PRESET_TEXT, PRESETS
@@ -31,6 +32,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``; a new file that could not be written whole (a full disk) is removed."""
+    existed = path.exists()
+    try:
+        with path.open("w", encoding="utf-8", newline="") as out:
+            out.write(text)
+    except OSError:
+        if not existed and path.is_file():
+            path.unlink(missing_ok=True)
+        raise
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -50,7 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     if args.csv:
-        result.to_frame().to_csv(args.csv, index=False)
+        try:
+            _write(Path(args.csv), result.to_frame().to_csv(index=False))
+        except OSError as err:
+            print(f"error: cannot write {args.csv}: {err.strerror or err}", file=sys.stderr)
+            return 2
     if args.json:
         report = {
             "preset": args.preset,

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import sim
 from sim.__main__ import main
@@ -28,6 +29,17 @@ def test_csv_writes_the_trajectory(tmp_path, capsys):
     assert main(["run", "--preset", "secure", "--steps", "300", "--csv", str(out)]) == 0
     frame = pd.read_csv(out)
     assert len(frame) == 301 and "closeness" in frame.columns
+
+
+@pytest.mark.parametrize("where", ["missing-folder", "a-folder", "full-disk", "unwritable"])
+def test_a_csv_that_cannot_be_written_gives_one_line_and_status_2(where, tmp_path, capsys):
+    """No traceback: one line naming the file and the reason, exit status 2, and no half-written file."""
+    path = {"missing-folder": tmp_path / "no" / "such" / "run.csv", "a-folder": tmp_path,
+            "full-disk": Path("/dev/full"), "unwritable": Path("/proc/version")}[where]
+    assert main(["run", "--preset", "secure", "--steps", "300", "--csv", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot write {path}: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "no").exists()
 
 
 def test_presets_lists_every_preset_in_the_chosen_language(capsys):
