@@ -19,6 +19,7 @@ import numpy as np
 from . import engine, metrics
 from .events import Event, draw_random_events
 from .interventions import Intervention
+from .limits import MAX_DT, MAX_RANDOM_EVENTS, MAX_RANDOM_RATE, MAX_STEPS, MIN_DT, check_items
 from .partners import PARTNER_PARAMS, Couple, Partner
 from .result import BatchResult, Result, freeze_arrays
 
@@ -27,7 +28,6 @@ __all__ = ["DEFAULT_DT", "DEFAULT_STEPS", "learned_partner", "simulate", "simula
 DEFAULT_STEPS = 2000
 DEFAULT_DT = 0.1
 """Default step: 0.1 day; 2,000 steps cover 200 days."""
-MAX_STEPS = 1_000_000
 KEEP = ("summary", "trajectories")
 
 
@@ -38,23 +38,22 @@ def _check_run(steps: Any, dt: Any, events: Any, interventions: Any, random_even
     try:
         dt_f = float(dt)
     except (TypeError, ValueError):
-        raise ValueError(f"dt must be a number in (0, 1] (days), got {dt!r}") from None
-    if not math.isfinite(dt_f) or not 0.0 < dt_f <= 1.0:
-        raise ValueError(f"dt must be in (0, 1] (days), got {dt!r}")
-    events = tuple(events)
-    for ev in events:
-        if not isinstance(ev, Event):
-            raise ValueError(f"events must be sim.Event objects, got {ev!r}")
-    interventions = tuple(interventions)
-    for iv in interventions:
-        if not isinstance(iv, Intervention):
-            raise ValueError(f"interventions must be sim.Intervention objects, got {iv!r}")
+        raise ValueError(f"dt must be a number in [{MIN_DT}, {MAX_DT}] (days), got {dt!r}") from None
+    if not math.isfinite(dt_f) or not MIN_DT <= dt_f <= MAX_DT:
+        raise ValueError(f"dt must be in [{MIN_DT}, {MAX_DT}] (days), got {dt!r}")
+    events = check_items(events, Event, "events")
+    interventions = check_items(interventions, Intervention, "interventions")
     try:
         rate = float(random_events)
     except (TypeError, ValueError):
-        raise ValueError(f"random_events must be a rate in [0, 10] per day, got {random_events!r}") from None
-    if not math.isfinite(rate) or not 0.0 <= rate <= 10.0:
-        raise ValueError(f"random_events must be a rate in [0, 10] per day, got {random_events!r}")
+        raise ValueError(f"random_events must be a rate in [0, {MAX_RANDOM_RATE:g}] per day, "
+                         f"got {random_events!r}") from None
+    if not math.isfinite(rate) or not 0.0 <= rate <= MAX_RANDOM_RATE:
+        raise ValueError(f"random_events must be a rate in [0, {MAX_RANDOM_RATE:g}] per day, got {random_events!r}")
+    if rate * int(steps) * dt_f > MAX_RANDOM_EVENTS:
+        raise ValueError(f"random_events = {rate:g} per day over {int(steps) * dt_f:g} days would draw about "
+                         f"{rate * int(steps) * dt_f:,.0f} events; at most {MAX_RANDOM_EVENTS:,} in one run "
+                         "(lower random_events, or run fewer days)")
     return int(steps), dt_f, events, interventions, rate
 
 

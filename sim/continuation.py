@@ -31,6 +31,7 @@ import pandas as pd
 
 from .dynamics import N_STATE, STATE_NAMES, TIP
 from .interventions import Intervention
+from .limits import check_items
 from .partners import Couple
 from .presets import PRESETS
 from .stability import KINDS, analyse, effective_param_arrays, follow, is_complex, linearise, stability_arrays
@@ -202,7 +203,7 @@ def continuation(param: str = "a.anxiety", base: Couple | None = None, low: floa
     base = _check_base(base)
     lo, hi = _span(ref, low, high)
     n = _check_count("n", n, 2, MAX_POINTS)
-    interventions = tuple(interventions)
+    interventions = check_items(interventions, Intervention, "interventions")
     branch = _Branch(ref, base, interventions)
     values = np.linspace(lo, hi, n)
     pa, pb, dl, ce = branch.params(values)
@@ -397,7 +398,7 @@ def bifurcation_curves(x: str = "a.anxiety", y: str = "b.avoidance", *, base: Co
         raise ValueError(f"x and y must set different parameters, got {x!r} and {y!r}")
     nx, ny = n if isinstance(n, tuple | list) and len(n) == 2 else (n, n)
     xs, ys = _axis(rx, nx, x_range), _axis(ry, ny, y_range)
-    interventions = tuple(interventions)
+    interventions = check_items(interventions, Intervention, "interventions")
     grid = Grid({ry.name: ys, rx.name: xs}, base)
     couples = grid.couples(0, len(grid))
     p = effective_param_arrays(couples, interventions)

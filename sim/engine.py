@@ -24,7 +24,7 @@ from . import dynamics, metrics
 from ._accel import HAVE_NUMBA, LANES, any_true, at, borrowed, jitable, use_cache_for
 from .dynamics import N_STATE
 from .events import Event, event_table
-from .interventions import Intervention, apply_interventions, coaching_rates
+from .interventions import Intervention, coaching_rates, in_force_by_start
 from .partners import PARTNER_PARAMS, Couple, Partner, param_matrix
 
 __all__ = ["BACKENDS", "default_backend", "run_arrays", "secure_params"]
@@ -341,11 +341,7 @@ def parameter_segments(base: np.ndarray, interventions: tuple[Intervention, ...]
     seg_params : array (N, S, 2, P); seg_steps : int array (S,), the first step of each segment.
     """
     fixed = tuple(iv for iv in interventions if iv.kind != "coaching")
-    starts = sorted({int(np.ceil(iv.start / dt - 1e-9)) for iv in fixed})
-    starts = [s for s in starts if 0 < s <= steps]
-    bounds = [0] + starts
-    seg_params = np.empty((base.shape[0], len(bounds)) + base.shape[1:])
-    for k, first in enumerate(bounds):
-        active = tuple(iv for iv in fixed if int(np.ceil(iv.start / dt - 1e-9)) <= first)
-        seg_params[:, k] = apply_interventions(base, active)
-    return seg_params, np.array(bounds, dtype=np.int64)
+    firsts = [int(np.ceil(iv.start / dt - 1e-9)) for iv in fixed]
+    bounds = [0] + sorted({s for s in firsts if 0 < s <= steps})
+    seg_params = np.moveaxis(in_force_by_start(base, fixed, firsts, bounds), 0, 1)
+    return np.ascontiguousarray(seg_params), np.array(bounds, dtype=np.int64)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .limits import MAX_RANDOM_RATE
+
 __all__ = ["EVENT_KINDS", "SIZE_RANGE", "Event", "EventKind", "draw_random_events", "event_table"]
 
 SIZE_RANGE = (0.0, 5.0)
@@ -93,7 +95,7 @@ def draw_random_events(rate: float, duration: float, rng: np.random.Generator) -
 
     Kinds are drawn uniformly from :data:`EVENT_KINDS`, sizes at each kind's default.
     """
-    rate = _finite("rate", rate, 0.0, 10.0)
+    rate = _finite("rate", rate, 0.0, MAX_RANDOM_RATE)
     if rate == 0.0:
         return ()
     count = int(rng.poisson(rate * duration))

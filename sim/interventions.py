@@ -23,6 +23,7 @@ __all__ = [
     "Intervention",
     "InterventionKind",
     "apply_interventions",
+    "in_force_by_start",
 ]
 
 COACHING_RATE = 1.0 / 180.0
@@ -146,6 +147,9 @@ def _apply(p: np.ndarray, effects: dict[str, tuple[str, float]], strength: float
 def apply_interventions(pab: np.ndarray, interventions: tuple[Intervention, ...]) -> np.ndarray:
     """Parameters after the (non-gradual) interventions are in force.
 
+    They take effect in the order they start (in the order listed when they start together), so
+    that a run's parameters after each start (:func:`in_force_by_start`) and in the long run agree.
+
     Parameters
     ----------
     pab : array, shape (..., 2, P): parameters of partner a (row 0) and b (row 1)
@@ -156,13 +160,46 @@ def apply_interventions(pab: np.ndarray, interventions: tuple[Intervention, ...]
     array of the same shape, clipped to each parameter's range.
     """
     out = np.array(pab, dtype=float, copy=True)
-    for iv in interventions:
-        kind = INTERVENTION_KINDS[iv.kind]
-        for i in (0, 1):
-            if iv.applies_to(i):
-                _apply(out[..., i, :], kind.self_effects, iv.strength)
-                _apply(out[..., 1 - i, :], kind.other_effects, iv.strength)
+    for iv in sorted(interventions, key=_start):
+        _add_effects(out, iv)
     return np.clip(out, _LOW, _HIGH)
+
+
+def in_force_by_start(pab: np.ndarray, interventions: tuple[Intervention, ...], starts: list[int],
+                      first_steps: list[int]) -> np.ndarray:
+    """The parameters in force from each of ``first_steps`` on, in one pass over the interventions.
+
+    ``starts[j]`` is the first step of intervention j; segment k holds ``apply_interventions`` of
+    those with ``starts[j] <= first_steps[k]`` (``first_steps`` ascending). Linear in the number of
+    interventions: each is applied once, to a running copy.
+
+    Returns
+    -------
+    array (len(first_steps),) + pab.shape.
+    """
+    order = sorted(range(len(interventions)), key=lambda j: (starts[j], interventions[j].start))
+    running = np.array(pab, dtype=float, copy=True)
+    out = np.empty((len(first_steps),) + running.shape)
+    j = 0
+    for k, first in enumerate(first_steps):
+        while j < len(order) and starts[order[j]] <= first:
+            _add_effects(running, interventions[order[j]])
+            j += 1
+        out[k] = np.clip(running, _LOW, _HIGH)
+    return out
+
+
+def _start(iv: Intervention) -> float:
+    return iv.start
+
+
+def _add_effects(out: np.ndarray, iv: Intervention) -> None:
+    """Add one intervention's effects to ``out`` (..., 2, P) in place, unclipped."""
+    kind = INTERVENTION_KINDS[iv.kind]
+    for i in (0, 1):
+        if iv.applies_to(i):
+            _apply(out[..., i, :], kind.self_effects, iv.strength)
+            _apply(out[..., 1 - i, :], kind.other_effects, iv.strength)
 
 
 def coaching_rates(interventions: tuple[Intervention, ...]) -> tuple[np.ndarray, np.ndarray]:

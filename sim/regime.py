@@ -27,6 +27,7 @@ from .batch import DEFAULT_DT, DEFAULT_STEPS, simulate_batch
 from .continuation import bifurcation_lines, zero_contours
 from .events import Event
 from .interventions import Intervention
+from .limits import check_items
 from .partners import Couple
 from .presets import PRESETS
 from .result import freeze_arrays
@@ -249,7 +250,8 @@ def regime_map(x: str = "a.anxiety", y: str = "b.avoidance", *, base: Couple | N
         raise ValueError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
     xs = _axis(rx, nx, x_range)
     ys = _axis(ry, ny, y_range)
-    events, interventions = tuple(events), tuple(interventions)
+    events = check_items(events, Event, "events")
+    interventions = check_items(interventions, Intervention, "interventions")
     grid = Grid({ry.name: ys, rx.name: xs}, base)
     size = len(grid)
     verdict = np.empty(size, dtype=f"<U{max(len(v) for v in VERDICTS)}")

@@ -37,9 +37,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .batch import DEFAULT_DT, DEFAULT_STEPS, MAX_STEPS
+from .batch import DEFAULT_DT, DEFAULT_STEPS
 from .events import EVENT_KINDS, Event
 from .interventions import INTERVENTION_KINDS, WHO, Intervention
+from .limits import MAX_DT, MAX_ITEMS, MAX_RANDOM_EVENTS, MAX_RANDOM_RATE, MAX_STEPS, MIN_DT
 from .partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, Couple, ParamSpec, Partner
 
 __all__ = [
@@ -71,14 +72,10 @@ MAX_BYTES = 1_000_000
 """Largest document accepted, in bytes of UTF-8."""
 MAX_DEPTH = 4
 """Deepest nesting accepted (the format itself needs 3: ``couple.a.name``)."""
-MAX_ITEMS = 200
-"""Most keys in one object and most items in one list (so at most 200 events, 200 interventions)."""
 MAX_NAME = 60
 """Longest partner name, in characters."""
 MAX_SEED = 2**63
 """Seeds are whole numbers in ``[0, MAX_SEED)``."""
-MAX_RANDOM_EVENTS = 10.0
-"""Largest rate of random triggers, per day."""
 LANGS = ("en", "nl")
 """Display languages."""
 
@@ -148,7 +145,7 @@ class Scenario:
         object.__setattr__(self, "events", _items(self.events, Event, "events"))
         object.__setattr__(self, "interventions", _items(self.interventions, Intervention, "interventions"))
         object.__setattr__(self, "random_events", _range(self.random_events, "random_events",
-                                                         0.0, MAX_RANDOM_EVENTS))
+                                                         0.0, MAX_RANDOM_RATE))
         seed = _whole(self.seed, "seed")
         if not 0 <= seed < MAX_SEED:
             raise ScenarioError("seed", "out_of_range", f"must be in [0, 2^63), got {_show(seed)}")
@@ -156,9 +153,14 @@ class Scenario:
         if not 1 <= steps <= MAX_STEPS:
             raise ScenarioError("steps", "out_of_range", f"must be in [1, {MAX_STEPS}], got {_show(steps)}")
         dt = _number(self.dt, "dt")
-        if not 0.0 < dt <= 1.0:
-            raise ScenarioError("dt", "out_of_range", f"must be in (0, 1] (days), got {_show(self.dt)}")
+        if not MIN_DT <= dt <= MAX_DT:
+            raise ScenarioError("dt", "out_of_range", f"must be in [{MIN_DT}, {MAX_DT}] (days), got {_show(self.dt)}")
         object.__setattr__(self, "dt", dt)
+        if self.random_events * steps * dt > MAX_RANDOM_EVENTS:
+            expected = self.random_events * steps * dt
+            raise ScenarioError("random_events", "out_of_range",
+                                f"{_show(self.random_events)} per day over {_show(steps * dt)} days would draw about "
+                                f"{expected:,.0f} events; at most {MAX_RANDOM_EVENTS:,} in one run")
         _choice(self.lang, "lang", LANGS)
 
     def run_kwargs(self) -> dict[str, Any]:
@@ -401,8 +403,8 @@ def _upgrade_v0(doc: dict[str, Any]) -> dict[str, Any]:
     for k, p in enumerate(partners):
         _only(_mapping(p, f"partners[{k}]"), ("name", "anxiety", "avoidance"), f"partners[{k}]")
     dt = _number(doc.get("dt", DEFAULT_DT), "dt")
-    if not 0.0 < dt <= 1.0:
-        raise ScenarioError("dt", "out_of_range", f"must be in (0, 1] (days), got {_show(doc.get('dt'))}")
+    if not MIN_DT <= dt <= MAX_DT:
+        raise ScenarioError("dt", "out_of_range", f"must be in [{MIN_DT}, {MAX_DT}] (days), got {_show(doc.get('dt'))}")
     days = _number(doc.get("days", _DAYS_V0), "days")
     steps = days / dt
     whole = round(steps) if abs(steps) < 1e15 else 0

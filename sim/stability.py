@@ -104,6 +104,7 @@ from .dynamics import (
 )
 from .engine import secure_params
 from .interventions import Intervention, apply_interventions, coaching_rates
+from .limits import check_items
 from .partners import Couple
 
 __all__ = ["BRANCHES", "KINDS", "KIND_TEXT", "Stability", "analyse", "effective_param_arrays", "effective_params",
@@ -860,23 +861,10 @@ class Stability:
         return KIND_TEXT[self.kind][lang]
 
 
-def _check_interventions(interventions: Any) -> tuple[Intervention, ...]:
-    if isinstance(interventions, Intervention | str | bytes):
-        raise ValueError(f"interventions must be an iterable of sim.Intervention, got {interventions!r}")
-    try:
-        out = tuple(interventions)
-    except TypeError:
-        raise ValueError(f"interventions must be an iterable of sim.Intervention, got {interventions!r}") from None
-    for iv in out:
-        if not isinstance(iv, Intervention):
-            raise ValueError(f"interventions must be sim.Intervention objects, got {iv!r}")
-    return out
-
-
 def effective_param_arrays(couples: Sequence[Couple], interventions: Iterable[Intervention] = ()) -> np.ndarray:
     """Long-run parameters of N couples, shape (N, 2, P), lag form: every intervention in force,
     coaching fully learned (a coached partner has a secure partner's parameters)."""
-    interventions = _check_interventions(interventions)
+    interventions = check_items(interventions, Intervention, "interventions")
     cache: dict[int, np.ndarray] = {}
 
     def vec(p: Any) -> np.ndarray:

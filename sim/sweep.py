@@ -65,6 +65,7 @@ import pandas as pd
 from .batch import DEFAULT_DT, DEFAULT_STEPS, simulate_batch
 from .events import Event
 from .interventions import Intervention
+from .limits import check_items
 from .partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, Couple, ParamSpec, Partner
 from .presets import PRESETS
 from .verdict import ENDING_TEXT, VERDICTS
@@ -525,8 +526,9 @@ def _run_kwargs(steps: int, dt: float, seed: int, events: Iterable[Event],
                 ) -> dict[str, Any]:
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"a sweep needs a fixed seed (a whole number >= 0), got {seed!r}")
-    return {"steps": steps, "dt": dt, "seed": int(seed), "events": tuple(events),
-            "interventions": tuple(interventions), "random_events": random_events, "backend": backend}
+    return {"steps": steps, "dt": dt, "seed": int(seed), "events": check_items(events, Event, "events"),
+            "interventions": check_items(interventions, Intervention, "interventions"),
+            "random_events": random_events, "backend": backend}
 
 
 def _spans(size: int, chunk_size: int) -> list[tuple[int, int]]:

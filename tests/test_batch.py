@@ -7,6 +7,7 @@ import pytest
 
 import sim
 from sim._accel import HAVE_NUMBA
+from sim.limits import MAX_ITEMS, MAX_RANDOM_EVENTS, MAX_RANDOM_RATE, MIN_DT
 
 COUPLES = [sim.PRESETS[name] for name in ("anxious-avoidant", "secure", "intense-trap", "secure-avoidant")]
 RUN = dict(steps=800, dt=0.1, seed=5, random_events=0.05,
@@ -123,10 +124,37 @@ def test_bare_simulate_runs_the_default_couple():
     ({"steps": 0}, "steps"), ({"steps": 2.5}, "steps"), ({"dt": 0.0}, "dt"), ({"dt": float("nan")}, "dt"),
     ({"dt": 2.0}, "dt"), ({"seed": -1}, "seed"), ({"random_events": -0.1}, "random_events"),
     ({"events": ["hug"]}, "events"), ({"interventions": [1]}, "interventions"),
+    ({"events": None}, "^events"), ({"interventions": 5}, "^interventions"), ({"events": "conflict"}, "^events"),
+    ({"interventions": sim.Intervention("safety")}, "^interventions"), ({"dt": 5e-324}, "^dt"),
+    ({"dt": MIN_DT / 2}, "^dt"), ({"events": [sim.Event("stress")] * (MAX_ITEMS + 1)}, "^events .* at most"),
+    ({"steps": 10**6, "dt": 1.0, "random_events": 10.0}, "^random_events .* at most"),
 ])
 def test_bad_run_arguments_raise_value_errors_naming_them(kwargs, match):
     with pytest.raises(ValueError, match=match):
         sim.simulate(COUPLES[0], **kwargs)
+    with pytest.raises(ValueError, match=match):
+        sim.simulate_batch(COUPLES, **kwargs)
+
+
+@pytest.mark.parametrize("call", ["stability", "regime_map", "sweep_grid"])
+def test_every_public_run_names_a_wrong_events_or_interventions_argument(call):
+    run = {"stability": lambda **kw: sim.stability(sim.Couple(), **kw),
+           "regime_map": lambda **kw: sim.regime_map(n=3, steps=10, analytic=False, **kw),
+           "sweep_grid": lambda **kw: sim.sweep.sweep_summary(sim.sweep.Grid({"a.anxiety": [0.2, 0.8]}), steps=10,
+                                                              seed=0, **kw)}[call]
+    with pytest.raises(ValueError, match="^interventions"):
+        run(interventions=None)
+    if call != "stability":
+        with pytest.raises(ValueError, match="^events"):
+            run(events=None)
+
+
+def test_the_most_random_triggers_a_run_allows_are_drawn_quickly():
+    """At the cap (MAX_RANDOM_EVENTS expected over the run) a run is still a run, not a memory blow-up."""
+    days = MAX_RANDOM_EVENTS / MAX_RANDOM_RATE
+    result = sim.simulate(COUPLES[0], steps=int(days), dt=1.0, seed=1, random_events=0.99 * MAX_RANDOM_RATE)
+    assert 0.9 * MAX_RANDOM_EVENTS < len(result.events) <= MAX_RANDOM_EVENTS
+    assert result.verdict in sim.VERDICTS
 
 
 def test_bad_batch_arguments():

@@ -18,9 +18,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import sim
+from sim.limits import MAX_RANDOM_RATE
 from sim.metrics import GROWTH_TOL
 from sim.partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, ParamSpec
-from sim.scenario import MAX_RANDOM_EVENTS
 from sim.verdict import VERDICTS
 
 ARRAYS = ("t", "closeness", "move", "engulfment", "abandonment", "doubt", "learned")
@@ -117,7 +117,7 @@ def test_corner_runs_and_gets_a_verdict(a: str, b: str, pair: str) -> None:
     for dt in (0.1, 0.05):
         for interventions in [(), *([sim.Intervention(kind)] for kind in sim.INTERVENTION_KINDS)]:
             assert_finite(run(couple, dt, interventions=tuple(interventions)))
-        assert_finite(run(couple, dt, random_events=MAX_RANDOM_EVENTS))
+        assert_finite(run(couple, dt, random_events=MAX_RANDOM_RATE))
 
 
 @pytest.mark.parametrize(("a", "b", "pair"), CORNERS, ids=["-".join(c) for c in CORNERS])

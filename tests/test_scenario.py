@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.batch import MAX_STEPS
+from sim.limits import MAX_DT, MAX_RANDOM_EVENTS, MAX_RANDOM_RATE, MAX_STEPS, MIN_DT
 from sim.partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, ParamSpec
 from sim.scenario import (
     ERROR_CODES,
@@ -71,15 +71,16 @@ interventions = st.builds(sim.Intervention, st.sampled_from(list(sim.INTERVENTIO
 
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
-    """Any valid scenario (every field anywhere in its range)."""
+    """Any valid scenario (every field anywhere in its range; random triggers within the run's cap)."""
+    steps, dt = draw(st.integers(1, MAX_STEPS)), draw(st.floats(MIN_DT, MAX_DT))
     return Scenario(
         couple=draw(st.one_of(st.sampled_from(list(sim.PRESETS.values())), couples())),
         events=tuple(draw(st.lists(events, max_size=5))),
         interventions=tuple(draw(st.lists(interventions, max_size=5))),
-        random_events=draw(st.floats(0.0, 10.0)),
+        random_events=draw(st.floats(0.0, min(MAX_RANDOM_RATE, 0.999 * MAX_RANDOM_EVENTS / (steps * dt)))),
         seed=draw(st.integers(0, 2**63 - 1)),
-        steps=draw(st.integers(1, MAX_STEPS)),
-        dt=draw(st.floats(0.0, 1.0, exclude_min=True)),
+        steps=steps,
+        dt=dt,
         lang=draw(st.sampled_from(["en", "nl"])),
     )
 
@@ -240,6 +241,9 @@ BAD_DOCUMENTS = [
     ("dt zero", doc(dt=0), "dt", "out_of_range"),
     ("dt above a day", doc(dt=1.5), "dt", "out_of_range"),
     ("random rate too high", doc(random_events=11), "random_events", "out_of_range"),
+    ("dt below the smallest step", doc(dt=5e-324), "dt", "out_of_range"),
+    ("too many random triggers for one run", doc(steps=MAX_STEPS, dt=1.0, random_events=10), "random_events",
+     "out_of_range"),
     ("huge integer", doc(couple={"fading": 10**400}), "couple.fading", "out_of_range"),
     ("event kind unknown", doc(events=[{"kind": "party"}]), "events[0].kind", "unknown_value"),
     ("intervention who unknown", doc(interventions=[{"kind": "safety", "who": "ab"}]), "interventions[0].who",
