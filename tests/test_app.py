@@ -587,6 +587,20 @@ def test_reading_a_link_never_raises(params: dict[str, Any]) -> None:
     assert query.fit_to_page(made) == (made, [])
 
 
+def test_a_link_with_more_events_than_a_scenario_holds_is_trimmed_not_dropped() -> None:
+    """More than 200 events (or interventions) in a link kept nothing of it, names included; now the
+    rest of the link is read and the events are trimmed as the page trims them, with a notice."""
+    many = ",".join(f"stress:{day % 900 + 0.5:g}" for day in range(450))
+    helps = ",".join(f"safety:{day}:a:1" for day in range(250))
+    made, found = query.scenario_from_query({"a.name": "Sam", "b.name": "Alex", "events": many,
+                                             "interventions": helps, "lang": "nl"})
+    assert (made.couple.a.name, made.couple.b.name, made.lang) == ("Sam", "Alex", "nl")
+    assert len(made.events) == query.MAX_EVENTS and [e.at for e in made.events] == sorted(e.at for e in made.events)
+    assert made.events[0].at == 0.5 and len(made.interventions) == 1
+    assert {"notice.fit_events", "notice.fit_interventions"} <= set(found)
+    assert "notice.query_invalid" not in found
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.floats(0.05, 20.0), st.integers(0, query.SEED_MAX))
 def test_any_page_scenario_survives_the_link(anxiety: float, avoidance: float, lag: float, seed: int) -> None:

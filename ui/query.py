@@ -157,6 +157,13 @@ def _from_query(params: Mapping[str, str | list[str]]) -> tuple[Scenario, list[s
     interventions, ok = _items(query.get("interventions", ""), _intervention)
     if not ok:
         notices.append("notice.query_interventions")
+    # more than a scenario may hold: trimmed as the page trims them (fit_to_page), not the link refused
+    if len(events) > MAX_EVENTS:
+        events = sorted(events, key=lambda e: (e.at, e.kind, e.size))[:MAX_EVENTS]
+        notices.append("notice.fit_events")
+    if len(interventions) > len(INTERVENTION_KINDS):
+        interventions = list(_one_per_kind(tuple(interventions))[0])
+        notices.append("notice.fit_interventions")
     scenario = Scenario(couple=couple, events=tuple(events), interventions=tuple(interventions), lang=lang,
                         **run)
     scenario, fitted = fit_to_page(scenario)
