@@ -520,11 +520,19 @@ def _int(digits: str) -> int | _BigInt:
     return _BigInt(digits) if len(digits) > _BIG_DIGITS else int(digits)
 
 
+class _Repeated(dict[str, Any]):
+    """A JSON object that named a key twice (``repeated``): refused by :func:`_check_depth`, which
+    knows where the object is (the parser's hook does not)."""
+
+    repeated: str = ""
+
+
 def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
-        if key in out:
-            raise ScenarioError(_key(key), "not_json", "appears twice in one object")
+        if key in out and not isinstance(out, _Repeated):
+            out = _Repeated(out)
+            out.repeated = key
         out[key] = value
     return out
 
@@ -562,6 +570,9 @@ def _key(key: Any) -> str:
 def _check_depth(value: Any, depth: int, where: str) -> None:
     if depth > MAX_DEPTH:
         raise ScenarioError(where, "too_deep", f"is nested too deeply (more than {MAX_DEPTH} levels)")
+    if isinstance(value, _Repeated):
+        path = f"{where}.{_key(value.repeated)}" if depth else _key(value.repeated)
+        raise ScenarioError(path, "not_json", "appears twice in one object")
     if isinstance(value, dict):
         if len(value) > MAX_ITEMS:
             raise ScenarioError(where, "too_deep", f"has {len(value)} keys; at most {MAX_ITEMS}")
