@@ -461,6 +461,27 @@ def test_the_gif_is_a_valid_looping_animation_with_the_expected_frames(trap, fra
     assert not np.array_equal(first, np.asarray(image.convert("RGB")))
 
 
+def test_the_gif_is_made_in_memory_and_writes_nothing_to_disk(trap, tmp_path, monkeypatch):
+    """The names in it are what a user typed: no temporary file of the server ever holds them."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    opened = []
+    real_open = io.open
+
+    def watch(file, mode="r", *args, **kwargs):
+        if any(m in mode for m in "wax+"):
+            opened.append(file)
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", watch)
+    view = trap.step("withdrawal")
+    data = animation.dance_gif(view.result, view.start, view.until, ("Sam", "Alex"), "en", frames=5)
+    assert Image.open(io.BytesIO(data)).n_frames == 5
+    assert opened == [] and list(tmp_path.iterdir()) == []
+
+
 def _redness(fig) -> float:
     rgb = np.asarray(Image.open(io.BytesIO(charts.png(fig, dpi=50))).convert("RGB")).astype(float)
     pink = (rgb[..., 0] > 200) & (rgb[..., 0] - rgb[..., 1] > 40) & (rgb[..., 0] - rgb[..., 2] > 30)

@@ -5,19 +5,18 @@ figure shows its move (toward or away, its length the speed); a red glow behind 
 with that partner's strongest fear, and two bars under it show both fears. The most recent visible
 signal of each partner is written under the line. :func:`dance_figure` draws one moment (for the
 page's slider), :func:`dance_gif` exports a scene as an animated GIF for slides
-(``FuncAnimation`` + ``PillowWriter``, headless: no pyplot, no ffmpeg).
+(frames drawn by Agg and joined by Pillow in memory, headless: no pyplot, no ffmpeg, no file).
 """
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import io
 from typing import Any
 
 import numpy as np
-from matplotlib.animation import FuncAnimation, PillowWriter
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
+from PIL import Image
 
 import sim
 from sim.plots.palette import CLOSENESS_COLOR, PARTNER_COLORS
@@ -179,9 +178,16 @@ def dance_gif(result: sim.Result, start: float, until: float, names: tuple[str, 
         draw_dance(ax, result, float(day), names, lang)
         return []
 
-    animation = FuncAnimation(fig, update, frames=days, blit=False, repeat=False, cache_frame_data=False)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "dance.gif"
-        animation.save(str(path), writer=PillowWriter(fps=fps), dpi=dpi,
-                       savefig_kwargs={"facecolor": "white"})
-        return path.read_bytes()
+    # drawn in memory, frame by frame, as matplotlib's PillowWriter does, but into bytes: the names
+    # are what a user typed, and nothing of theirs is written to the server's disk
+    frames_out = []
+    for day in days:
+        update(day)
+        raw = io.BytesIO()
+        fig.savefig(raw, format="rgba", dpi=dpi, facecolor="white")
+        width, height = (round(v) for v in fig.get_size_inches() * dpi)
+        frames_out.append(Image.frombuffer("RGBA", (width, height), raw.getbuffer(), "raw", "RGBA", 0, 1))
+    out = io.BytesIO()
+    frames_out[0].save(out, format="GIF", save_all=True, append_images=frames_out[1:], duration=int(1000 / fps),
+                       loop=0)
+    return out.getvalue()
