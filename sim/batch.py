@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -18,9 +17,9 @@ import numpy as np
 
 from . import engine, metrics
 from .events import Event, draw_random_events
-from .interventions import Intervention
+from .interventions import Intervention, learned_partner
 from .limits import MAX_DT, MAX_RANDOM_EVENTS, MAX_RANDOM_RATE, MAX_STEPS, MIN_DT, check_items
-from .partners import PARTNER_PARAMS, Couple, Partner
+from .partners import Couple
 from .result import BatchResult, Result, freeze_arrays
 
 __all__ = ["DEFAULT_DT", "DEFAULT_STEPS", "learned_partner", "simulate", "simulate_batch"]
@@ -181,19 +180,3 @@ def _scalar(value: Any) -> float | str | None:
         return str(value)
     number = float(value)
     return None if math.isnan(number) else number
-
-
-def learned_partner(partner: Partner, learned: float) -> Partner:
-    """``partner`` moved toward a secure partner by the share ``learned`` (0..1) in every score and override."""
-    if learned <= 0.0:
-        return partner
-    secure = dict(zip(PARTNER_PARAMS, engine.secure_params(), strict=True))
-    toward = engine.SECURE_SCORE
-    changes: dict[str, Any] = {
-        "anxiety": partner.anxiety + learned * (toward - partner.anxiety),
-        "avoidance": partner.avoidance + learned * (toward - partner.avoidance),
-    }
-    for name, value in partner.overrides().items():
-        changes[name] = value + learned * (secure[name] - value)
-    return replace(partner, **changes)
-

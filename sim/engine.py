@@ -24,20 +24,12 @@ from . import dynamics, metrics
 from ._accel import HAVE_NUMBA, LANES, any_true, at, borrowed, jitable, use_cache_for
 from .dynamics import N_STATE
 from .events import Event, event_table
-from .interventions import Intervention, coaching_rates, in_force_by_start
-from .partners import PARTNER_PARAMS, Couple, Partner, param_matrix
+from .interventions import SECURE_SCORE, Intervention, coaching_rates, in_force_at, secure_params, segments
+from .partners import PARTNER_PARAMS, Couple, param_matrix
 
-__all__ = ["BACKENDS", "default_backend", "run_arrays", "secure_params"]
-
-SECURE_SCORE = 0.1
-"""Anxiety and avoidance of the secure partner that coaching moves toward."""
+__all__ = ["BACKENDS", "SECURE_SCORE", "default_backend", "parameter_segments", "run_arrays", "secure_params"]
 
 N_PARAM = len(PARTNER_PARAMS)
-
-
-def secure_params() -> np.ndarray:
-    """Parameter vector of a secure partner (anxiety = avoidance = SECURE_SCORE), shape (P,)."""
-    return Partner(anxiety=SECURE_SCORE, avoidance=SECURE_SCORE).param_vector()
 
 
 @jitable
@@ -316,32 +308,11 @@ def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tupl
 
 
 def calm_pull(seg_params: np.ndarray, seg_steps: np.ndarray, learned: np.ndarray) -> np.ndarray:
-    """The calm pull of longing k w in force at every instant, shape (N, 2, n + 1).
-
-    Parameters
-    ----------
-    seg_params : array (N, S, 2, P); seg_steps : int array (S,); learned : array (N, 2, n + 1),
-        as the time loop uses them (segments from interventions, coaching drifting toward secure).
-    """
-    seg = np.searchsorted(seg_steps, np.arange(learned.shape[-1]), side="right") - 1
-    secure = secure_params()
-    p = seg_params[:, seg]  # (N, n + 1, 2, P)
-    frac = np.moveaxis(learned, 1, 2)  # (N, n + 1, 2)
-    k = p[..., dynamics.K] + frac * (secure[dynamics.K] - p[..., dynamics.K])
-    w = p[..., dynamics.W] + frac * (secure[dynamics.W] - p[..., dynamics.W])
-    return np.moveaxis(k * w, 2, 1)
+    """The calm pull of longing k w in force at every instant, shape (N, 2, n + 1) (see
+    :func:`sim.interventions.in_force_at`)."""
+    p = in_force_at(seg_params, seg_steps, learned)
+    return np.moveaxis(p[..., dynamics.K] * p[..., dynamics.W], 2, 1)
 
 
-def parameter_segments(base: np.ndarray, interventions: tuple[Intervention, ...], dt: float,
-                       steps: int) -> tuple[np.ndarray, np.ndarray]:
-    """Piecewise-constant parameters: one segment from each distinct intervention start.
-
-    Returns
-    -------
-    seg_params : array (N, S, 2, P); seg_steps : int array (S,), the first step of each segment.
-    """
-    fixed = tuple(iv for iv in interventions if iv.kind != "coaching")
-    firsts = [int(np.ceil(iv.start / dt - 1e-9)) for iv in fixed]
-    bounds = [0] + sorted({s for s in firsts if 0 < s <= steps})
-    seg_params = np.moveaxis(in_force_by_start(base, fixed, firsts, bounds), 0, 1)
-    return np.ascontiguousarray(seg_params), np.array(bounds, dtype=np.int64)
+parameter_segments = segments
+"""The run's parameter segments (:func:`sim.interventions.segments`)."""

@@ -10,11 +10,12 @@ secure partner's parameters, and what is learned stays with the partner (see
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
-from .partners import PARTNER_PARAMS
+from .partners import PARTNER_PARAMS, Partner
 
 __all__ = [
     "COACHING_RATE",
@@ -22,8 +23,14 @@ __all__ = [
     "STRENGTH_RANGE",
     "Intervention",
     "InterventionKind",
+    "SECURE_SCORE",
     "apply_interventions",
+    "in_force_at",
     "in_force_by_start",
+    "learned_partner",
+    "long_run",
+    "secure_params",
+    "segments",
 ]
 
 COACHING_RATE = 1.0 / 180.0
@@ -32,6 +39,9 @@ secure partner after t days of coaching, 15 % after a month, half way after four
 a year. Couples therapy changes attachment-related behaviour over months, not days: emotionally
 focused therapy runs 8-20 weekly sessions with gains that keep growing at follow-up (Johnson et al.
 1999; Wiebe et al. 2017), and earned security is a change over years (Roisman et al. 2002)."""
+
+SECURE_SCORE = 0.1
+"""Anxiety and avoidance of the secure partner that coaching moves toward."""
 
 WHO = ("both", "a", "b")
 STRENGTH_RANGE = (0.0, 1.0)
@@ -217,3 +227,74 @@ def coaching_rates(interventions: tuple[Intervention, ...]) -> tuple[np.ndarray,
                     rate[i] += COACHING_RATE * iv.strength
                     start[i] = min(start[i], iv.start)
     return rate, start
+
+
+# Effective parameters: the one place that says which parameters are in force, for the engine
+# (per segment), the recorded run and the cycle map (per instant), and the analysis (long run).
+
+def secure_params() -> np.ndarray:
+    """Parameter vector of a secure partner (anxiety = avoidance = SECURE_SCORE), shape (P,): what coaching
+    moves a partner toward."""
+    return Partner(anxiety=SECURE_SCORE, avoidance=SECURE_SCORE).param_vector()
+
+
+def learned_partner(partner: Partner, learned: float) -> Partner:
+    """``partner`` moved toward a secure partner by the share ``learned`` (0..1) in every score and override."""
+    if learned <= 0.0:
+        return partner
+    secure = dict(zip(PARTNER_PARAMS, secure_params(), strict=True))
+    changes: dict[str, Any] = {
+        "anxiety": partner.anxiety + learned * (SECURE_SCORE - partner.anxiety),
+        "avoidance": partner.avoidance + learned * (SECURE_SCORE - partner.avoidance),
+    }
+    for name, value in partner.overrides().items():
+        changes[name] = value + learned * (secure[name] - value)
+    return replace(partner, **changes)
+
+
+def start_step(iv: Intervention, dt: float) -> int:
+    """The first step at which ``iv`` is in force: its start day rounded up to a whole step."""
+    return int(np.ceil(iv.start / dt - 1e-9))
+
+
+def segments(base: np.ndarray, interventions: tuple[Intervention, ...], dt: float,
+             steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Piecewise-constant parameters of a run: one segment from each distinct intervention start.
+
+    Parameters
+    ----------
+    base : array (N, 2, P), the couples' own parameters (lag form)
+
+    Returns
+    -------
+    seg_params : array (N, S, 2, P); seg_steps : int array (S,), the first step of each segment.
+    Coaching is not in them: it drifts the parameters toward :func:`secure_params` as it is learned.
+    """
+    fixed = tuple(iv for iv in interventions if not INTERVENTION_KINDS[iv.kind].gradual)
+    firsts = [start_step(iv, dt) for iv in fixed]
+    bounds = [0] + sorted({s for s in firsts if 0 < s <= steps})
+    seg_params = np.moveaxis(in_force_by_start(base, fixed, firsts, bounds), 0, 1)
+    return np.ascontiguousarray(seg_params), np.array(bounds, dtype=np.int64)
+
+
+def in_force_at(seg_params: np.ndarray, seg_steps: np.ndarray, learned: np.ndarray) -> np.ndarray:
+    """The parameters in force at every instant, shape (N, n + 1, 2, P), as the time loop uses them.
+
+    Parameters
+    ----------
+    seg_params, seg_steps : from :func:`segments`; learned : array (N, 2, n + 1), the share of the way
+        to a secure partner that coaching has taught each partner.
+    """
+    seg = np.searchsorted(seg_steps, np.arange(learned.shape[-1]), side="right") - 1
+    p = seg_params[:, seg]  # (N, n + 1, 2, P)
+    frac = np.moveaxis(learned, 1, 2)[..., None]  # (N, n + 1, 2, 1)
+    return p + frac * (secure_params() - p)
+
+
+def long_run(base: np.ndarray, interventions: tuple[Intervention, ...]) -> np.ndarray:
+    """Long-run parameters, shape like ``base`` (..., 2, P): every intervention in force, coaching fully
+    learned (a coached partner has a secure partner's parameters)."""
+    out = apply_interventions(base, tuple(iv for iv in interventions if not INTERVENTION_KINDS[iv.kind].gradual))
+    rate, _ = coaching_rates(interventions)
+    out[..., rate > 0, :] = secure_params()
+    return out

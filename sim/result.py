@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .events import Event
-from .interventions import Intervention
+from .interventions import Intervention, in_force_at, learned_partner, segments
 from .metrics import SAFE
 from .partners import Couple, Partner
 from .signals import Signal, detect_signals
@@ -119,10 +119,16 @@ class Result(_Pickles):
         partner's by the share learned (``learned[:, -1]``); partners without coaching come out as
         they went in.
         """
-        from .batch import learned_partner
-
         return (learned_partner(self.couple.a, float(self.learned[0, -1])),
                 learned_partner(self.couple.b, float(self.learned[1, -1])))
+
+    def params_in_force(self) -> np.ndarray:
+        """Both partners' parameters at every instant, shape (n + 1, 2, P) in lag form (the order of
+        ``sim.PARTNER_PARAMS``): the interventions in force from their start step, and what coaching had
+        taught by then, as the run used them (:func:`sim.interventions.in_force_at`)."""
+        base = np.stack([self.couple.a.param_vector(), self.couple.b.param_vector()])[None]
+        seg_params, seg_steps = segments(base, tuple(self.interventions), self.dt, self.steps)
+        return in_force_at(seg_params, seg_steps, np.asarray(self.learned)[None])[0]
 
     def loop(self) -> tuple[str, int, int]:
         """The loop behind the verdict and who withdraws and who pursues (see ``sim.verdict``)."""

@@ -102,8 +102,7 @@ from .dynamics import (
     rk4_step,
     to_rates,
 )
-from .engine import secure_params
-from .interventions import Intervention, apply_interventions, coaching_rates
+from .interventions import Intervention, long_run
 from .limits import check_items
 from .partners import Couple
 
@@ -874,10 +873,7 @@ def effective_param_arrays(couples: Sequence[Couple], interventions: Iterable[In
         return cache[key]
 
     base = np.array([[vec(c.a), vec(c.b)] for c in couples], dtype=float).reshape(len(couples), 2, -1)
-    out = apply_interventions(base, tuple(iv for iv in interventions if iv.kind != "coaching"))
-    rate, _ = coaching_rates(interventions)
-    out[:, rate > 0] = secure_params()
-    return out
+    return long_run(base, interventions)
 
 
 def effective_params(couple: Couple, interventions: Iterable[Intervention] = ()) -> np.ndarray:

@@ -14,8 +14,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.engine import SECURE_SCORE
-from sim.interventions import COACHING_RATE, INTERVENTION_KINDS, WHO, apply_interventions, coaching_rates
+from sim.interventions import COACHING_RATE, INTERVENTION_KINDS, SECURE_SCORE, WHO, apply_interventions, coaching_rates
 from sim.partners import PARTNER_PARAMS
 from sim.signals import WITHDRAW_AT
 
@@ -309,3 +308,31 @@ def test_parameters_after_each_start_are_those_of_the_interventions_started_so_f
         started = tuple(iv for iv, s in zip(ivs, starts, strict=True) if s <= first)
         np.testing.assert_allclose(segments[k], module.apply_interventions(base, started), rtol=1e-13)
     np.testing.assert_array_equal(segments[0], module.apply_interventions(base, ()))
+
+
+def test_a_runs_parameters_in_force_follow_each_start_and_what_coaching_taught():
+    """Result.params_in_force (the one per-instant account the cycle map also reads): a partner's own
+    parameters before the first start, the started interventions' after it, and coaching drifting them
+    toward a secure partner by the share learned; the long run of the analysis is its end point."""
+    from sim.interventions import long_run, secure_params
+
+    rng = np.random.default_rng(4)
+    for _ in range(5):
+        couple = sim.Couple(a=sim.Partner(anxiety=rng.uniform(), avoidance=rng.uniform()),
+                            b=sim.Partner(anxiety=rng.uniform(), avoidance=rng.uniform()))
+        ivs = (sim.Intervention("safety", who="b", start=float(rng.uniform(5, 20))),
+               sim.Intervention("commitment", who="a", start=float(rng.uniform(25, 40))),
+               sim.Intervention("coaching", who="a", start=50.0, strength=1.0))
+        result = sim.simulate(couple, steps=3000, dt=0.1, interventions=ivs)
+        params = result.params_in_force()
+        base = np.stack([couple.a.param_vector(), couple.b.param_vector()])
+        assert params.shape == (result.steps + 1, 2, len(PARTNER_PARAMS))
+        first = int(np.ceil(ivs[0].start / 0.1 - 1e-9))
+        np.testing.assert_array_equal(params[first - 1], base)
+        np.testing.assert_allclose(params[first], apply_interventions(base, ivs[:1]), rtol=1e-14)
+        learned = result.learned[0, -1]
+        assert 0.5 < learned < 1.0
+        fixed = apply_interventions(base, ivs[:2])
+        np.testing.assert_allclose(params[-1, 0], fixed[0] + learned * (secure_params() - fixed[0]), rtol=1e-12)
+        np.testing.assert_allclose(params[-1, 1], fixed[1], rtol=1e-14)
+        np.testing.assert_allclose(long_run(base, ivs)[0], secure_params(), rtol=1e-14)

@@ -44,8 +44,6 @@ from matplotlib.path import Path
 
 import sim
 from sim.dynamics import GB, GE, HB, HE, HI, LO, TB, TM, K, W, act, feel, phi
-from sim.engine import secure_params
-from sim.interventions import INTERVENTION_KINDS, apply_interventions
 from sim.metrics import SAFE
 from sim.plots.palette import CLOSENESS_COLOR, PARTNER_COLORS
 from sim.signals import PURSUE_AT, PURSUIT_FEAR
@@ -70,18 +68,6 @@ REST = 0.01
 
 INACTIVE = "#c8c8c8"
 ACTIVE_GLOW = "#FFD23F"
-
-
-def _effective_params(result: sim.Result) -> np.ndarray:
-    """Both partners' parameters over time, shape (n + 1, 2, P): interventions in force and coaching learned."""
-    base = np.stack([result.couple.a.param_vector(), result.couple.b.param_vector()])
-    out = np.broadcast_to(base, (result.t.shape[0],) + base.shape).copy()
-    steady = tuple(iv for iv in result.interventions if not INTERVENTION_KINDS[iv.kind].gradual)
-    for start in sorted({iv.start for iv in steady}):
-        active = tuple(iv for iv in steady if iv.start <= start)
-        out[result.t >= start - 1e-9] = apply_interventions(base, active)
-    learned = np.asarray(result.learned).T[:, :, None]
-    return out + learned * (secure_params()[None, None, :] - out)
 
 
 def _efforts(result: sim.Result, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -154,7 +140,7 @@ def link_rates(result: sim.Result, withdrawer: int, pursuer: int) -> tuple[np.nd
         being left is above SAFE
     """
     w, p = withdrawer, pursuer
-    params = _effective_params(result)
+    params = result.params_in_force()
     pw, pp = params[:, w, :], params[:, p, :]
     c = np.asarray(result.closeness)
     _, move = _efforts(result, params)
