@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .limits import MAX_RANDOM_RATE
+from .limits import MAX_DAY, MAX_RANDOM_RATE
 
 __all__ = ["EVENT_KINDS", "SIZE_RANGE", "Event", "EventKind", "draw_random_events", "event_table"]
 
@@ -74,7 +74,7 @@ class Event:
             raise ValueError(
                 f"unknown event kind {self.kind!r}; valid kinds: {', '.join(EVENT_KINDS)}"
             )
-        at = _finite("at", self.at, 0.0, 1e6)
+        at = _finite("at", self.at, 0.0, MAX_DAY)
         object.__setattr__(self, "at", at)
         size = EVENT_KINDS[self.kind].default_size if self.size is None else self.size
         object.__setattr__(self, "size", _finite("size", size, *SIZE_RANGE))

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .limits import MAX_DAY
 from .partners import PARTNER_PARAMS, Partner
 
 __all__ = [
@@ -125,7 +126,7 @@ class Intervention:
             )
         if self.who not in WHO:
             raise ValueError(f"intervention who must be one of {', '.join(WHO)}, got {self.who!r}")
-        for name, low, high in (("start", 0.0, 1e6), ("strength", *STRENGTH_RANGE)):
+        for name, low, high in (("start", 0.0, MAX_DAY), ("strength", *STRENGTH_RANGE)):
             value = getattr(self, name)
             try:
                 number = float(value)

@@ -38,9 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from .batch import DEFAULT_DT, DEFAULT_STEPS
-from .events import EVENT_KINDS, Event
-from .interventions import INTERVENTION_KINDS, WHO, Intervention
-from .limits import MAX_DT, MAX_ITEMS, MAX_RANDOM_EVENTS, MAX_RANDOM_RATE, MAX_STEPS, MIN_DT
+from .events import EVENT_KINDS, SIZE_RANGE, Event
+from .interventions import INTERVENTION_KINDS, STRENGTH_RANGE, WHO, Intervention
+from .limits import MAX_DAY, MAX_DT, MAX_ITEMS, MAX_RANDOM_EVENTS, MAX_RANDOM_RATE, MAX_STEPS, MIN_DT
 from .partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, Couple, ParamSpec, Partner
 
 __all__ = [
@@ -59,6 +59,7 @@ __all__ = [
     "field_table",
     "load_scenario",
     "save_scenario",
+    "scenario_schema",
     "upgrade",
 ]
 
@@ -300,6 +301,60 @@ def _upgrade(data: Any) -> tuple[dict[str, Any], int]:
     for step in range(version, VERSION):
         doc = MIGRATIONS[step].apply(doc)
     return doc, version
+
+
+def scenario_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a version 2 scenario file, built from the declarations the
+    loader checks against: every parameter's range, the kinds, the run's limits.
+
+    Published as ``docs/scenario.schema.json`` for other tools. The loader checks a few things a
+    schema cannot say (a key named twice, the random triggers' cap over the run's length, whole
+    numbers written without a fraction, older versions to upgrade); every file the loader accepts
+    passes the schema, and every file this program writes does.
+    """
+    def number(low: float, high: float, description: str) -> dict[str, Any]:
+        return {"type": "number", "minimum": low, "maximum": high, "description": description}
+
+    def spec(s: ParamSpec) -> dict[str, Any]:
+        return number(s.low, s.high, f"{s.label['en']} ({s.unit}): {s.help['en']}")
+
+    partner = {
+        "type": "object", "additionalProperties": False,
+        "properties": {"name": {"type": "string", "maxLength": MAX_NAME, "description": "Partner's name"},
+                       **{key: spec(s) for key, s in {**PARTNER_SCORES, **PARTNER_PARAMS}.items()}},
+    }
+    event = {
+        "type": "object", "additionalProperties": False, "required": ["kind"],
+        "properties": {"kind": {"enum": list(EVENT_KINDS)}, "at": number(0.0, MAX_DAY, "day of the event"),
+                       "size": number(*SIZE_RANGE, "multiple of the kind's effect")},
+    }
+    intervention = {
+        "type": "object", "additionalProperties": False, "required": ["kind"],
+        "properties": {"kind": {"enum": list(INTERVENTION_KINDS)}, "who": {"enum": list(WHO)},
+                       "start": number(0.0, MAX_DAY, "day it starts"),
+                       "strength": number(*STRENGTH_RANGE, "share of the full effect")},
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Attract & Repel scenario, version 2",
+        "type": "object", "additionalProperties": False, "required": ["format", "version"],
+        "maxProperties": MAX_ITEMS,
+        "properties": {
+            "format": {"const": FORMAT},
+            "version": {"const": VERSION},
+            "couple": {"type": "object", "additionalProperties": False,
+                       "properties": {"a": partner, "b": partner,
+                                      **{key: spec(s) for key, s in COUPLE_PARAMS.items()}}},
+            "events": {"type": "array", "maxItems": MAX_ITEMS, "items": event},
+            "interventions": {"type": "array", "maxItems": MAX_ITEMS, "items": intervention},
+            "random_events": number(0.0, MAX_RANDOM_RATE, "expected random triggers per day (at most "
+                                    f"{MAX_RANDOM_EVENTS:,} expected over the run)"),
+            "seed": {"type": "integer", "minimum": 0, "maximum": MAX_SEED - 1},
+            "steps": {"type": "integer", "minimum": 1, "maximum": MAX_STEPS},
+            "dt": number(MIN_DT, MAX_DT, "length of a step in days"),
+            "lang": {"enum": list(LANGS)},
+        },
+    }
 
 
 # --- version 2 (current) ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,6 +32,7 @@ from sim.scenario import (
     field_table,
     load_scenario,
     save_scenario,
+    scenario_schema,
     upgrade,
 )
 
@@ -493,3 +495,37 @@ def test_version_1_that_was_never_valid_is_still_refused(change: dict[str, Any],
 def test_version_0_is_upgraded_through_version_1() -> None:
     """A pre-release file takes both steps; its duration and names are converted as before."""
     assert load_scenario(json.dumps(V0)).to_dict()["version"] == VERSION
+
+
+# --- the published JSON Schema (docs/scenario.schema.json) ---------------------------------------
+
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "docs" / "scenario.schema.json"
+LOADER_ONLY = {
+    "steps as float": "a schema's integer includes 2000.0; the format asks for whole numbers without a fraction",
+    "too many random triggers for one run": "the cap is on random_events x steps x dt, across three fields",
+}
+"""Refusals of the loader that a JSON Schema cannot state, with the reason."""
+
+
+def _validator() -> Any:
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_the_published_schema_is_the_one_the_declarations_give() -> None:
+    """docs/scenario.schema.json is written by sim.scenario.scenario_schema(); run it again after a change."""
+    assert json.loads(SCHEMA_FILE.read_text(encoding="utf-8")) == scenario_schema()
+
+
+@settings(max_examples=150, deadline=None)
+@given(scenarios())
+def test_every_scenario_this_program_writes_passes_the_schema(scenario: Scenario) -> None:
+    errors = list(_validator().iter_errors(json.loads(save_scenario(scenario))))
+    assert errors == [], errors[0].message if errors else ""
+
+
+@pytest.mark.parametrize(("what", "document", "where", "code"), BAD_DOCUMENTS, ids=[b[0] for b in BAD_DOCUMENTS])
+def test_the_schema_refuses_what_the_loader_refuses(what: str, document: Any, where: str, code: str) -> None:
+    valid = _validator().is_valid(document)
+    assert valid == (what in LOADER_ONLY), what
