@@ -9,11 +9,12 @@ next to what they describe.
 from __future__ import annotations
 
 import json
+import string
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LANGS", "LOCALES", "catalog", "t"]
+__all__ = ["LANGS", "LOCALES", "catalog", "number", "t"]
 
 LANGS = ("en", "nl")
 LOCALES = Path(__file__).with_name("locales")
@@ -31,7 +32,25 @@ def catalog(page: str, lang: str) -> dict[str, str]:
     return data
 
 
+class _Formatter(string.Formatter):
+    """``str.format`` that writes numbers the way the language does: a decimal comma in Dutch."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.comma = lang == "nl"
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        out = super().format_field(value, format_spec)
+        return out.replace(".", ",") if self.comma and isinstance(value, float) else out
+
+
 def t(page: str, key: str, lang: str, **fields: Any) -> str:
-    """The text ``key`` of ``page`` in ``lang``, with ``fields`` filled in."""
+    """The text ``key`` of ``page`` in ``lang``, with ``fields`` filled in (floats with a decimal comma
+    in Dutch): the one text lookup of every page."""
     text = catalog(page, lang)[key]
-    return text.format(**fields) if fields else text
+    return _Formatter(lang).format(text, **fields) if fields else text
+
+
+def number(value: float, digits: int, lang: str) -> str:
+    """``value`` with ``digits`` decimals, with a decimal comma in Dutch: the one number formatter."""
+    return _Formatter(lang).format("{0:.{1}f}", float(value), digits)

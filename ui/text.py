@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .i18n import t
+from .i18n import number, t
 
 __all__ = ["PAGE", "colored", "md", "number", "texts"]
 
@@ -46,9 +46,3 @@ def md(text: str) -> str:
 def colored(text: str, partner: int) -> str:
     """Markdown of ``text`` (already escaped) in the colour of partner 0 (A) or 1 (B)."""
     return f":{_PARTNER_MARKUP[partner]}[{text}]"
-
-
-def number(value: float, digits: int, lang: str) -> str:
-    """``value`` with ``digits`` decimals, with a decimal comma in Dutch."""
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang == "nl" else text

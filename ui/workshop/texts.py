@@ -6,10 +6,9 @@ comma in Dutch (like the main page).
 
 from __future__ import annotations
 
-import string
 from typing import Any
 
-from ui.i18n import catalog
+from ui.i18n import t
 from ui.text import colored as ui_colored
 from ui.text import md
 
@@ -19,22 +18,9 @@ PAGE = "workshop"
 """Name of the workshop's catalog."""
 
 
-class _Formatter(string.Formatter):
-    """``str.format`` that writes a decimal comma for floats in Dutch."""
-
-    def __init__(self, lang: str) -> None:
-        super().__init__()
-        self.comma = lang == "nl"
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        out = super().format_field(value, format_spec)
-        return out.replace(".", ",") if self.comma and isinstance(value, float) else out
-
-
 def text(key: str, lang: str, **fields: Any) -> str:
-    """The workshop text ``key`` in ``lang`` ("en" or "nl"), with ``fields`` filled in."""
-    words = catalog(PAGE, lang)[key]
-    return _Formatter(lang).format(words, **fields) if fields else words
+    """The workshop text ``key`` in ``lang`` ("en" or "nl"), with ``fields`` filled in (:func:`ui.i18n.t`)."""
+    return t(PAGE, key, lang, **fields)
 
 
 def plain(name: str) -> str:
