@@ -1,4 +1,4 @@
-"""Tests of sim/sweep.py: parameter names, populations, streaming in chunks with bounded memory, and Dask.
+"""Tests of the sim.sweep package: parameter names, populations, streaming in chunks with bounded memory, and Dask.
 
 The Dask tests run on Dask's local distributed scheduler inside this process (``processes=False``:
 no sockets, no other machine).

@@ -1,0 +1,248 @@
+"""Running a population chunk by chunk, and folding the chunks into a summary or a file."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..batch import DEFAULT_DT, DEFAULT_STEPS, simulate_batch
+from ..events import Event
+from ..interventions import Intervention
+from ..limits import check_items
+from ..verdict import ENDING_TEXT, VERDICTS
+from .populations import Population, as_population
+
+DEFAULT_CHUNK = 50_000
+"""Couples per chunk: about 50 MB of working memory in summary mode."""
+
+
+@dataclass(frozen=True, eq=False)
+class SweepChunk:
+    """Verdicts and metrics of the couples ``start .. stop - 1`` of a sweep.
+
+    Attributes
+    ----------
+    start, stop : index range in the population
+    values : read-only mapping name -> array (k,) of the swept parameter values (k = stop - start)
+    verdict : array (k,) of str
+    metrics : read-only mapping name -> array (k,), as in :class:`sim.BatchResult`
+    """
+
+    start: int
+    stop: int
+    values: Mapping[str, np.ndarray]
+    verdict: np.ndarray
+    metrics: Mapping[str, np.ndarray]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+        object.__setattr__(self, "metrics", MappingProxyType(dict(self.metrics)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (SweepChunk, (self.start, self.stop, dict(self.values), self.verdict, dict(self.metrics)))
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table: one row per couple (``index`` in the population), values, verdict, metrics."""
+        data: dict[str, Any] = {"index": np.arange(self.start, self.stop)}
+        data.update(self.values)
+        data["verdict"] = self.verdict
+        data.update(self.metrics)
+        return pd.DataFrame(data)
+
+
+_RUN_LOCK = threading.Lock()
+"""One chunk at a time per process: the numba kernel is already parallel, and numba's default
+threading layer must not be entered from two threads at once (as Dask's threaded workers would)."""
+
+
+def run_chunk(population: Population, start: int, stop: int, run: Mapping[str, Any]) -> SweepChunk:
+    """Build and run couples ``start .. stop - 1`` of ``population``; ``run`` holds the keyword
+    arguments of :func:`sim.simulate_batch` (summary mode). The unit of work of every sweep."""
+    couples = population.couples(start, stop)
+    with _RUN_LOCK:
+        batch = simulate_batch(couples, keep="summary", **run)
+    values = {k: np.asarray(v) for k, v in population.values(start, stop).items()}
+    return SweepChunk(start=start, stop=stop, values=values, verdict=batch.verdict, metrics=batch.metrics)
+
+
+def _run_kwargs(steps: int, dt: float, seed: int, events: Iterable[Event],
+                interventions: Iterable[Intervention], random_events: float, backend: str | None
+                ) -> dict[str, Any]:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"a sweep needs a fixed seed (a whole number >= 0), got {seed!r}")
+    return {"steps": steps, "dt": dt, "seed": int(seed), "events": check_items(events, Event, "events"),
+            "interventions": check_items(interventions, Intervention, "interventions"),
+            "random_events": random_events, "backend": backend}
+
+
+def _spans(size: int, chunk_size: int) -> list[tuple[int, int]]:
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int | np.integer) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
+    return [(s, min(s + int(chunk_size), size)) for s in range(0, size, int(chunk_size))]
+
+
+def iter_sweep(population: Any, *, chunk_size: int = DEFAULT_CHUNK, steps: int = DEFAULT_STEPS,
+               dt: float = DEFAULT_DT, seed: int = 0, events: Iterable[Event] = (),
+               interventions: Iterable[Intervention] = (), random_events: float = 0.0,
+               backend: str | None = None) -> Iterator[SweepChunk]:
+    """Run a population chunk by chunk, in order, holding one chunk at a time.
+
+    Parameters
+    ----------
+    population : a :class:`Grid`, :class:`RandomCouples`, any :class:`Population`, or couples
+    chunk_size : couples per call of :func:`sim.simulate_batch`
+    steps, dt, seed, events, interventions, random_events, backend : as in
+        :func:`sim.simulate_batch`; the seed is fixed (default 0) so that every chunk meets the
+        same random events
+
+    Yields
+    ------
+    SweepChunk, for couples ``0 .. chunk_size - 1``, then the next ``chunk_size``, and so on.
+    """
+    pop = as_population(population)
+    run = _run_kwargs(steps, dt, seed, events, interventions, random_events, backend)
+    for start, stop in _spans(len(pop), chunk_size):
+        yield run_chunk(pop, start, stop, run)
+
+
+_STATS = ("count", "sum", "min", "max")
+
+
+@dataclass(frozen=True, eq=False)
+class SweepSummary:
+    """Verdict counts and metric statistics of a sweep, folded chunk by chunk.
+
+    Attributes
+    ----------
+    n : number of couples
+    counts : read-only mapping verdict -> number of couples
+    stats : read-only mapping metric -> {"count", "sum", "min", "max"} over the couples where the
+        metric applies (not NaN); numeric metrics only
+    endings : read-only mapping ending ("growing", "frozen", "break") -> number of escalating couples
+    """
+
+    n: int
+    counts: Mapping[str, int]
+    stats: Mapping[str, Mapping[str, float]]
+    endings: Mapping[str, int] = field(default_factory=lambda: dict.fromkeys(ENDING_TEXT, 0))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "counts", MappingProxyType(dict(self.counts)))
+        stats = {k: MappingProxyType(dict(v)) for k, v in self.stats.items()}
+        object.__setattr__(self, "stats", MappingProxyType(stats))
+        object.__setattr__(self, "endings", MappingProxyType({e: int(self.endings.get(e, 0)) for e in ENDING_TEXT}))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (SweepSummary, (self.n, dict(self.counts), {k: dict(v) for k, v in self.stats.items()},
+                               dict(self.endings)))
+
+    @classmethod
+    def empty(cls) -> SweepSummary:
+        """The summary of no couples."""
+        return cls(n=0, counts=dict.fromkeys(VERDICTS, 0), stats={})
+
+    @classmethod
+    def of_chunk(cls, chunk: SweepChunk) -> SweepSummary:
+        """The summary of one chunk."""
+        counts = {v: int(np.count_nonzero(chunk.verdict == v)) for v in VERDICTS}
+        ending = chunk.metrics.get("ending")
+        endings = {e: int(np.count_nonzero(ending == e)) if ending is not None else 0 for e in ENDING_TEXT}
+        stats = {}
+        for name, arr in chunk.metrics.items():
+            if np.asarray(arr).dtype.kind not in "fiub":
+                continue
+            ok = np.asarray(arr, dtype=float)
+            ok = ok[~np.isnan(ok)]
+            stats[name] = {
+                "count": float(ok.size), "sum": float(ok.sum()),
+                "min": float(ok.min()) if ok.size else math.inf,
+                "max": float(ok.max()) if ok.size else -math.inf,
+            }
+        return cls(n=len(chunk), counts=counts, stats=stats, endings=endings)
+
+    def merge(self, other: SweepSummary) -> SweepSummary:
+        """The summary of both sweeps' couples together."""
+        counts = {v: self.counts.get(v, 0) + other.counts.get(v, 0) for v in VERDICTS}
+        stats = {}
+        for name in {**self.stats, **other.stats}:
+            a = self.stats.get(name, {"count": 0.0, "sum": 0.0, "min": math.inf, "max": -math.inf})
+            b = other.stats.get(name, {"count": 0.0, "sum": 0.0, "min": math.inf, "max": -math.inf})
+            stats[name] = {"count": a["count"] + b["count"], "sum": a["sum"] + b["sum"],
+                           "min": min(a["min"], b["min"]), "max": max(a["max"], b["max"])}
+        endings = {e: self.endings.get(e, 0) + other.endings.get(e, 0) for e in ENDING_TEXT}
+        return SweepSummary(n=self.n + other.n, counts=counts, stats=stats, endings=endings)
+
+    def shares(self) -> dict[str, float]:
+        """Share of couples per verdict (0..1)."""
+        return {v: (self.counts[v] / self.n if self.n else math.nan) for v in VERDICTS}
+
+    def mean(self, metric: str) -> float:
+        """Mean of ``metric`` over the couples where it applies (NaN if none)."""
+        s = self.stats[metric]
+        return s["sum"] / s["count"] if s["count"] else math.nan
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per metric: count, mean, min, max."""
+        rows = {name: {"count": int(s["count"]), "mean": self.mean(name),
+                       "min": s["min"] if s["count"] else math.nan,
+                       "max": s["max"] if s["count"] else math.nan} for name, s in self.stats.items()}
+        return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def summarize_chunks(chunks: Iterable[SweepChunk]) -> SweepSummary:
+    """Fold chunks (in any order) into one :class:`SweepSummary`, dropping each after use."""
+    total = SweepSummary.empty()
+    for chunk in chunks:
+        total = total.merge(SweepSummary.of_chunk(chunk))
+    return total
+
+
+def sweep_summary(population: Any, **kwargs: Any) -> SweepSummary:
+    """Verdict counts and metric statistics of a population, in bounded memory.
+
+    Takes the keyword arguments of :func:`iter_sweep`.
+    """
+    return summarize_chunks(iter_sweep(population, **kwargs))
+
+
+def write_sweep(population: Any, path: str | Path, **kwargs: Any) -> int:
+    """Write one row per couple to ``path`` (``.csv``, or ``.parquet`` with pyarrow), chunk by chunk.
+
+    Takes the keyword arguments of :func:`iter_sweep`; returns the number of rows written. Only
+    one chunk is in memory at a time, so the file may be larger than memory.
+    """
+    path = Path(path)
+    parquet = path.suffix == ".parquet"
+    if not parquet and path.suffix != ".csv":
+        raise ValueError(f"write_sweep writes .csv or .parquet files, got {path.name!r}")
+    rows = 0
+    writer: Any = None
+    try:
+        for k, chunk in enumerate(iter_sweep(population, **kwargs)):
+            frame = chunk.to_frame()
+            if parquet:
+                import pyarrow as pa
+                import pyarrow.parquet as pq
+
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(path, table.schema)
+                writer.write_table(table)
+            else:
+                frame.to_csv(path, mode="w" if k == 0 else "a", header=k == 0, index=False)
+            rows += len(frame)
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
