@@ -1,4 +1,5 @@
-"""Command line: ``python -m sim run --preset anxious-avoidant --json`` and ``python -m sim presets``."""
+"""Command line: ``python -m sim run --preset anxious-avoidant --json``, ``python -m sim run --scenario FILE
+--set a.anxiety=0.9``, ``python -m sim presets`` and ``python -m sim warm``."""
 
 from __future__ import annotations
 
@@ -8,21 +9,32 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from .batch import DEFAULT_DT, DEFAULT_STEPS, simulate
+from .partners import Couple
 from .presets import PRESET_TEXT, PRESETS
+from .scenario import load_scenario
+from .sweep import param_names, set_params
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m sim",
                                      description="Attract & Repel: simulate the pursue-withdraw dance.")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run one preset couple and report verdict and metrics")
-    run.add_argument("--preset", default="anxious-avoidant", choices=sorted(PRESETS))
-    run.add_argument("--steps", type=int, default=DEFAULT_STEPS)
-    run.add_argument("--dt", type=float, default=DEFAULT_DT, help="step in days")
-    run.add_argument("--seed", type=int, default=0)
-    run.add_argument("--random-events", type=float, default=0.0, help="expected random triggers per day")
+    run = sub.add_parser("run", help="run one couple and report verdict and metrics",
+                         epilog="parameters for --set: " + ", ".join(param_names()))
+    start = run.add_mutually_exclusive_group()
+    start.add_argument("--preset", choices=sorted(PRESETS), help="a preset couple (default anxious-avoidant)")
+    start.add_argument("--scenario", metavar="FILE",
+                       help="a scenario file (couple, events, interventions and run settings; docs/scenario_format.md)")
+    run.add_argument("--set", metavar="NAME=VALUE", action="append", default=[], dest="changes",
+                     help="set one parameter of the couple, e.g. a.anxiety=0.9, both.alarm_lag=2, fading=0.3 "
+                          "(repeatable; the names are listed below, the ranges in docs/model.md)")
+    run.add_argument("--steps", type=int, help=f"number of steps (default {DEFAULT_STEPS}, or the scenario's)")
+    run.add_argument("--dt", type=float, help=f"step in days (default {DEFAULT_DT}, or the scenario's)")
+    run.add_argument("--seed", type=int, help="seed of the random triggers (default 0, or the scenario's)")
+    run.add_argument("--random-events", type=float, help="expected random triggers per day (default 0)")
     run.add_argument("--json", action="store_true", help="print verdict, metrics and parameters as JSON")
     run.add_argument("--csv", metavar="FILE", help="write the trajectory, one row per step, to FILE")
     run.add_argument("--lang", choices=("en", "nl"), default="en")
@@ -44,6 +56,29 @@ def _write(path: Path, text: str) -> None:
         raise
 
 
+def _couple_and_settings(args: argparse.Namespace) -> tuple[Couple, dict[str, Any]]:
+    """The couple and the run settings asked for: a preset or a scenario file, then --set and the run flags."""
+    if args.scenario:
+        scenario = load_scenario(Path(args.scenario))
+        couple, settings = scenario.couple, scenario.run_kwargs()
+    else:
+        couple = PRESETS[args.preset or "anxious-avoidant"]
+        settings = {"steps": DEFAULT_STEPS, "dt": DEFAULT_DT, "seed": 0, "random_events": 0.0}
+    changes = {}
+    for change in args.changes:
+        name, sep, value = change.partition("=")
+        if not sep:
+            raise ValueError(f"--set needs NAME=VALUE, got {change!r}")
+        try:
+            changes[name.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"--set {name.strip()} needs a number, got {value!r}") from None
+    couple = set_params(couple, changes) if changes else couple
+    given = {"steps": args.steps, "dt": args.dt, "seed": args.seed, "random_events": args.random_events}
+    settings.update({k: v for k, v in given.items() if v is not None})
+    return couple, settings
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -55,11 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, text in PRESET_TEXT.items():
             print(f"{name:20s} {text[args.lang]}")
         return 0
-    couple = PRESETS[args.preset]
     try:
-        result = simulate(couple, steps=args.steps, dt=args.dt, seed=args.seed,
-                          random_events=args.random_events)
-    except ValueError as err:
+        couple, settings = _couple_and_settings(args)
+        result = simulate(couple, **settings)
+    except ValueError as err:  # a ScenarioError is one too
         print(f"error: {err}", file=sys.stderr)
         return 2
     if args.csv:
@@ -70,7 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     if args.json:
         report = {
-            "preset": args.preset,
+            "preset": args.preset or (None if args.scenario else "anxious-avoidant"),
+            "scenario": args.scenario,
             **result.summary(),
             "steps": result.steps,
             "dt": result.dt,

@@ -10,6 +10,7 @@ import pytest
 
 import sim
 from sim.__main__ import main
+from sim.scenario import save_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,6 +41,40 @@ def test_a_csv_that_cannot_be_written_gives_one_line_and_status_2(where, tmp_pat
     err = capsys.readouterr().err
     assert err.startswith(f"error: cannot write {path}: ") and err.count("\n") == 1 and "Traceback" not in err
     assert not (tmp_path / "no").exists()
+
+
+def test_a_scenario_file_runs_as_saved_and_set_changes_parameters_by_name(tmp_path, capsys):
+    """--scenario runs the file's couple, events, interventions and settings; --set NAME=VALUE (names of
+    sim.sweep.resolve) changes one parameter; a run flag given overrides the file's."""
+    trap = sim.PRESETS["anxious-avoidant"]
+    scenario = sim.Scenario(couple=trap, events=(sim.Event("conflict", at=20.0),),
+                            interventions=(sim.Intervention("safety", who="b", start=30.0),), steps=800, seed=4)
+    path = tmp_path / "trap.json"
+    save_scenario(scenario, path)
+    assert main(["run", "--scenario", str(path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    expected = sim.simulate(scenario.couple, **scenario.run_kwargs())
+    assert (report["verdict"], report["steps"], report["seed"]) == (expected.verdict, 800, 4)
+    assert report["tension"] == pytest.approx(expected.metrics["tension"])
+    assert main(["run", "--scenario", str(path), "--set", "a.anxiety=0.2", "--set", "both.alarm_lag=2",
+                 "--steps", "500", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    changed = sim.sweep.set_params(trap, {"a.anxiety": 0.2, "both.alarm_lag": 2.0})
+    assert report["steps"] == 500 and report["parameters"]["a"]["anxiety"] == 0.2
+    assert report["parameters"]["b"]["alarm_lag"] == 2.0 == report["parameters"]["a"]["alarm_lag"]
+    assert report["tension"] == pytest.approx(sim.simulate(changed, **{**scenario.run_kwargs(), "steps": 500})
+                                              .metrics["tension"])
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--set", "a.anxiety=1.5"], "anxiety must be in"), (["--set", "x.y=1"], "unknown parameter"),
+    (["--set", "a.anxiety"], "NAME=VALUE"), (["--set", "a.anxiety=high"], "needs a number"),
+    (["--scenario", "/no/such/file.json"], "cannot be read"),
+])
+def test_a_bad_couple_on_the_command_line_gives_one_line_and_status_2(args, says, capsys):
+    assert main(["run", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and says in err and err.count("\n") == 1
 
 
 def test_presets_lists_every_preset_in_the_chosen_language(capsys):
