@@ -16,6 +16,8 @@ from ui.params import UNIT_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
+"""The router (app.py) and the main page (app_pages/main.py): the code of the ``app`` catalog."""
+PAGE_FILES = (APP, ROOT / "app_pages" / "main.py")
 UI_FILES = [ROOT / "ui" / name for name in ("query.py", "files.py", "state.py", "text.py", "params.py", "runs.py")]
 LOOKUPS = {"tr", "t"}
 """Names of the catalog lookup functions in the page code."""
@@ -89,8 +91,8 @@ def _dynamic_keys() -> set[str]:
 
 
 def test_every_key_the_page_uses_exists_and_every_key_is_used() -> None:
-    used = _literal_keys(APP) | _dynamic_keys()
-    for path in UI_FILES:
+    used = _dynamic_keys()
+    for path in (*PAGE_FILES, *UI_FILES):
         used |= _literal_keys(path)
     keys = _keys("en")
     assert used - keys == set(), "missing in the catalogs"
@@ -98,8 +100,8 @@ def test_every_key_the_page_uses_exists_and_every_key_is_used() -> None:
 
 
 def test_the_dynamic_key_families_are_the_ones_app_py_builds() -> None:
-    source = APP.read_text(encoding="utf-8")
-    prefixes = {node.values[0].value for node in ast.walk(ast.parse(source))
+    trees = [ast.parse(path.read_text(encoding="utf-8")) for path in PAGE_FILES]
+    prefixes = {node.values[0].value for tree in trees for node in ast.walk(tree)
                 if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant)
                 and isinstance(node.values[0].value, str) and node.values[0].value.endswith(".")}
     families = {"lang.", "preset.", "style.", "iv.", "verdict.short.", "metric.", "c.", "open.expert.", "ev.del.",
@@ -122,8 +124,7 @@ def _display_calls(tree: ast.AST) -> list[ast.Call]:
 
 
 def test_app_py_holds_no_inline_user_facing_text() -> None:
-    tree = ast.parse(APP.read_text(encoding="utf-8"))
-    calls = _display_calls(tree)
+    calls = [call for path in PAGE_FILES for call in _display_calls(ast.parse(path.read_text(encoding="utf-8")))]
     assert len(calls) > 30
     offenders = []
     for call in calls:
@@ -151,7 +152,8 @@ def test_notice_texts_are_calm_sentences(lang: str) -> None:
 
 
 def test_app_py_has_no_bare_strings_that_streamlit_magic_would_show() -> None:
-    tree = ast.parse(APP.read_text(encoding="utf-8"))
-    bare = [node.lineno for node in tree.body[1:]
-            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant | ast.JoinedStr)]
-    assert bare == []
+    for path in PAGE_FILES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        bare = [node.lineno for node in tree.body[1:]
+                if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant | ast.JoinedStr)]
+        assert bare == [], path
