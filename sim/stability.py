@@ -104,7 +104,7 @@ from .dynamics import (
 )
 from .interventions import Intervention, long_run
 from .limits import check_items
-from .partners import Couple
+from .partners import PARTNER_PARAMS, Couple, param_matrix
 
 __all__ = ["BRANCHES", "KINDS", "KIND_TEXT", "Stability", "analyse", "effective_param_arrays", "effective_params",
            "equilibria", "follow", "is_complex", "linearise", "pick", "stability", "stability_arrays"]
@@ -864,15 +864,9 @@ def effective_param_arrays(couples: Sequence[Couple], interventions: Iterable[In
     """Long-run parameters of N couples, shape (N, 2, P), lag form: every intervention in force,
     coaching fully learned (a coached partner has a secure partner's parameters)."""
     interventions = check_items(interventions, Intervention, "interventions")
-    cache: dict[int, np.ndarray] = {}
-
-    def vec(p: Any) -> np.ndarray:
-        key = id(p)
-        if key not in cache:
-            cache[key] = p.param_vector()
-        return cache[key]
-
-    base = np.array([[vec(c.a), vec(c.b)] for c in couples], dtype=float).reshape(len(couples), 2, -1)
+    base = np.empty((len(couples), 2, len(PARTNER_PARAMS)))
+    base[:, 0] = param_matrix([c.a for c in couples])
+    base[:, 1] = param_matrix([c.b for c in couples])
     return long_run(base, interventions)
 
 
