@@ -23,6 +23,7 @@ import numpy as np
 import streamlit as st
 
 import sim
+from sim.presets import CLASSIC
 from sim.scenario import Scenario, load_scenario, save_scenario
 from ui.i18n import LANGS
 from ui.workshop import animation, captions, charts, cycle, handout
@@ -31,7 +32,7 @@ from ui.workshop.texts import colored, md, text
 
 # Module-level strings would be shown by Streamlit's magic, so the constants are described in comments.
 MAIN = "main"  # the couple choice that means: the couple on the main page (st.session_state["scenario"])
-DEFAULT_PRESET = "anxious-avoidant"
+DEFAULT_PRESET = CLASSIC
 DEFAULT_INTERVENTION = "safety"
 PLAY_SECONDS = 0.4  # time between two frames while playing (one fragment rerun per frame)
 SCRUB_FRAMES = 81  # positions of the day slider in a scene

@@ -13,7 +13,7 @@ from typing import Any
 
 from .batch import DEFAULT_DT, DEFAULT_STEPS, simulate
 from .partners import Couple
-from .presets import PRESET_TEXT, PRESETS
+from .presets import CLASSIC, PRESET_TEXT, PRESETS
 from .scenario import load_scenario
 from .sweep import param_names, set_params
 
@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run one couple and report verdict and metrics",
                          epilog="parameters for --set: " + ", ".join(param_names()))
     start = run.add_mutually_exclusive_group()
-    start.add_argument("--preset", choices=sorted(PRESETS), help="a preset couple (default anxious-avoidant)")
+    start.add_argument("--preset", choices=sorted(PRESETS), help=f"a preset couple (default {CLASSIC})")
     start.add_argument("--scenario", metavar="FILE",
                        help="a scenario file (couple, events, interventions and run settings; docs/scenario_format.md)")
     run.add_argument("--set", metavar="NAME=VALUE", action="append", default=[], dest="changes",
@@ -62,7 +62,7 @@ def _couple_and_settings(args: argparse.Namespace) -> tuple[Couple, dict[str, An
         scenario = load_scenario(Path(args.scenario))
         couple, settings = scenario.couple, scenario.run_kwargs()
     else:
-        couple = PRESETS[args.preset or "anxious-avoidant"]
+        couple = PRESETS[args.preset or CLASSIC]
         settings = {"steps": DEFAULT_STEPS, "dt": DEFAULT_DT, "seed": 0, "random_events": 0.0}
     changes = {}
     for change in args.changes:
@@ -104,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     if args.json:
         report = {
-            "preset": args.preset or (None if args.scenario else "anxious-avoidant"),
+            "preset": args.preset or (None if args.scenario else CLASSIC),
             "scenario": args.scenario,
             **result.summary(),
             "steps": result.steps,

@@ -33,7 +33,7 @@ from .dynamics import N_STATE, STATE_NAMES, TIP
 from .interventions import Intervention
 from .limits import check_items
 from .partners import Couple
-from .presets import PRESETS
+from .presets import CLASSIC, PRESETS
 from .stability import KINDS, analyse, effective_param_arrays, follow, is_complex, linearise, stability_arrays
 from .sweep import Grid, ParamRef, resolve, set_params
 
@@ -59,7 +59,7 @@ def _check_count(name: str, value: Any, low: int, high: int) -> int:
 
 
 def _check_base(base: Any) -> Couple:
-    base = PRESETS["anxious-avoidant"] if base is None else base
+    base = PRESETS[CLASSIC] if base is None else base
     if not isinstance(base, Couple):
         raise ValueError(f"base must be a sim.Couple, got {base!r}")
     return base

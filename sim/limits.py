@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-__all__ = ["MAX_DAY", "MAX_DT", "MAX_ITEMS", "MAX_RANDOM_EVENTS", "MAX_RANDOM_RATE", "MAX_STEPS", "MIN_DT",
+__all__ = ["MAX_DAY", "MAX_DT", "MAX_ITEMS", "MAX_NAME", "MAX_RANDOM_EVENTS", "MAX_RANDOM_RATE", "MAX_STEPS", "MIN_DT",
            "check_items"]
 
 T = TypeVar("T")
@@ -27,6 +27,8 @@ MAX_RANDOM_EVENTS = 100_000
 of the result. 10 a day over 10,000 days is the most."""
 MAX_DAY = 1e6
 """Latest day an event or an intervention's start may be set to."""
+MAX_NAME = 60
+"""Longest partner name, in characters."""
 MAX_ITEMS = 200
 """Most events, or interventions, listed for one run (and most items of any list of a scenario file)."""
 

@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from .limits import MAX_NAME
+
 __all__ = [
     "Couple",
     "Partner",
@@ -199,8 +201,8 @@ class Partner:
         source="Kirkpatrick & Davis 1994 (anxious-avoidant couples stable over years); model choice"))
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or len(self.name) > 60:
-            raise ValueError(f"name must be a text of at most 60 characters, got {self.name!r}")
+        if not isinstance(self.name, str) or len(self.name) > MAX_NAME:
+            raise ValueError(f"name must be a text of at most {MAX_NAME} characters, got {self.name!r}")
         overridden = False
         for f in fields(self):
             spec = f.metadata.get("spec")

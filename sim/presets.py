@@ -23,6 +23,8 @@ PRESETS: dict[str, Couple] = {
     "fearful-fearful": _couple((0.9, 0.9), (0.9, 0.9)),
 }
 """Name -> Couple. "anxious-avoidant" is the classic trap (partner A pursues, B withdraws)."""
+CLASSIC = "anxious-avoidant"
+"""The classic trap: the couple every page, the command line and the analysis start from."""
 
 PRESET_TEXT: dict[str, dict[str, str]] = {
     "anxious-avoidant": {

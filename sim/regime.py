@@ -29,7 +29,7 @@ from .events import Event
 from .interventions import Intervention
 from .limits import check_items
 from .partners import Couple
-from .presets import PRESETS
+from .presets import CLASSIC, PRESETS
 from .result import freeze_arrays
 from .stability import effective_param_arrays, stability_arrays
 from .sweep import DEFAULT_CHUNK, Grid, ParamRef, resolve
@@ -234,7 +234,7 @@ def regime_map(x: str = "a.anxiety", y: str = "b.avoidance", *, base: Couple | N
     learned; events only in the simulation (they are transient). The analysis searches the stay
     branch only (:func:`sim.stability.stability_arrays`): it is where the couple's resting state lies.
     """
-    base = PRESETS["anxious-avoidant"] if base is None else base
+    base = PRESETS[CLASSIC] if base is None else base
     if not isinstance(base, Couple):
         raise ValueError(f"base must be a sim.Couple, got {base!r}")
     rx, ry = resolve(x), resolve(y)

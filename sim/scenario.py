@@ -40,7 +40,7 @@ from typing import Any
 from .batch import DEFAULT_DT, DEFAULT_STEPS
 from .events import EVENT_KINDS, SIZE_RANGE, Event
 from .interventions import INTERVENTION_KINDS, STRENGTH_RANGE, WHO, Intervention
-from .limits import MAX_DAY, MAX_DT, MAX_ITEMS, MAX_RANDOM_EVENTS, MAX_RANDOM_RATE, MAX_STEPS, MIN_DT
+from .limits import MAX_DAY, MAX_DT, MAX_ITEMS, MAX_NAME, MAX_RANDOM_EVENTS, MAX_RANDOM_RATE, MAX_STEPS, MIN_DT
 from .partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, Couple, ParamSpec, Partner
 
 __all__ = [
@@ -73,8 +73,6 @@ MAX_BYTES = 1_000_000
 """Largest document accepted, in bytes of UTF-8."""
 MAX_DEPTH = 4
 """Deepest nesting accepted (the format itself needs 3: ``couple.a.name``)."""
-MAX_NAME = 60
-"""Longest partner name, in characters."""
 MAX_SEED = 2**63
 """Seeds are whole numbers in ``[0, MAX_SEED)``."""
 LANGS = ("en", "nl")

@@ -26,7 +26,9 @@ from typing import Any
 from sim import COUPLE_PARAMS, EVENT_KINDS, INTERVENTION_KINDS, PARTNER_PARAMS, PARTNER_SCORES, PRESETS
 from sim.events import SIZE_RANGE, Event
 from sim.interventions import STRENGTH_RANGE, Intervention
+from sim.interventions import WHO as INTERVENTION_WHO
 from sim.partners import Couple, Partner
+from sim.presets import CLASSIC
 from sim.scenario import LANGS, Scenario
 
 __all__ = [
@@ -48,7 +50,7 @@ __all__ = [
 ]
 
 QUERY_VERSION = "1"
-DEFAULT_PRESET = "anxious-avoidant"
+DEFAULT_PRESET = CLASSIC
 """The page opens on the classic trap."""
 
 DAYS = (10.0, 1000.0)
@@ -61,11 +63,13 @@ RANDOM_MAX = 1.0
 """Largest rate of random triggers the page offers, per day."""
 MAX_EVENTS = 30
 NAME_MAX = 30
+"""Longest name the page keeps: half of ``sim.limits.MAX_NAME``, so that names fit its headings and labels."""
 EVENT_SIZE = SIZE_RANGE
 """Sizes ``sim.Event`` accepts."""
 STRENGTH = STRENGTH_RANGE
 """Strengths ``sim.Intervention`` accepts."""
-WHO = ("a", "b", "both")
+WHO = tuple(sorted(INTERVENTION_WHO, key=("a", "b", "both").index))
+"""Who does an intervention (``sim.interventions.WHO``), in the order the page offers them."""
 
 _RUN_KEYS = ("seed", "steps", "dt", "random")
 _KNOWN = {"v", "lang", "events", "interventions", *_RUN_KEYS, *COUPLE_PARAMS}

@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 import numpy as np
 
 from ..partners import PARTNER_SCORES, Couple, Partner
-from ..presets import PRESETS
+from ..presets import CLASSIC, PRESETS
 from .params import ParamRef, _check_values, resolve
 
 
@@ -27,7 +27,7 @@ class Population(Protocol):
 
 
 def _default_base() -> Couple:
-    return PRESETS["anxious-avoidant"]
+    return PRESETS[CLASSIC]
 
 
 class _PartnerCache:
