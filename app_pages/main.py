@@ -2,7 +2,7 @@
 
 Run through the app's router (``streamlit run app.py``), which opens this page by default. The page
 opens on the classic anxious-avoidant trap, already run. Widgets live in ``*_ui()`` functions that
-return parameter objects, the run sits behind ``st.cache_data`` keyed on the scenario's JSON, and
+return parameter objects, the run sits behind ``st.cache_data`` keyed on the scenario, and
 every text comes from ``ui/locales/app.<lang>.json``. The run over time is drawn by the browser from
 Vega-Lite specs (``ui.charts``); the phase portrait and the PNG download are matplotlib figures
 (``sim.plots``). The browser draws the main chart because one server must answer a room of thirty: a
@@ -82,12 +82,12 @@ def main() -> None:
 # --- runs and figures (cached on small hashable keys: the scenario's JSON) -------------------------
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def cached_result(key: str) -> Result:
+def cached_result(key: Scenario) -> Result:
     """The run of a scenario key (see ``ui.runs``), from the cache."""
     return runs.run(key)
 
 
-def run_png(key: str, base_key: str | None, lang: str, large: bool) -> bytes:
+def run_png(key: Scenario, base_key: Scenario | None, lang: str, large: bool) -> bytes:
     """PNG of the run figure (the download), with the run without interventions faded when ``base_key`` is given.
 
     Drawn only when someone asks for the download: the page itself draws the run in the browser.
@@ -97,7 +97,7 @@ def run_png(key: str, base_key: str | None, lang: str, large: bool) -> bytes:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def phase_png(key: str, base_key: str | None, lang: str, large: bool) -> bytes:
+def phase_png(key: Scenario, base_key: Scenario | None, lang: str, large: bool) -> bytes:
     """PNG of the phase portrait."""
     baseline = cached_result(base_key) if base_key else None
     return figure_png(phase_figure(cached_result(key), baseline, lang=lang, large=large, title=False))
@@ -452,7 +452,7 @@ def draw_run(tr: Any, lang: str, result: Result, baseline: Result | None, large:
     st.caption(tr("chart.run_caption"))
 
 
-def draw_phase(tr: Any, key: str, base_key: str | None, lang: str, large: bool) -> None:
+def draw_phase(tr: Any, key: Scenario, base_key: Scenario | None, lang: str, large: bool) -> None:
     """The phase portrait with a short reading guide."""
     image, guide = st.columns([3, 2], vertical_alignment="center")
     image.image(phase_png(key, base_key, lang, large), width="stretch", output_format="PNG")
