@@ -49,9 +49,10 @@ def _check_run(steps: Any, dt: Any, events: Any, interventions: Any, random_even
                          f"got {random_events!r}") from None
     if not math.isfinite(rate) or not 0.0 <= rate <= MAX_RANDOM_RATE:
         raise ValueError(f"random_events must be a rate in [0, {MAX_RANDOM_RATE:g}] per day, got {random_events!r}")
-    if rate * int(steps) * dt_f > MAX_RANDOM_EVENTS:
-        raise ValueError(f"random_events = {rate:g} per day over {int(steps) * dt_f:g} days would draw about "
-                         f"{rate * int(steps) * dt_f:,.0f} events; at most {MAX_RANDOM_EVENTS:,} in one run "
+    days = int(steps) * dt_f
+    if rate * days > MAX_RANDOM_EVENTS:
+        raise ValueError(f"random_events = {rate:g} per day over {days:g} days would draw about "
+                         f"{rate * days:,.0f} events; at most {MAX_RANDOM_EVENTS:,} in one run "
                          "(lower random_events, or run fewer days)")
     return int(steps), dt_f, events, interventions, rate
 

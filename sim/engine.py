@@ -310,8 +310,8 @@ def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tupl
 def calm_pull(seg_params: np.ndarray, seg_steps: np.ndarray, learned: np.ndarray) -> np.ndarray:
     """The calm pull of longing k w in force at every instant, shape (N, 2, n + 1) (see
     :func:`sim.interventions.in_force_at`)."""
-    p = in_force_at(seg_params, seg_steps, learned)
-    return np.moveaxis(p[..., dynamics.K] * p[..., dynamics.W], 2, 1)
+    p = in_force_at(seg_params, seg_steps, learned, which=[dynamics.K, dynamics.W])
+    return np.moveaxis(p[..., 0] * p[..., 1], 2, 1)
 
 
 parameter_segments = segments

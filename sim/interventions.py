@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -171,7 +172,7 @@ def apply_interventions(pab: np.ndarray, interventions: tuple[Intervention, ...]
     array of the same shape, clipped to each parameter's range.
     """
     out = np.array(pab, dtype=float, copy=True)
-    for iv in sorted(interventions, key=_start):
+    for iv in sorted(interventions, key=attrgetter("start")):
         _add_effects(out, iv)
     return np.clip(out, _LOW, _HIGH)
 
@@ -198,10 +199,6 @@ def in_force_by_start(pab: np.ndarray, interventions: tuple[Intervention, ...], 
             j += 1
         out[k] = np.clip(running, _LOW, _HIGH)
     return out
-
-
-def _start(iv: Intervention) -> float:
-    return iv.start
 
 
 def _add_effects(out: np.ndarray, iv: Intervention) -> None:
@@ -278,18 +275,21 @@ def segments(base: np.ndarray, interventions: tuple[Intervention, ...], dt: floa
     return np.ascontiguousarray(seg_params), np.array(bounds, dtype=np.int64)
 
 
-def in_force_at(seg_params: np.ndarray, seg_steps: np.ndarray, learned: np.ndarray) -> np.ndarray:
+def in_force_at(seg_params: np.ndarray, seg_steps: np.ndarray, learned: np.ndarray,
+                which: Any = slice(None)) -> np.ndarray:
     """The parameters in force at every instant, shape (N, n + 1, 2, P), as the time loop uses them.
 
     Parameters
     ----------
     seg_params, seg_steps : from :func:`segments`; learned : array (N, 2, n + 1), the share of the way
         to a secure partner that coaching has taught each partner.
+    which : the parameter positions wanted (default all): a batch's trajectories need only a few of
+        them, and the full array is N x (n + 1) x 2 x P numbers.
     """
     seg = np.searchsorted(seg_steps, np.arange(learned.shape[-1]), side="right") - 1
-    p = seg_params[:, seg]  # (N, n + 1, 2, P)
+    p = seg_params[..., which][:, seg]  # (N, n + 1, 2, len(which))
     frac = np.moveaxis(learned, 1, 2)[..., None]  # (N, n + 1, 2, 1)
-    return p + frac * (secure_params() - p)
+    return p + frac * (secure_params()[which] - p)
 
 
 def long_run(base: np.ndarray, interventions: tuple[Intervention, ...]) -> np.ndarray:

@@ -155,8 +155,8 @@ class Scenario:
         if not MIN_DT <= dt <= MAX_DT:
             raise ScenarioError("dt", "out_of_range", f"must be in [{MIN_DT}, {MAX_DT}] (days), got {_show(self.dt)}")
         object.__setattr__(self, "dt", dt)
-        if self.random_events * steps * dt > MAX_RANDOM_EVENTS:
-            expected = self.random_events * steps * dt
+        expected = self.random_events * steps * dt
+        if expected > MAX_RANDOM_EVENTS:
             raise ScenarioError("random_events", "out_of_range",
                                 f"{_show(self.random_events)} per day over {_show(steps * dt)} days would draw about "
                                 f"{expected:,.0f} events; at most {MAX_RANDOM_EVENTS:,} in one run")

@@ -324,7 +324,6 @@ def test_the_stay_doubt_is_the_low_root_of_the_module_docstring() -> None:
 # ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not st.HAVE_NUMBA, reason="numba is part of requirements.txt")
 def test_compiled_newton_finds_the_numpy_resting_states_on_drawn_couples(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every branch pair (break-ups and tipping states too) from every start, fading and fear
     ceiling drawn as well: the compiled lanes end where numpy's do, to rounding."""

@@ -30,16 +30,15 @@ def texts(lang: str) -> Callable[..., str]:
 
 _JOIN = "\u2060"
 """WORD JOINER: invisible, and not a character of a web address or an e-mail address."""
-_AUTOLINK = re.compile(r"(?i)(www)(\.)|(:)(//)|(@)")
-"""Where GitHub-flavoured markdown starts a bare link (``www.``, ``scheme://``, ``name@host``):
-escaping the characters does not stop it, since the renderer finds such links in the text."""
+_AUTOLINK = re.compile(r"(?i)(?<=www)(?=\.)|(?<=:)(?=//)|(?=@)")
+"""The points inside ``www.``, ``scheme://`` and ``name@host`` where GitHub-flavoured markdown would
+start a bare link: escaping the characters does not stop it, the renderer finds such links in the text."""
 
 
 def md(text: str) -> str:
     """``text`` (a name typed by a user, or a sentence holding one) as literal markdown: every
     markdown character escaped, and no bare web or e-mail address that the renderer would make a link."""
-    unlinked = _AUTOLINK.sub(lambda m: _JOIN.join(g for g in m.groups() if g) if m.group(5) is None
-                             else _JOIN + "@", text)
+    unlinked = _AUTOLINK.sub(_JOIN, text)
     return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in unlinked)
 
 

@@ -174,19 +174,15 @@ def dance_gif(result: sim.Result, start: float, until: float, names: tuple[str, 
     fig = Figure(figsize=(WIDTH, HEIGHT), dpi=dpi)
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
 
-    def update(day: float) -> list[Any]:
-        draw_dance(ax, result, float(day), names, lang)
-        return []
-
     # drawn in memory, frame by frame, as matplotlib's PillowWriter does, but into bytes: the names
     # are what a user typed, and nothing of theirs is written to the server's disk
+    size = tuple(round(v) for v in fig.get_size_inches() * dpi)
     frames_out = []
     for day in days:
-        update(day)
+        draw_dance(ax, result, float(day), names, lang)
         raw = io.BytesIO()
         fig.savefig(raw, format="rgba", dpi=dpi, facecolor="white")
-        width, height = (round(v) for v in fig.get_size_inches() * dpi)
-        frames_out.append(Image.frombuffer("RGBA", (width, height), raw.getbuffer(), "raw", "RGBA", 0, 1))
+        frames_out.append(Image.frombuffer("RGBA", size, raw.getbuffer(), "raw", "RGBA", 0, 1))
     out = io.BytesIO()
     frames_out[0].save(out, format="GIF", save_all=True, append_images=frames_out[1:], duration=int(1000 / fps),
                        loop=0)
