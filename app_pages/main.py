@@ -51,7 +51,7 @@ def main() -> None:
     controls, results = st.columns([4, 7], gap="large")
     with controls:
         couple = couple_ui(tr, lang)
-        run = run_ui(tr)
+        run = run_ui(tr, lang)
         events, random_events = events_ui(tr, lang)
         interventions = interventions_ui(tr, lang, couple)
         draw_summary(tr, lang, couple, events, random_events, interventions)
@@ -210,6 +210,13 @@ def spec_slider(tr: Any, lang: str, spec: Any, *, key: str, label: str | None = 
                            help=spec_help(spec, lang, tr), **kwargs))
 
 
+def spec_number(where: Any, lang: str, spec: Any, *, step: float, **kwargs: Any) -> Any:
+    """A number field in ``where`` (a column) whose range, label and help come from a field's declaration."""
+    low, high = (int(spec.low), int(spec.high)) if spec.whole else (float(spec.low), float(spec.high))
+    return where.number_input(spec.label[lang], min_value=low, max_value=high, step=step,
+                              help=spec.help[lang], **kwargs)
+
+
 def bound(store: str, field: str | None, key: str) -> dict[str, Any]:
     """Keyword arguments that tie a control in a section drawn only while open to its store.
 
@@ -226,11 +233,10 @@ def clear_overrides(who: str) -> None:
     st.session_state[f"{who}.overrides"] = {}
 
 
-def run_ui(tr: Any) -> RunSettings:
+def run_ui(tr: Any, lang: str) -> RunSettings:
     """Seed and duration."""
     seed_col, days_col = st.columns([1, 2])
-    seed = seed_col.number_input(tr("run.seed"), min_value=0, max_value=query.SEED_MAX, step=1, key="seed",
-                                 help=tr("run.seed_help"))
+    seed = spec_number(seed_col, lang, query.PAGE_FIELDS["seed"], key="seed", step=1)
     days = days_col.slider(tr("run.days"), min_value=query.DAYS[0], max_value=query.DAYS[1], step=10.0,
                            key="days", format="%.0f", help=tr("run.days_help"))
     dt = float(st.session_state.get("dt", sim.DEFAULT_DT))
@@ -252,10 +258,8 @@ def events_ui(tr: Any, lang: str) -> tuple[tuple[sim.Event, ...], float]:
             st.selectbox(tr("events.kind"), options=list(sim.EVENT_KINDS), key="ev.kind", on_change=on_event_kind,
                          format_func=lambda kind: sim.EVENT_KINDS[kind].label[lang])
             day_col, size_col = st.columns(2, vertical_alignment="bottom")
-            day_col.number_input(tr("events.day"), min_value=0.0, max_value=query.DAYS[1], step=1.0, key="ev.day",
-                                 format="%.1f")
-            size_col.number_input(tr("events.size"), min_value=query.EVENT_SIZE[0], max_value=query.EVENT_SIZE[1],
-                                  step=0.1, key="ev.size", format="%.1f", help=tr("events.size_help"))
+            spec_number(day_col, lang, query.PAGE_FIELDS["at"], key="ev.day", step=1.0, format="%.1f")
+            spec_number(size_col, lang, query.PAGE_FIELDS["size"], key="ev.size", step=0.1, format="%.1f")
             st.button(tr("events.add"), key="ev.add", on_click=on_add_event, icon=":material/add:",
                       disabled=len(chosen) >= query.MAX_EVENTS, width="stretch")
             for i, (kind, day, size) in enumerate(chosen):
@@ -264,8 +268,8 @@ def events_ui(tr: Any, lang: str) -> tuple[tuple[sim.Event, ...], float]:
                                      kind=sim.EVENT_KINDS[kind].label[lang]))
                 remove_col.button(tr("events.remove"), key=f"ev.del.{i}", on_click=page_state.remove_event,
                                   args=(st.session_state, i), icon=":material/delete:", type="tertiary")
-            rate = float(st.slider(tr("events.random"), min_value=0.0, max_value=query.RANDOM_MAX, step=0.01,
-                                   format="%.2f", help=tr("events.random_help"), **bound("random", None, "rnd")))
+            rate = spec_slider(tr, lang, query.PAGE_FIELDS["random_events"], step=0.01,
+                               **bound("random", None, "rnd"))
     events = tuple(sim.Event(kind, at=day, size=size) for kind, day, size in chosen)
     return events, rate
 
@@ -290,12 +294,12 @@ def interventions_ui(tr: Any, lang: str, couple: sim.Couple) -> tuple[sim.Interv
         with section:
             st.caption(tr("interventions.intro"))
             for kind, spec in sim.INTERVENTION_KINDS.items():
-                stores[kind] = intervention_ui(tr, kind, spec.label[lang], names)
+                stores[kind] = intervention_ui(tr, lang, kind, spec.label[lang], names)
     return tuple(sim.Intervention(kind, start=v["start"], who=v["who"] or "both", strength=v["strength"])
                  for kind, v in stores.items() if v["on"])
 
 
-def intervention_ui(tr: Any, kind: str, label: str, names: dict[str, str]) -> dict[str, Any]:
+def intervention_ui(tr: Any, lang: str, kind: str, label: str, names: dict[str, str]) -> dict[str, Any]:
     """One intervention: a switch; when on, from which day, how strong, and who takes part."""
     store = f"iv.{kind}"
     values = dict(st.session_state[store])
@@ -303,12 +307,11 @@ def intervention_ui(tr: Any, kind: str, label: str, names: dict[str, str]) -> di
         values["on"] = bool(st.toggle(label, help=tr(f"iv.{kind}.help"), **bound(store, "on", f"{store}.on")))
         if values["on"]:
             start_col, strength_col = st.columns(2, vertical_alignment="bottom")
-            values["start"] = float(start_col.number_input(
-                tr("iv.start"), min_value=0.0, max_value=query.DAYS[1], step=5.0, format="%.0f",
-                **bound(store, "start", f"{store}.start")))
-            values["strength"] = float(strength_col.slider(
-                tr("iv.strength"), min_value=query.STRENGTH[0], max_value=query.STRENGTH[1], step=0.05, format="%.2f",
-                **bound(store, "strength", f"{store}.strength")))
+            values["start"] = float(spec_number(start_col, lang, query.PAGE_FIELDS["start"], step=5.0, format="%.0f",
+                                                **bound(store, "start", f"{store}.start")))
+            with strength_col:
+                values["strength"] = spec_slider(tr, lang, query.PAGE_FIELDS["strength"], step=0.05,
+                                                 **bound(store, "strength", f"{store}.strength"))
             values["who"] = st.segmented_control(
                 tr("iv.who"), options=list(query.WHO), format_func=names.__getitem__, required=True,
                 **bound(store, "who", f"{store}.who")) or "both"

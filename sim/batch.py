@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
 from . import engine, metrics
-from .events import Event, draw_random_events
+from .events import Event, draw_random, events_from_arrays
 from .interventions import Intervention, learned_partner
-from .limits import MAX_DT, MAX_RANDOM_EVENTS, MAX_RANDOM_RATE, MAX_STEPS, MIN_DT, check_items
+from .limits import RUN_FIELDS, check_items, check_run
 from .partners import Couple
 from .result import BatchResult, Result, freeze_arrays
+from .specs import check_value
 
 __all__ = ["DEFAULT_DT", "DEFAULT_STEPS", "learned_partner", "simulate", "simulate_batch"]
 
@@ -32,40 +34,17 @@ KEEP = ("summary", "trajectories")
 
 def _check_run(steps: Any, dt: Any, events: Any, interventions: Any, random_events: Any
                ) -> tuple[int, float, tuple[Event, ...], tuple[Intervention, ...], float]:
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or not 1 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps must be a whole number in [1, {MAX_STEPS}], got {steps!r}")
-    try:
-        dt_f = float(dt)
-    except (TypeError, ValueError):
-        raise ValueError(f"dt must be a number in [{MIN_DT}, {MAX_DT}] (days), got {dt!r}") from None
-    if not math.isfinite(dt_f) or not MIN_DT <= dt_f <= MAX_DT:
-        raise ValueError(f"dt must be in [{MIN_DT}, {MAX_DT}] (days), got {dt!r}")
-    events = check_items(events, Event, "events")
-    interventions = check_items(interventions, Intervention, "interventions")
-    try:
-        rate = float(random_events)
-    except (TypeError, ValueError):
-        raise ValueError(f"random_events must be a rate in [0, {MAX_RANDOM_RATE:g}] per day, "
-                         f"got {random_events!r}") from None
-    if not math.isfinite(rate) or not 0.0 <= rate <= MAX_RANDOM_RATE:
-        raise ValueError(f"random_events must be a rate in [0, {MAX_RANDOM_RATE:g}] per day, got {random_events!r}")
-    days = int(steps) * dt_f
-    if rate * days > MAX_RANDOM_EVENTS:
-        raise ValueError(f"random_events = {rate:g} per day over {days:g} days would draw about "
-                         f"{rate * days:,.0f} events; at most {MAX_RANDOM_EVENTS:,} in one run "
-                         "(lower random_events, or run fewer days)")
-    return int(steps), dt_f, events, interventions, rate
+    steps_i, dt_f, rate = check_run(steps, dt, random_events)
+    return (steps_i, dt_f, check_items(events, Event, "events"),
+            check_items(interventions, Intervention, "interventions"), rate)
 
 
-def _seed_and_events(seed: Any, rate: float, events: tuple[Event, ...], duration: float
-                     ) -> tuple[int, tuple[Event, ...]]:
+def _seed_and_draw(seed: Any, rate: float, duration: float) -> tuple[int, tuple[np.ndarray, np.ndarray]]:
+    """The run's seed (drawn when None) and the random triggers it gives, as arrays."""
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0 or None, got {seed!r}")
-    rng = np.random.default_rng(int(seed))
-    drawn = draw_random_events(rate, duration, rng)
-    return int(seed), tuple(sorted(events + drawn, key=lambda ev: ev.at))
+    seed = check_value("seed", seed, RUN_FIELDS["seed"])
+    return int(seed), draw_random(rate, duration, np.random.default_rng(int(seed)))
 
 
 def simulate_batch(couples: Iterable[Couple], *, steps: int = DEFAULT_STEPS, dt: float = DEFAULT_DT,
@@ -96,12 +75,12 @@ def simulate_batch(couples: Iterable[Couple], *, steps: int = DEFAULT_STEPS, dt:
     if keep not in KEEP:
         raise ValueError(f"keep must be one of {', '.join(KEEP)}, got {keep!r}")
     steps, dt, events, interventions, rate = _check_run(steps, dt, events, interventions, random_events)
-    _, all_events = _seed_and_events(seed, rate, events, steps * dt)
+    _, drawn = _seed_and_draw(seed, rate, steps * dt)
     record = keep == "trajectories"
-    raw = engine.run_arrays(couples, steps=steps, dt=dt, events=all_events,
+    raw = engine.run_arrays(couples, steps=steps, dt=dt, events=events, drawn=drawn,
                             interventions=interventions, record=record, backend=backend)
     summary = metrics.summarize(raw["acc"], steps, dt, raw["ceiling"])
-    if len(all_events) > len(events):
+    if drawn[0].size:
         # random jolts: the verdict describes the couple, read from the same run without them
         calm = engine.run_arrays(couples, steps=steps, dt=dt, events=events, interventions=interventions,
                                  record=False, backend=backend)
@@ -156,7 +135,8 @@ def simulate(couple: Couple | None = None, *, steps: int = DEFAULT_STEPS, dt: fl
     if not isinstance(couple, Couple):
         raise ValueError(f"couple must be a sim.Couple, got {couple!r}")
     steps, dt, events, interventions, rate = _check_run(steps, dt, events, interventions, random_events)
-    seed, all_events = _seed_and_events(seed, rate, events, steps * dt)
+    seed, drawn = _seed_and_draw(seed, rate, steps * dt)
+    all_events = tuple(sorted(events + events_from_arrays(*drawn), key=attrgetter("at")))
     # the batch draws the very same random events from the same seed, and judges the couple by the
     # run without them, as it does for every couple of a batch
     batch = simulate_batch([couple], steps=steps, dt=dt, seed=seed, events=events, random_events=rate,

@@ -263,9 +263,11 @@ _A, _B, _PAIR = attrgetter("a"), attrgetter("b"), attrgetter("closeness0", "fadi
 
 
 def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tuple[Event, ...],
-               interventions: tuple[Intervention, ...], record: bool, backend: str | None = None
-               ) -> dict[str, Any]:
+               interventions: tuple[Intervention, ...], record: bool, backend: str | None = None,
+               drawn: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, Any]:
     """Run couples and return raw arrays; the common core of ``simulate`` and ``simulate_batch``.
+
+    ``drawn`` adds random triggers as arrays (days, kinds), see :func:`sim.events.draw_random`.
 
     Returns
     -------
@@ -290,7 +292,7 @@ def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tupl
     coach_keep = np.exp(-np.broadcast_to(rate, (n, 2)) * dt)  # share left after a step of coaching
     coach_step = np.where(np.isfinite(start), np.ceil(np.minimum(start, 1e12) / dt - 1e-9), steps + 1.0)
     coach_step = coach_step.astype(np.int64)
-    table = event_table(events, dt, steps)
+    table = event_table(events, dt, steps, drawn)
     # stiff parameters get RK4 sub-steps; coaching drifts toward secure, so its rates count too
     fastest = np.maximum(dynamics.fastest_rate(seg_params, delta[:, None], ceiling[:, None]).max(axis=1),
                          dynamics.fastest_rate(np.stack([secure_params()] * 2), delta, ceiling))

@@ -7,16 +7,29 @@ the run's own seeded generator.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .limits import MAX_DAY, MAX_RANDOM_RATE
+from .limits import MAX_DAY, RUN_FIELDS
+from .specs import ParamSpec, check_value
 
-__all__ = ["EVENT_KINDS", "SIZE_RANGE", "Event", "EventKind", "draw_random_events", "event_table"]
+__all__ = ["EVENT_FIELDS", "EVENT_KINDS", "SIZE_RANGE", "Event", "EventKind", "draw_random", "draw_random_events",
+           "event_table", "events_from_arrays"]
 
-SIZE_RANGE = (0.0, 5.0)
+EVENT_FIELDS: dict[str, ParamSpec] = {
+    "at": ParamSpec(
+        low=0.0, high=MAX_DAY, unit="day",
+        label={"en": "On day", "nl": "Op dag"},
+        help={"en": "The day the event happens.", "nl": "De dag waarop de gebeurtenis plaatsvindt."}),
+    "size": ParamSpec(
+        low=0.0, high=5.0, unit="1",
+        label={"en": "Size", "nl": "Grootte"},
+        help={"en": "How strong the event is; each kind proposes its usual size.",
+              "nl": "Hoe sterk de gebeurtenis is; elke soort stelt zijn gebruikelijke grootte voor."}),
+}
+"""An event's numeric fields, declared once (the kind is one of :data:`EVENT_KINDS`)."""
+SIZE_RANGE = (EVENT_FIELDS["size"].low, EVENT_FIELDS["size"].high)
 """Allowed event sizes (multiples of the kind's effect per unit size)."""
 
 
@@ -74,50 +87,69 @@ class Event:
             raise ValueError(
                 f"unknown event kind {self.kind!r}; valid kinds: {', '.join(EVENT_KINDS)}"
             )
-        at = _finite("at", self.at, 0.0, MAX_DAY)
-        object.__setattr__(self, "at", at)
+        object.__setattr__(self, "at", check_value("event at", self.at, EVENT_FIELDS["at"]))
         size = EVENT_KINDS[self.kind].default_size if self.size is None else self.size
-        object.__setattr__(self, "size", _finite("size", size, *SIZE_RANGE))
+        object.__setattr__(self, "size", check_value("event size", size, EVENT_FIELDS["size"]))
 
 
-def _finite(name: str, value: object, low: float, high: float) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValueError(f"event {name} must be a number in [{low}, {high}], got {value!r}") from None
-    if not math.isfinite(number) or not low <= number <= high:
-        raise ValueError(f"event {name} must be in [{low}, {high}], got {value!r}")
-    return number
+_NAMES = tuple(EVENT_KINDS)
+_DEFAULT_SIZE = np.array([kind.default_size for kind in EVENT_KINDS.values()])
+_EFFECT = np.array([[kind.closeness, kind.engulfment, kind.abandonment] for kind in EVENT_KINDS.values()])
 
 
-def draw_random_events(rate: float, duration: float, rng: np.random.Generator) -> tuple[Event, ...]:
-    """Random triggers: a Poisson process with ``rate`` events per day over ``duration`` days.
+def draw_random(rate: float, duration: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Random triggers as arrays: their days (sorted) and kinds (indices into :data:`EVENT_KINDS`).
 
-    Kinds are drawn uniformly from :data:`EVENT_KINDS`, sizes at each kind's default.
+    A Poisson process with ``rate`` events per day over ``duration`` days; kinds are drawn uniformly,
+    sizes are each kind's default. Nothing per event is built, so a run's work stays in arrays.
     """
-    rate = _finite("rate", rate, 0.0, MAX_RANDOM_RATE)
+    rate = check_value("random_events", rate, RUN_FIELDS["random_events"])
     if rate == 0.0:
-        return ()
+        return np.empty(0), np.empty(0, dtype=np.intp)
     count = int(rng.poisson(rate * duration))
     times = np.sort(rng.uniform(0.0, duration, size=count))
     kinds = rng.integers(0, len(EVENT_KINDS), size=count)
-    names = list(EVENT_KINDS)
-    return tuple(Event(names[k], at=float(t)) for t, k in zip(times, kinds, strict=True))
+    return times, kinds
 
 
-def event_table(events: tuple[Event, ...], dt: float, steps: int) -> np.ndarray:
+def draw_random_events(rate: float, duration: float, rng: np.random.Generator) -> tuple[Event, ...]:
+    """Random triggers (:func:`draw_random`) as :class:`Event` objects."""
+    return events_from_arrays(*draw_random(rate, duration, rng))
+
+
+def events_from_arrays(times: np.ndarray, kinds: np.ndarray) -> tuple[Event, ...]:
+    """Events at ``times`` of the kinds ``kinds`` (indices into :data:`EVENT_KINDS`), at their default
+    sizes. The arrays come from :func:`draw_random`, whose values are valid by construction, so the
+    events are built without checking each one again."""
+    out = []
+    for at, kind in zip(times.tolist(), kinds.tolist(), strict=True):
+        event = object.__new__(Event)
+        object.__setattr__(event, "kind", _NAMES[kind])
+        object.__setattr__(event, "at", at)
+        object.__setattr__(event, "size", float(_DEFAULT_SIZE[kind]))
+        out.append(event)
+    return tuple(out)
+
+
+def event_table(events: tuple[Event, ...], dt: float, steps: int,
+                drawn: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Events as an array of shape (K, 4): step index, d closeness, d engulfment, d abandonment.
 
-    An event at day ``at`` is applied at the start of step ``round(at / dt)``; events past the
-    end of the run are dropped.
+    ``drawn`` adds random triggers as arrays (:func:`draw_random`). Events are taken in order of
+    their day (listed ones before drawn ones on the same day); an event at day ``at`` is applied at
+    the start of step ``round(at / dt)``; events past the end of the run are dropped.
     """
-    rows = []
-    for ev in events:
-        step = int(round(ev.at / dt))
-        if step >= steps:
-            continue
-        kind = EVENT_KINDS[ev.kind]
-        size = float(ev.size)  # type: ignore[arg-type]
-        rows.append((step, kind.closeness * size, kind.engulfment * size, kind.abandonment * size))
-    rows.sort(key=lambda r: r[0])
-    return np.array(rows, dtype=float).reshape(-1, 4)
+    at = np.array([ev.at for ev in events], dtype=float)
+    kind = np.array([_NAMES.index(ev.kind) for ev in events], dtype=np.intp)
+    size = np.array([ev.size for ev in events], dtype=float)
+    if drawn is not None:
+        at = np.concatenate([at, drawn[0]])
+        kind = np.concatenate([kind, drawn[1]])
+        size = np.concatenate([size, _DEFAULT_SIZE[drawn[1]]])
+    order = np.argsort(at, kind="stable")
+    step = np.rint(at[order] / dt)
+    keep = step < steps
+    table = np.empty((int(keep.sum()), 4))
+    table[:, 0] = step[keep]
+    table[:, 1:] = _EFFECT[kind[order][keep]] * size[order][keep, None]
+    return table

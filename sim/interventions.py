@@ -9,7 +9,6 @@ secure partner's parameters, and what is learned stays with the partner (see
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Any
@@ -18,9 +17,11 @@ import numpy as np
 
 from .limits import MAX_DAY
 from .partners import PARTNER_PARAMS, Partner
+from .specs import ParamSpec, check_value
 
 __all__ = [
     "COACHING_RATE",
+    "INTERVENTION_FIELDS",
     "INTERVENTION_KINDS",
     "STRENGTH_RANGE",
     "Intervention",
@@ -46,7 +47,20 @@ SECURE_SCORE = 0.1
 """Anxiety and avoidance of the secure partner that coaching moves toward."""
 
 WHO = ("both", "a", "b")
-STRENGTH_RANGE = (0.0, 1.0)
+"""Who does an intervention: both partners, or one of them."""
+INTERVENTION_FIELDS: dict[str, ParamSpec] = {
+    "start": ParamSpec(
+        low=0.0, high=MAX_DAY, unit="day",
+        label={"en": "From day", "nl": "Vanaf dag"},
+        help={"en": "The day the partners start doing it.", "nl": "De dag waarop de partners ermee beginnen."}),
+    "strength": ParamSpec(
+        low=0.0, high=1.0, unit="1",
+        label={"en": "Strength", "nl": "Sterkte"},
+        help={"en": "How fully it is done: 0 changes nothing, 1 is the full effect.",
+              "nl": "Hoe volledig het gebeurt: 0 verandert niets, 1 is het volle effect."}),
+}
+"""An intervention's numeric fields, declared once (kind and who are from their lists)."""
+STRENGTH_RANGE = (INTERVENTION_FIELDS["strength"].low, INTERVENTION_FIELDS["strength"].high)
 """Allowed strengths: 0 does nothing, 1 is the full effect in the table."""
 
 
@@ -127,15 +141,8 @@ class Intervention:
             )
         if self.who not in WHO:
             raise ValueError(f"intervention who must be one of {', '.join(WHO)}, got {self.who!r}")
-        for name, low, high in (("start", 0.0, MAX_DAY), ("strength", *STRENGTH_RANGE)):
-            value = getattr(self, name)
-            try:
-                number = float(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"intervention {name} must be a number in [{low}, {high}], got {value!r}") from None
-            if not math.isfinite(number) or not low <= number <= high:
-                raise ValueError(f"intervention {name} must be in [{low}, {high}], got {value!r}")
-            object.__setattr__(self, name, number)
+        for name, spec in INTERVENTION_FIELDS.items():
+            object.__setattr__(self, name, check_value(f"intervention {name}", getattr(self, name), spec))
 
     def applies_to(self, partner: int) -> bool:
         """Whether partner 0 (a) or 1 (b) takes part."""

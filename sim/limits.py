@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-__all__ = ["MAX_DAY", "MAX_DT", "MAX_ITEMS", "MAX_NAME", "MAX_RANDOM_EVENTS", "MAX_RANDOM_RATE", "MAX_STEPS", "MIN_DT",
-           "check_items"]
+from .specs import InputError, ParamSpec, check_value
+
+__all__ = ["MAX_DAY", "MAX_DT", "MAX_ITEMS", "MAX_NAME", "MAX_RANDOM_EVENTS", "MAX_RANDOM_RATE", "MAX_SEED",
+           "MAX_STEPS", "MIN_DT", "RUN_FIELDS", "check_items", "check_run"]
 
 T = TypeVar("T")
 
@@ -31,6 +33,30 @@ MAX_NAME = 60
 """Longest partner name, in characters."""
 MAX_ITEMS = 200
 """Most events, or interventions, listed for one run (and most items of any list of a scenario file)."""
+MAX_SEED = 2**63 - 1
+"""Largest seed (a signed 64-bit whole number, as every JSON reader and numpy hold it)."""
+
+RUN_FIELDS: dict[str, ParamSpec] = {
+    "steps": ParamSpec(
+        low=1, high=MAX_STEPS, unit="step", whole=True,
+        label={"en": "Steps", "nl": "Stappen"},
+        help={"en": "How many time steps the run takes.", "nl": "Hoeveel tijdstappen de run neemt."}),
+    "dt": ParamSpec(
+        low=MIN_DT, high=MAX_DT, unit="day",
+        label={"en": "Time step", "nl": "Tijdstap"},
+        help={"en": "Length of one step of the run.", "nl": "Lengte van één stap van de run."}),
+    "seed": ParamSpec(
+        low=0, high=MAX_SEED, unit="1", whole=True,
+        label={"en": "Seed", "nl": "Seed"},
+        help={"en": "The same seed gives the same random triggers, so a run can be repeated exactly.",
+              "nl": "Dezelfde seed geeft dezelfde willekeurige aanleidingen, zodat een run precies te herhalen is."}),
+    "random_events": ParamSpec(
+        low=0.0, high=MAX_RANDOM_RATE, unit="1/day",
+        label={"en": "Random triggers per day", "nl": "Willekeurige aanleidingen per dag"},
+        help={"en": "Everyday moments that come at random: on average this many per day, drawn from the seed.",
+              "nl": "Alledaagse momenten die willekeurig komen: gemiddeld zoveel per dag, getrokken uit de seed."}),
+}
+"""The run's settings, declared once: ``simulate``, scenario files, the link and the page check these."""
 
 
 def check_items(value: Any, kind: type[T], name: str) -> tuple[T, ...]:
@@ -45,3 +71,23 @@ def check_items(value: Any, kind: type[T], name: str) -> tuple[T, ...]:
         if not isinstance(item, kind):
             raise ValueError(f"{name} must be sim.{kind.__name__} objects, got {item!r}")
     return items
+
+
+def check_run(steps: Any, dt: Any, random_events: Any) -> tuple[int, float, float]:
+    """The run's settings checked against :data:`RUN_FIELDS` and against each other.
+
+    Raises
+    ------
+    InputError
+        (a ``ValueError``) naming the setting: one outside its range, or ``random_events`` when
+        rate times days would draw more than MAX_RANDOM_EVENTS events.
+    """
+    steps_i = int(check_value("steps", steps, RUN_FIELDS["steps"]))
+    dt_f = check_value("dt", dt, RUN_FIELDS["dt"])
+    rate = check_value("random_events", random_events, RUN_FIELDS["random_events"])
+    days = steps_i * dt_f
+    if rate * days > MAX_RANDOM_EVENTS:
+        raise InputError("random_events", "out_of_range",
+                         f"= {rate:g} per day over {days:g} days would draw about {rate * days:,.0f} events; "
+                         f"at most {MAX_RANDOM_EVENTS:,} in one run (lower random_events, or run fewer days)")
+    return steps_i, dt_f, rate

@@ -12,7 +12,6 @@ source) is the single source for validation, the page's sliders and the paramete
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from itertools import chain
@@ -22,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from .limits import MAX_NAME
+from .specs import ParamSpec, check_value
 
 __all__ = [
     "Couple",
@@ -35,62 +35,12 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, kw_only=True)
-class ParamSpec:
-    """Metadata of one numeric parameter.
-
-    Attributes
-    ----------
-    low, high : float
-        Allowed closed range.
-    unit : str
-        Unit in English ("1" for dimensionless, "day", "1/day").
-    label : dict[str, str]
-        Short name per language code ("en", "nl").
-    help : dict[str, str]
-        One sentence per language code on what the parameter does.
-    base, slope, driver : float, float, str or None
-        For derived parameters: ``value = base + slope * partner.<driver>``. ``driver`` is
-        "anxiety", "avoidance" or None (a constant ``base``).
-    source : str
-        Where the idea comes from (literature or model brief).
-    """
-
-    low: float
-    high: float
-    unit: str
-    label: dict[str, str]
-    help: dict[str, str]
-    base: float = 0.0
-    slope: float = 0.0
-    driver: str | None = None
-    source: str = ""
-
-    def derive(self, anxiety: float, avoidance: float) -> float:
-        """Value of the parameter for a partner with these attachment scores."""
-        score = {"anxiety": anxiety, "avoidance": avoidance, None: 0.0}[self.driver]
-        return self.base + self.slope * score
-
-
 def _spec(**kwargs: Any) -> dict[str, ParamSpec]:
     return {"spec": ParamSpec(**kwargs)}
 
 
 def _derived(default_spec: dict[str, ParamSpec]) -> Any:
     return field(default=None, metadata=default_spec)
-
-
-def check_value(name: str, value: Any, spec: ParamSpec) -> float:
-    """Return ``value`` as a float, or raise ``ValueError`` naming the parameter and its range."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"{name} must be a number in [{spec.low}, {spec.high}], got {value!r}"
-        ) from None
-    if isinstance(value, bool) or not math.isfinite(number) or not spec.low <= number <= spec.high:
-        raise ValueError(f"{name} must be in [{spec.low}, {spec.high}] ({spec.unit}), got {value!r}")
-    return number
 
 
 @dataclass(frozen=True, kw_only=True)

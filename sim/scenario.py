@@ -27,6 +27,7 @@ its energy to pursue); a file that cannot be upgraded is refused with the reason
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -34,14 +35,16 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .batch import DEFAULT_DT, DEFAULT_STEPS
-from .events import EVENT_KINDS, SIZE_RANGE, Event
-from .interventions import INTERVENTION_KINDS, STRENGTH_RANGE, WHO, Intervention
-from .limits import MAX_DAY, MAX_DT, MAX_ITEMS, MAX_NAME, MAX_RANDOM_EVENTS, MAX_RANDOM_RATE, MAX_STEPS, MIN_DT
-from .partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, Couple, ParamSpec, Partner
+from .events import EVENT_FIELDS, EVENT_KINDS, Event
+from .interventions import INTERVENTION_FIELDS, INTERVENTION_KINDS, WHO, Intervention
+from .limits import MAX_ITEMS, MAX_NAME, RUN_FIELDS, check_run
+from .partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, Couple, Partner
+from .specs import InputError, ParamSpec, check_value
 
 __all__ = [
     "ERROR_CODES",
@@ -73,8 +76,8 @@ MAX_BYTES = 1_000_000
 """Largest document accepted, in bytes of UTF-8."""
 MAX_DEPTH = 4
 """Deepest nesting accepted (the format itself needs 3: ``couple.a.name``)."""
-MAX_SEED = 2**63
-"""Seeds are whole numbers in ``[0, MAX_SEED)``."""
+MAX_SEED = RUN_FIELDS["seed"].high + 1
+"""Seeds are whole numbers in ``[0, MAX_SEED)`` (``sim.limits.RUN_FIELDS["seed"]``)."""
 LANGS = ("en", "nl")
 """Display languages."""
 
@@ -83,7 +86,7 @@ _BIG_DIGITS = 40
 _SHOW = 40
 
 
-class ScenarioError(ValueError):
+class ScenarioError(InputError):
     """A document that is not a valid scenario.
 
     Attributes
@@ -98,10 +101,8 @@ class ScenarioError(ValueError):
     """
 
     def __init__(self, field: str, code: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.code = code
-        self.reason = reason
+        super().__init__(field, code, reason)
+        self.args = (f"{field}: {reason}",)
 
 
 ERROR_CODES = (
@@ -143,24 +144,15 @@ class Scenario:
             _check_name(getattr(self.couple, slot).name, f"couple.{slot}.name")
         object.__setattr__(self, "events", _items(self.events, Event, "events"))
         object.__setattr__(self, "interventions", _items(self.interventions, Intervention, "interventions"))
-        object.__setattr__(self, "random_events", _range(self.random_events, "random_events",
-                                                         0.0, MAX_RANDOM_RATE))
-        seed = _whole(self.seed, "seed")
-        if not 0 <= seed < MAX_SEED:
-            raise ScenarioError("seed", "out_of_range", f"must be in [0, 2^63), got {_show(seed)}")
-        steps = _whole(self.steps, "steps")
-        if not 1 <= steps <= MAX_STEPS:
-            raise ScenarioError("steps", "out_of_range", f"must be in [1, {MAX_STEPS}], got {_show(steps)}")
-        dt = _number(self.dt, "dt")
-        if not MIN_DT <= dt <= MAX_DT:
-            raise ScenarioError("dt", "out_of_range", f"must be in [{MIN_DT}, {MAX_DT}] (days), got {_show(self.dt)}")
-        object.__setattr__(self, "dt", dt)
-        expected = self.random_events * steps * dt
-        if expected > MAX_RANDOM_EVENTS:
-            raise ScenarioError("random_events", "out_of_range",
-                                f"{_show(self.random_events)} per day over {_show(steps * dt)} days would draw about "
-                                f"{expected:,.0f} events; at most {MAX_RANDOM_EVENTS:,} in one run")
-        _choice(self.lang, "lang", LANGS)
+        try:
+            steps, dt, rate = check_run(self.steps, self.dt, self.random_events)
+            seed = check_value("seed", self.seed, RUN_FIELDS["seed"])
+        except InputError as err:
+            raise ScenarioError(err.field, err.code, err.reason) from None
+        for name, value in (("steps", steps), ("dt", dt), ("random_events", rate), ("seed", seed)):
+            object.__setattr__(self, name, value)
+        if self.lang not in LANGS:
+            raise ScenarioError("lang", "unknown_value", f"must be one of {', '.join(LANGS)}, got {_show(self.lang)}")
 
     def run_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for :func:`sim.simulate` (everything but the couple and the language)."""
@@ -302,36 +294,34 @@ def _upgrade(data: Any) -> tuple[dict[str, Any], int]:
 
 
 def scenario_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a version 2 scenario file, built from the declarations the
-    loader checks against: every parameter's range, the kinds, the run's limits.
+    """The JSON Schema (draft 2020-12) of a version 2 scenario file, built from the declarations
+    (:mod:`sim.specs`): every input's range, unit and meaning, the kinds, the run's limits.
 
-    Published as ``docs/scenario.schema.json`` for other tools. The loader checks a few things a
-    schema cannot say (a key named twice, the random triggers' cap over the run's length, whole
-    numbers written without a fraction, older versions to upgrade); every file the loader accepts
-    passes the schema, and every file this program writes does.
+    The loader validates every current-version document against it (with whole numbers written
+    without a fraction), so it is the format's definition; published as
+    ``docs/scenario.schema.json`` for other tools. A few things no schema can say are checked
+    around it: a key named twice, the nesting and size caps, numbers too long or not finite,
+    text that is not Unicode, the random triggers' cap over the run's length, older versions.
     """
-    def number(low: float, high: float, description: str) -> dict[str, Any]:
-        return {"type": "number", "minimum": low, "maximum": high, "description": description}
-
     def spec(s: ParamSpec) -> dict[str, Any]:
-        return number(s.low, s.high, f"{s.label['en']} ({s.unit}): {s.help['en']}")
+        unit = "" if s.unit == "1" else f" ({s.unit})"
+        low, high = (int(s.low), int(s.high)) if s.whole else (s.low, s.high)
+        return {"type": "integer" if s.whole else "number", "minimum": low, "maximum": high,
+                "description": f"{s.label['en']}{unit}: {s.help['en']}"}
+
+    def record(kinds: dict[str, Any], fields: dict[str, ParamSpec], **extra: Any) -> dict[str, Any]:
+        return {"type": "object", "additionalProperties": False, "required": ["kind"],
+                "properties": {"kind": {"type": "string", "enum": list(kinds)}, **extra,
+                               **{key: spec(s) for key, s in fields.items()}}}
 
     partner = {
         "type": "object", "additionalProperties": False,
         "properties": {"name": {"type": "string", "maxLength": MAX_NAME, "description": "Partner's name"},
                        **{key: spec(s) for key, s in {**PARTNER_SCORES, **PARTNER_PARAMS}.items()}},
     }
-    event = {
-        "type": "object", "additionalProperties": False, "required": ["kind"],
-        "properties": {"kind": {"enum": list(EVENT_KINDS)}, "at": number(0.0, MAX_DAY, "day of the event"),
-                       "size": number(*SIZE_RANGE, "multiple of the kind's effect")},
-    }
-    intervention = {
-        "type": "object", "additionalProperties": False, "required": ["kind"],
-        "properties": {"kind": {"enum": list(INTERVENTION_KINDS)}, "who": {"enum": list(WHO)},
-                       "start": number(0.0, MAX_DAY, "day it starts"),
-                       "strength": number(*STRENGTH_RANGE, "share of the full effect")},
-    }
+    event = record(EVENT_KINDS, EVENT_FIELDS)
+    event["properties"]["size"] = {"anyOf": [spec(EVENT_FIELDS["size"]), {"type": "null"}],
+                                   "description": "null or absent: the kind's own size"}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Attract & Repel scenario, version 2",
@@ -344,35 +334,97 @@ def scenario_schema() -> dict[str, Any]:
                        "properties": {"a": partner, "b": partner,
                                       **{key: spec(s) for key, s in COUPLE_PARAMS.items()}}},
             "events": {"type": "array", "maxItems": MAX_ITEMS, "items": event},
-            "interventions": {"type": "array", "maxItems": MAX_ITEMS, "items": intervention},
-            "random_events": number(0.0, MAX_RANDOM_RATE, "expected random triggers per day (at most "
-                                    f"{MAX_RANDOM_EVENTS:,} expected over the run)"),
-            "seed": {"type": "integer", "minimum": 0, "maximum": MAX_SEED - 1},
-            "steps": {"type": "integer", "minimum": 1, "maximum": MAX_STEPS},
-            "dt": number(MIN_DT, MAX_DT, "length of a step in days"),
-            "lang": {"enum": list(LANGS)},
+            "interventions": {"type": "array", "maxItems": MAX_ITEMS,
+                              "items": record(INTERVENTION_KINDS, INTERVENTION_FIELDS,
+                                              who={"type": "string", "enum": list(WHO)})},
+            **{key: spec(s) for key, s in RUN_FIELDS.items()},
+            "lang": {"type": "string", "enum": list(LANGS)},
         },
     }
 
 
 # --- version 2 (current) ----------------------------------------------------------------------
 
-_TOP = ("format", "version", "couple", "events", "interventions", "random_events", "seed", "steps", "dt", "lang")
+
+@cache
+def _validator() -> Any:
+    """The schema's validator, with whole numbers that are written without a fraction (JSON Schema
+    counts 2000.0 as an integer; this format does not)."""
+    import jsonschema
+
+    base = jsonschema.Draft202012Validator
+    whole = base.TYPE_CHECKER.redefine("integer", lambda _checker, value: type(value) is int)
+    return jsonschema.validators.extend(base, type_checker=whole)(scenario_schema())
+
+
+_SCHEMA_CODES = {"type": "wrong_type", "minimum": "out_of_range", "maximum": "out_of_range",
+                 "maxLength": "out_of_range", "enum": "unknown_value", "const": "unknown_value",
+                 "additionalProperties": "unknown_key", "required": "missing", "maxItems": "too_deep",
+                 "maxProperties": "too_deep", "anyOf": "wrong_type"}
+_TYPE_WORDS = {"object": "an object", "array": "a list", "string": "text", "number": "a number",
+               "integer": "a whole number"}
+
+
+def _path(parts: Any) -> str:
+    where = ""
+    for part in parts:
+        where += f"[{part}]" if isinstance(part, int) else (f".{_key(part)}" if where else _key(part))
+    return where or "scenario"
+
+
+def _schema_error(err: Any) -> ScenarioError:
+    """A schema validation error as the ScenarioError of the field it is about."""
+    where, value, rule = _path(err.absolute_path), err.instance, err.validator
+    code = _SCHEMA_CODES.get(rule, "wrong_type")
+    if rule == "additionalProperties":
+        allowed = tuple(err.schema.get("properties", {}))
+        key = next(k for k in value if k not in allowed)
+        return ScenarioError(_join(where, key), code, f"is not a key of {where}; allowed: {', '.join(sorted(allowed))}")
+    if rule == "required":
+        return ScenarioError(_join(where, next(k for k in err.validator_value if k not in value)), code, "is missing")
+    if rule in ("minimum", "maximum"):
+        low, high = err.schema["minimum"], err.schema["maximum"]
+        return ScenarioError(where, code, f"must be in [{low}, {high}], got {_show(value)}")
+    if rule == "maxLength":
+        return ScenarioError(where, code, f"must be at most {err.validator_value} characters, got {len(value)}")
+    if rule in ("enum", "const"):
+        options = err.validator_value if rule == "enum" else [err.validator_value]
+        return ScenarioError(where, code, f"must be one of {', '.join(map(str, options))}, got {_show(value)}")
+    if rule in ("maxItems", "maxProperties"):
+        return ScenarioError(where, code, f"has {len(value)} entries; at most {err.validator_value}")
+    if rule == "anyOf":  # an event's size: a number in range, or null
+        for sub in err.context:
+            if sub.validator != "type":
+                return _schema_error(sub)
+    wanted = err.validator_value if rule == "type" else "number"
+    return ScenarioError(where, code, f"must be {_TYPE_WORDS.get(wanted, wanted)}, got {_kind(value)}")
+
+
+def _join(where: str, key: Any) -> str:
+    return _key(key) if where == "scenario" else f"{where}.{_key(key)}"
 
 
 def _from_current(doc: dict[str, Any]) -> Scenario:
-    _only(doc, _TOP, "scenario")
-    events = _list(doc.get("events", []), "events")
-    interventions = _list(doc.get("interventions", []), "interventions")
+    for err in _validator().iter_errors(doc):
+        raise _schema_error(err)
+    couple = doc.get("couple", {})
+
+    def partner(slot: str) -> Partner:
+        values = {"name": slot.upper(), **couple.get(slot, {})}
+        try:
+            return Partner(**values)
+        except InputError as err:
+            raise ScenarioError(f"couple.{slot}.{err.field}", err.code, err.reason) from None
+
     return Scenario(
-        couple=_couple_from(doc.get("couple", {})),
-        events=tuple(_event_from(e, f"events[{k}]") for k, e in enumerate(events)),
-        interventions=tuple(_intervention_from(i, f"interventions[{k}]") for k, i in enumerate(interventions)),
-        random_events=_number(doc.get("random_events", 0.0), "random_events"),
-        seed=_whole(doc.get("seed", 0), "seed"),
-        steps=_whole(doc.get("steps", DEFAULT_STEPS), "steps"),
-        dt=_number(doc.get("dt", DEFAULT_DT), "dt"),
-        lang=_text(doc.get("lang", "en"), "lang"),
+        couple=Couple(a=partner("a"), b=partner("b"), **{k: v for k, v in couple.items() if k in COUPLE_PARAMS}),
+        events=tuple(Event(e["kind"], at=e.get("at", 10.0), size=e.get("size")) for e in doc.get("events", [])),
+        interventions=tuple(Intervention(i.pop("kind"), **i) for i in map(dict, doc.get("interventions", []))),
+        random_events=doc.get("random_events", 0.0),
+        seed=doc.get("seed", 0),
+        steps=doc.get("steps", DEFAULT_STEPS),
+        dt=doc.get("dt", DEFAULT_DT),
+        lang=doc.get("lang", "en"),
     )
 
 
@@ -383,45 +435,6 @@ def _partner_dict(p: Partner) -> dict[str, Any]:
 def _couple_dict(c: Couple) -> dict[str, Any]:
     return {"a": _partner_dict(c.a), "b": _partner_dict(c.b),
             **{name: getattr(c, name) for name in COUPLE_PARAMS}}
-
-
-def _partner_from(data: Any, where: str, default_name: str) -> Partner:
-    doc = _mapping(data, where)
-    _only(doc, ("name", *PARTNER_SCORES, *PARTNER_PARAMS), where)
-    name = _text(doc.get("name", default_name), f"{where}.name")
-    _check_name(name, f"{where}.name")
-    values = {key: _in_spec(doc[key], f"{where}.{key}", spec)
-              for key, spec in {**PARTNER_SCORES, **PARTNER_PARAMS}.items() if key in doc}
-    return Partner(name=name, **values)
-
-
-def _couple_from(data: Any) -> Couple:
-    doc = _mapping(data, "couple")
-    _only(doc, ("a", "b", *COUPLE_PARAMS), "couple")
-    values = {key: _in_spec(doc[key], f"couple.{key}", spec) for key, spec in COUPLE_PARAMS.items() if key in doc}
-    return Couple(a=_partner_from(doc.get("a", {}), "couple.a", "A"),
-                  b=_partner_from(doc.get("b", {}), "couple.b", "B"), **values)
-
-
-def _event_from(data: Any, where: str) -> Event:
-    doc = _mapping(data, where)
-    _only(doc, ("kind", "at", "size"), where)
-    kind = _choice(_required(doc, "kind", where), f"{where}.kind", tuple(EVENT_KINDS))
-    at = _number(doc.get("at", 10.0), f"{where}.at")
-    _build(f"{where}.at", Event, kind, at=at)
-    size = None if doc.get("size") is None else _number(doc["size"], f"{where}.size")
-    return _build(f"{where}.size", Event, kind, at=at, size=size)
-
-
-def _intervention_from(data: Any, where: str) -> Intervention:
-    doc = _mapping(data, where)
-    _only(doc, ("kind", "start", "who", "strength"), where)
-    kind = _choice(_required(doc, "kind", where), f"{where}.kind", tuple(INTERVENTION_KINDS))
-    who = _choice(doc.get("who", "both"), f"{where}.who", WHO)
-    start = _number(doc.get("start", 0.0), f"{where}.start")
-    _build(f"{where}.start", Intervention, kind, who=who, start=start)
-    strength = _number(doc.get("strength", 1.0), f"{where}.strength")
-    return _build(f"{where}.strength", Intervention, kind, who=who, start=start, strength=strength)
 
 
 # --- version 0 (pre-release) ------------------------------------------------------------------
@@ -456,14 +469,16 @@ def _upgrade_v0(doc: dict[str, Any]) -> dict[str, Any]:
     for k, p in enumerate(partners):
         _only(_mapping(p, f"partners[{k}]"), ("name", "anxiety", "avoidance"), f"partners[{k}]")
     dt = _number(doc.get("dt", DEFAULT_DT), "dt")
-    if not MIN_DT <= dt <= MAX_DT:
-        raise ScenarioError("dt", "out_of_range", f"must be in [{MIN_DT}, {MAX_DT}] (days), got {_show(doc.get('dt'))}")
+    if not RUN_FIELDS["dt"].low <= dt <= RUN_FIELDS["dt"].high:
+        raise ScenarioError("dt", "out_of_range",
+                            f"must be in {RUN_FIELDS['dt'].range_text()}, got {_show(doc.get('dt'))}")
     days = _number(doc.get("days", _DAYS_V0), "days")
     steps = days / dt
     whole = round(steps) if abs(steps) < 1e15 else 0
-    if not 1 <= whole <= MAX_STEPS:
+    if not 1 <= whole <= RUN_FIELDS["steps"].high:
         raise ScenarioError("days", "out_of_range",
-                            f"must give between 1 and {MAX_STEPS} steps of dt = {_show(dt)} days, got {_show(days)}")
+                            f"must give between 1 and {RUN_FIELDS['steps'].high:,} steps of dt = {_show(dt)} days, "
+                            f"got {_show(days)}")
     if abs(steps - whole) > 1e-9 * whole:
         raise ScenarioError("days", "version",
                             f"a version 0 file ran {_show(days)} days in steps of {_show(dt)} days, which is not "
@@ -623,6 +638,10 @@ def _key(key: Any) -> str:
 def _check_depth(value: Any, depth: int, where: str) -> None:
     if depth > MAX_DEPTH:
         raise ScenarioError(where, "too_deep", f"is nested too deeply (more than {MAX_DEPTH} levels)")
+    if isinstance(value, _BigInt):
+        raise ScenarioError(where, "out_of_range", f"is a number with {len(value)} digits, far out of range")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ScenarioError(where, "not_finite", f"must be a finite number, got {_show(value)}")
     if isinstance(value, _Repeated):
         path = f"{where}.{_key(value.repeated)}" if depth else _key(value.repeated)
         raise ScenarioError(path, "not_json", "appears twice in one object")
@@ -665,12 +684,6 @@ def _only(doc: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
                             "unknown_key", f"is not a key of {where}; allowed: {', '.join(sorted(allowed))}")
 
 
-def _required(doc: dict[str, Any], key: str, where: str) -> Any:
-    if key not in doc:
-        raise ScenarioError(f"{where}.{key}", "missing", "is missing")
-    return doc[key]
-
-
 def _number(value: Any, where: str) -> float:
     if isinstance(value, _BigInt):
         raise ScenarioError(where, "out_of_range", f"is a number with {len(value)} digits, far out of range")
@@ -691,33 +704,10 @@ def _range(value: Any, where: str, low: float, high: float) -> float:
     return number
 
 
-def _in_spec(value: Any, where: str, spec: ParamSpec) -> float:
-    number = _number(value, where)
-    if not spec.low <= number <= spec.high:
-        raise ScenarioError(where, "out_of_range",
-                            f"must be in [{spec.low}, {spec.high}] ({spec.unit}), got {_show(value)}")
-    return number
-
-
-def _whole(value: Any, where: str) -> int:
-    if isinstance(value, _BigInt):
-        raise ScenarioError(where, "out_of_range", f"is a number with {len(value)} digits, far out of range")
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ScenarioError(where, "wrong_type", f"must be a whole number, got {_kind(value)}")
-    return int(value)
-
-
 def _text(value: Any, where: str) -> str:
     if not isinstance(value, str) or isinstance(value, _BigInt):
         raise ScenarioError(where, "wrong_type", f"must be text, got {_kind(value)}")
     return value
-
-
-def _choice(value: Any, where: str, allowed: tuple[str, ...]) -> str:
-    text = _text(value, where)
-    if text not in allowed:
-        raise ScenarioError(where, "unknown_value", f"must be one of {', '.join(allowed)}, got {_show(text)}")
-    return text
 
 
 def _check_name(name: Any, where: str) -> None:
@@ -743,35 +733,33 @@ def _items(values: Any, cls: type, where: str) -> tuple[Any, ...]:
     return items
 
 
-def _build(where: str, cls: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Construct an Event or Intervention, blaming ``where`` (the field added last) for a ValueError."""
-    try:
-        return cls(*args, **kwargs)
-    except ValueError as err:
-        raise ScenarioError(where, "out_of_range", str(err)) from None
-
-
 def field_table() -> str:
-    """The numeric fields of partners and the couple as a Markdown table (for ``docs/scenario_format.md``).
+    """Every numeric field of a scenario as a Markdown table (for ``docs/scenario_format.md``).
 
-    Built from the field metadata in :mod:`sim.partners`, so the documented ranges are the ones
-    the loader enforces; a test checks the document against it.
+    Built from the declarations (:mod:`sim.partners`, :mod:`sim.events`, :mod:`sim.interventions`,
+    :mod:`sim.limits`), so the documented ranges are the ones the loader enforces; a test checks
+    the document against it.
     """
     rows = ["| key | where | range | unit | default | meaning |", "|---|---|---|---|---|---|"]
-    groups = (("couple.a / couple.b", PARTNER_SCORES, False), ("couple.a / couple.b", PARTNER_PARAMS, True),
-              ("couple", COUPLE_PARAMS, False))
-    defaults = {**{k: getattr(Partner(), k) for k in PARTNER_SCORES},
-                **{k: getattr(Couple(), k) for k in COUPLE_PARAMS}}
-    for where, table, derived in groups:
+    defaults = {**{f.name: f.default for cls in (Partner, Couple, Scenario, Event, Intervention)
+                   for f in dataclasses.fields(cls)}}
+    groups = (("couple.a / couple.b", PARTNER_SCORES), ("couple.a / couple.b", PARTNER_PARAMS),
+              ("couple", COUPLE_PARAMS), ("top level", RUN_FIELDS), ("events[k]", EVENT_FIELDS),
+              ("interventions[k]", INTERVENTION_FIELDS))
+    for where, table in groups:
         for key, spec in table.items():
-            if derived:
+            default = defaults[key]
+            if table is PARTNER_PARAMS:
                 sign = "+" if spec.slope >= 0 else "-"
                 rule = f"{spec.base:g}"
                 if spec.driver is not None:
                     rule += f" {sign} {abs(spec.slope):g} × {spec.driver}"
-                default = f"derived: {rule}"
+                shown = f"derived: {rule}"
+            elif default is None:
+                shown = "the kind's own"
             else:
-                default = f"{defaults[key]:g}"
-            rows.append(f"| `{key}` | {where} | [{spec.low:g}, {spec.high:g}] | {spec.unit} | {default} "
-                        f"| {spec.help['en']} |")
+                shown = f"{default:,}" if spec.whole else f"{default:g}"
+            low, high = (f"{int(spec.low):,}", f"{int(spec.high):,}") if spec.whole else (f"{spec.low:g}",
+                                                                                           f"{spec.high:g}")
+            rows.append(f"| `{key}` | {where} | [{low}, {high}] | {spec.unit} | {shown} | {spec.help['en']} |")
     return "\n".join(rows)

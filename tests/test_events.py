@@ -99,3 +99,26 @@ def test_unknown_event_kind_lists_the_valid_ones(args, match):
     else:
         with pytest.raises(ValueError, match=match):
             sim.Event(*args)
+
+
+def test_drawn_triggers_as_arrays_give_the_run_the_same_events_as_listing_them():
+    """A batch keeps random triggers in arrays; the same events listed as objects give the same run."""
+    rng_seed, couples = 7, [SECURE, sim.PRESETS["anxious-avoidant"]]
+    drawn = sim.simulate(couples[1], steps=3000, dt=0.05, random_events=0.4, seed=rng_seed)
+    listed = sim.simulate_batch(couples, steps=3000, dt=0.05, events=drawn.events, keep="trajectories")
+    arrays = sim.simulate_batch(couples, steps=3000, dt=0.05, random_events=0.4, seed=rng_seed, keep="trajectories")
+    assert len(drawn.events) > 50
+    assert listed.trajectories is not None and arrays.trajectories is not None
+    np.testing.assert_array_equal(listed.trajectories["closeness"], arrays.trajectories["closeness"])
+    np.testing.assert_array_equal(arrays.trajectories["closeness"][1], drawn.closeness)
+
+
+def test_the_event_table_orders_listed_and_drawn_events_by_day():
+    listed = (sim.Event("conflict", at=3.0, size=2.0), sim.Event("stress", at=1.0))
+    drawn = (np.array([0.5, 3.0, 50.0]), np.array([0, 2, 1]))
+    table = sim.events.event_table(listed, dt=1.0, steps=10, drawn=drawn)
+    # day 0.5 intimate moment (step 0), day 1 stress, day 3 conflict then the drawn stress of day 3; day 50 dropped
+    np.testing.assert_allclose(table[:, 0], [0, 1, 3, 3])
+    np.testing.assert_allclose(table[:, 1:], [[1.5, 0, 0], [0, 0.3, 0.3], [-1.0, 0.8, 0.8], [0, 0.3, 0.3]])
+    assert sim.events.events_from_arrays(*drawn) == (sim.Event("intimate_moment", at=0.5),
+                                                     sim.Event("stress", at=3.0), sim.Event("conflict", at=50.0))

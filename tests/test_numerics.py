@@ -192,7 +192,7 @@ def test_fastest_rates_at_coarse_steps(couple: Any, dt: float) -> None:
 
 def test_longest_run_the_api_accepts_is_finite() -> None:
     """The classic trap over the largest step count (1,000,000 steps: 100,000 days) stays bounded."""
-    result = sim.simulate_batch([sim.PRESETS["anxious-avoidant"]], steps=sim.batch.MAX_STEPS, dt=0.1, seed=0)
+    result = sim.simulate_batch([sim.PRESETS["anxious-avoidant"]], steps=sim.limits.MAX_STEPS, dt=0.1, seed=0)
     assert result.verdict[0] in VERDICTS
     numbers = [v for v in result.metrics.values() if v.dtype.kind == "f"]
     assert len(numbers) >= 15

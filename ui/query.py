@@ -24,9 +24,10 @@ from dataclasses import replace
 from typing import Any
 
 from sim import COUPLE_PARAMS, EVENT_KINDS, INTERVENTION_KINDS, PARTNER_PARAMS, PARTNER_SCORES, PRESETS
-from sim.events import SIZE_RANGE, Event
-from sim.interventions import STRENGTH_RANGE, Intervention
+from sim.events import EVENT_FIELDS, Event
+from sim.interventions import INTERVENTION_FIELDS, Intervention
 from sim.interventions import WHO as INTERVENTION_WHO
+from sim.limits import RUN_FIELDS
 from sim.partners import Couple, Partner
 from sim.presets import CLASSIC
 from sim.scenario import LANGS, Scenario
@@ -37,6 +38,7 @@ __all__ = [
     "DT_RANGE",
     "EVENT_SIZE",
     "MAX_EVENTS",
+    "PAGE_FIELDS",
     "NAME_MAX",
     "QUERY_VERSION",
     "RANDOM_MAX",
@@ -55,19 +57,31 @@ DEFAULT_PRESET = CLASSIC
 
 DAYS = (10.0, 1000.0)
 """Durations the page offers, in days."""
-DT_RANGE = (0.02, 1.0)
-"""Time steps the page accepts, in days (finer steps would make runs too long to draw)."""
-SEED_MAX = 2**53 - 1
-"""Largest seed a browser number field holds exactly."""
-RANDOM_MAX = 1.0
+PAGE_FIELDS = {
+    "seed": RUN_FIELDS["seed"].narrowed(high=2**53 - 1),  # the largest a browser number field holds exactly
+    "dt": RUN_FIELDS["dt"].narrowed(low=0.02),  # finer steps would make runs too long to draw
+    "random_events": RUN_FIELDS["random_events"].narrowed(high=1.0),
+    "at": EVENT_FIELDS["at"].narrowed(high=DAYS[1]),
+    "size": EVENT_FIELDS["size"],
+    "start": INTERVENTION_FIELDS["start"].narrowed(high=DAYS[1]),
+    "strength": INTERVENTION_FIELDS["strength"],
+}
+"""What the page offers of the run's, events' and interventions' inputs: their declarations
+(``sim.limits.RUN_FIELDS``, ``sim.events.EVENT_FIELDS``, ``sim.interventions.INTERVENTION_FIELDS``),
+narrowed where the page shows less than a run allows; never wider."""
+DT_RANGE = (PAGE_FIELDS["dt"].low, PAGE_FIELDS["dt"].high)
+"""Time steps the page accepts, in days."""
+SEED_MAX = int(PAGE_FIELDS["seed"].high)
+"""Largest seed the page accepts."""
+RANDOM_MAX = PAGE_FIELDS["random_events"].high
 """Largest rate of random triggers the page offers, per day."""
 MAX_EVENTS = 30
 NAME_MAX = 30
 """Longest name the page keeps: half of ``sim.limits.MAX_NAME``, so that names fit its headings and labels."""
-EVENT_SIZE = SIZE_RANGE
-"""Sizes ``sim.Event`` accepts."""
-STRENGTH = STRENGTH_RANGE
-"""Strengths ``sim.Intervention`` accepts."""
+EVENT_SIZE = (PAGE_FIELDS["size"].low, PAGE_FIELDS["size"].high)
+"""Sizes the page accepts (all that ``sim.Event`` does)."""
+STRENGTH = (PAGE_FIELDS["strength"].low, PAGE_FIELDS["strength"].high)
+"""Strengths the page accepts (all that ``sim.Intervention`` does)."""
 WHO = tuple(sorted(INTERVENTION_WHO, key=("a", "b", "both").index))
 """Who does an intervention (``sim.interventions.WHO``), in the order the page offers them."""
 
@@ -255,7 +269,7 @@ def _items(text: str, build: Any) -> tuple[list[Any], bool]:
 def _event(fields: list[str]) -> Event | None:
     if not 2 <= len(fields) <= 3 or fields[0] not in EVENT_KINDS:
         return None
-    at = _float(fields[1], 0.0, DAYS[1])
+    at = _float(fields[1], PAGE_FIELDS["at"].low, PAGE_FIELDS["at"].high)
     size = EVENT_KINDS[fields[0]].default_size if len(fields) == 2 else _float(fields[2], *EVENT_SIZE)
     if at is None or size is None:
         return None
@@ -265,7 +279,7 @@ def _event(fields: list[str]) -> Event | None:
 def _intervention(fields: list[str]) -> Intervention | None:
     if len(fields) != 4 or fields[0] not in INTERVENTION_KINDS or fields[2] not in WHO:
         return None
-    start = _float(fields[1], 0.0, DAYS[1])
+    start = _float(fields[1], PAGE_FIELDS["start"].low, PAGE_FIELDS["start"].high)
     strength = _float(fields[3], *STRENGTH)
     if start is None or strength is None:
         return None
