@@ -12,10 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from .batch import DEFAULT_DT, DEFAULT_STEPS, simulate
+from .limits import RUN_FIELDS
 from .partners import Couple
 from .presets import CLASSIC, PRESET_TEXT, PRESETS
 from .scenario import load_scenario
 from .sweep import param_names, set_params
+
+_DEFAULTS: dict[str, Any] = {"steps": DEFAULT_STEPS, "dt": DEFAULT_DT, "seed": 0, "random_events": 0.0}
+"""The run settings of a preset run (a scenario file brings its own)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,10 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--set", metavar="NAME=VALUE", action="append", default=[], dest="changes",
                      help="set one parameter of the couple, e.g. a.anxiety=0.9, both.alarm_lag=2, fading=0.3 "
                           "(repeatable; the names are listed below, the ranges in docs/model.md)")
-    run.add_argument("--steps", type=int, help=f"number of steps (default {DEFAULT_STEPS}, or the scenario's)")
-    run.add_argument("--dt", type=float, help=f"step in days (default {DEFAULT_DT}, or the scenario's)")
-    run.add_argument("--seed", type=int, help="seed of the random triggers (default 0, or the scenario's)")
-    run.add_argument("--random-events", type=float, help="expected random triggers per day (default 0)")
+    for name, spec in RUN_FIELDS.items():  # the run settings, from their declarations
+        run.add_argument(f"--{name.replace('_', '-')}", type=int if spec.whole else float, dest=name,
+                         help=f"{spec.help['en']} {spec.range_text()}; default {_DEFAULTS[name]:g}, or the scenario's")
     run.add_argument("--json", action="store_true", help="print verdict, metrics and parameters as JSON")
     run.add_argument("--csv", metavar="FILE", help="write the trajectory, one row per step, to FILE")
     run.add_argument("--lang", choices=("en", "nl"), default="en")
@@ -63,7 +66,7 @@ def _couple_and_settings(args: argparse.Namespace) -> tuple[Couple, dict[str, An
         couple, settings = scenario.couple, scenario.run_kwargs()
     else:
         couple = PRESETS[args.preset or CLASSIC]
-        settings = {"steps": DEFAULT_STEPS, "dt": DEFAULT_DT, "seed": 0, "random_events": 0.0}
+        settings = dict(_DEFAULTS)
     changes = {}
     for change in args.changes:
         name, sep, value = change.partition("=")
@@ -74,8 +77,7 @@ def _couple_and_settings(args: argparse.Namespace) -> tuple[Couple, dict[str, An
         except ValueError:
             raise ValueError(f"--set {name.strip()} needs a number, got {value!r}") from None
     couple = set_params(couple, changes) if changes else couple
-    given = {"steps": args.steps, "dt": args.dt, "seed": args.seed, "random_events": args.random_events}
-    settings.update({k: v for k, v in given.items() if v is not None})
+    settings.update({k: getattr(args, k) for k in RUN_FIELDS if getattr(args, k) is not None})
     return couple, settings
 
 

@@ -98,3 +98,16 @@ def test_python_dash_m_sim_runs_as_a_program():
 def test_warm_compiles_the_kernel(capsys):
     assert main(["warm"]) == 0
     assert "kernel ready" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", list(sim.limits.RUN_FIELDS))
+def test_each_run_setting_is_an_option_from_its_declaration(name, capsys):
+    spec = sim.limits.RUN_FIELDS[name]
+    flag = f"--{name.replace('_', '-')}"
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    assert flag in capsys.readouterr().out
+    too_big = int(spec.high) + 1 if spec.whole else spec.high * 2
+    assert main(["run", flag, str(too_big)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and name in err[0] and spec.range_text() in err[0]
