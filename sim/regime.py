@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .batch import DEFAULT_DT, DEFAULT_STEPS, simulate_batch
+from .batch import DEFAULT_DT, DEFAULT_STEPS
 from .continuation import bifurcation_lines, zero_contours
 from .events import Event
 from .interventions import Intervention
@@ -32,7 +32,7 @@ from .partners import Couple
 from .presets import CLASSIC, PRESETS
 from .result import freeze_arrays
 from .stability import effective_param_arrays, stability_arrays
-from .sweep import DEFAULT_CHUNK, Grid, ParamRef, resolve
+from .sweep import DEFAULT_CHUNK, Grid, ParamRef, iter_sweep, resolve
 from .verdict import VERDICTS
 
 __all__ = ["RegimeMap", "boundary_lines", "next_to_boundary", "regime_map"]
@@ -246,44 +246,36 @@ def regime_map(x: str = "a.anxiety", y: str = "b.avoidance", *, base: Couple | N
         nx, ny = n
     else:
         nx = ny = n
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int | np.integer) or chunk_size < 1:
-        raise ValueError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
     xs = _axis(rx, nx, x_range)
     ys = _axis(ry, ny, y_range)
-    events = check_items(events, Event, "events")
     interventions = check_items(interventions, Intervention, "interventions")
     grid = Grid({ry.name: ys, rx.name: xs}, base)
     size = len(grid)
     verdict = np.empty(size, dtype=f"<U{max(len(v) for v in VERDICTS)}")
     metrics: dict[str, np.ndarray] = {}
-    max_real = np.full(size, np.nan)
-    stable = np.zeros(size, dtype=bool)
-    unique = np.zeros(size, dtype=bool)
-    rest = np.full(size, np.nan)
-    kind = np.full(size, "", dtype="<U15")
-    lead_complex = np.zeros(size, dtype=bool)
-    det = np.full(size, np.nan)
-    for start in range(0, size, chunk_size):
-        stop = min(start + chunk_size, size)
-        couples = grid.couples(start, stop)
-        batch = simulate_batch(couples, steps=steps, dt=dt, seed=seed, events=events,
-                               interventions=interventions, random_events=random_events,
-                               keep="summary", backend=backend)
-        verdict[start:stop] = batch.verdict
-        for k, v in batch.metrics.items():
+    found = {"max_real": np.full(size, np.nan), "stable": np.zeros(size, dtype=bool),
+             "unique": np.zeros(size, dtype=bool), "closeness": np.full(size, np.nan),
+             "kind": np.full(size, "", dtype="<U15"), "lead_complex": np.zeros(size, dtype=bool),
+             "det": np.full(size, np.nan)}
+
+    def analyse(couples: tuple[Couple, ...]) -> dict[str, np.ndarray]:
+        p = effective_param_arrays(couples, interventions)
+        res = stability_arrays(p[:, 0], p[:, 1], np.array([c.fading for c in couples]),
+                               np.array([c.fear_ceiling for c in couples]))
+        return {name: res[name] for name in found}
+
+    for chunk in iter_sweep(grid, chunk_size=chunk_size, steps=steps, dt=dt, seed=seed, events=events,
+                            interventions=interventions, random_events=random_events, backend=backend,
+                            analyse=analyse if analytic else None):
+        start, stop = chunk.start, chunk.stop
+        verdict[start:stop] = chunk.verdict
+        for k, v in chunk.metrics.items():
             kind_of = np.asarray(v).dtype
             metrics.setdefault(k, np.empty(size, dtype="<U32" if kind_of.kind == "U" else kind_of))[start:stop] = v
-        if analytic:
-            p = effective_param_arrays(couples, interventions)
-            res = stability_arrays(p[:, 0], p[:, 1], np.array([c.fading for c in couples]),
-                                   np.array([c.fear_ceiling for c in couples]))
-            max_real[start:stop] = res["max_real"]
-            stable[start:stop] = res["stable"]
-            unique[start:stop] = res["unique"]
-            rest[start:stop] = res["closeness"]
-            kind[start:stop] = res["kind"]
-            lead_complex[start:stop] = res["lead_complex"]
-            det[start:stop] = res["det"]
+        for name, values in chunk.analysis.items():
+            found[name][start:stop] = values
+    max_real, stable, unique, rest = found["max_real"], found["stable"], found["unique"], found["closeness"]
+    kind, lead_complex, det = found["kind"], found["lead_complex"], found["det"]
     shape = (ys.size, xs.size)
     grids = freeze_arrays(verdict=verdict.reshape(shape), max_real=max_real.reshape(shape),
                           stable=stable.reshape(shape), unique=unique.reshape(shape),

@@ -252,3 +252,22 @@ def test_missing_dask_gives_a_clear_error(monkeypatch) -> None:
         dask_sweep(RandomCouples(10))
     # the local sweep needs no Dask
     assert summarize_chunks(iter_sweep(RandomCouples(10), steps=50)).n == 10
+
+
+def test_a_sweep_computes_what_it_is_asked_besides_the_run_per_couple_and_it_pickles():
+    grid = sim.sweep.Grid({"a.anxiety": [0.1, 0.5, 0.9], "b.avoidance": [0.2, 0.8]})
+    chunks = list(sim.sweep.iter_sweep(grid, chunk_size=4, steps=50,
+                                       analyse=lambda couples: {"anx": np.array([c.a.anxiety for c in couples])}))
+    assert [len(c) for c in chunks] == [4, 2]
+    np.testing.assert_array_equal(np.concatenate([c.analysis["anx"] for c in chunks]),
+                                  np.concatenate([c.values["a.anxiety"] for c in chunks]))
+    back = pickle.loads(pickle.dumps(chunks[1]))
+    np.testing.assert_array_equal(back.analysis["anx"], chunks[1].analysis["anx"])
+
+
+def test_the_regime_map_is_the_sweep_of_its_grid():
+    m = sim.regime_map(n=4, steps=300, chunk_size=5)
+    grid = sim.sweep.Grid({"b.avoidance": m.y, "a.anxiety": m.x}, sim.PRESETS["anxious-avoidant"])
+    chunks = list(sim.sweep.iter_sweep(grid, steps=300))
+    np.testing.assert_array_equal(m.verdict.ravel(), np.concatenate([c.verdict for c in chunks]))
+    np.testing.assert_array_equal(m.metrics["tension"].ravel(), np.concatenate([c.metrics["tension"] for c in chunks]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -17,6 +17,7 @@ from ..batch import DEFAULT_DT, DEFAULT_STEPS, simulate_batch
 from ..events import Event
 from ..interventions import Intervention
 from ..limits import check_items
+from ..partners import Couple
 from ..verdict import ENDING_TEXT, VERDICTS
 from .populations import Population, as_population
 
@@ -34,6 +35,8 @@ class SweepChunk:
     values : read-only mapping name -> array (k,) of the swept parameter values (k = stop - start)
     verdict : array (k,) of str
     metrics : read-only mapping name -> array (k,), as in :class:`sim.BatchResult`
+    analysis : read-only mapping name -> array (k,) from the sweep's ``analyse`` function (empty
+        without one), e.g. the analytic stability of each couple for :func:`sim.regime_map`
     """
 
     start: int
@@ -41,13 +44,16 @@ class SweepChunk:
     values: Mapping[str, np.ndarray]
     verdict: np.ndarray
     metrics: Mapping[str, np.ndarray]
+    analysis: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
         object.__setattr__(self, "metrics", MappingProxyType(dict(self.metrics)))
+        object.__setattr__(self, "analysis", MappingProxyType(dict(self.analysis)))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (SweepChunk, (self.start, self.stop, dict(self.values), self.verdict, dict(self.metrics)))
+        return (SweepChunk, (self.start, self.stop, dict(self.values), self.verdict, dict(self.metrics),
+                             dict(self.analysis)))
 
     def __len__(self) -> int:
         return self.stop - self.start
@@ -66,14 +72,21 @@ _RUN_LOCK = threading.Lock()
 threading layer must not be entered from two threads at once (as Dask's threaded workers would)."""
 
 
-def run_chunk(population: Population, start: int, stop: int, run: Mapping[str, Any]) -> SweepChunk:
+Analyse = Callable[[tuple[Couple, ...]], Mapping[str, np.ndarray]]
+"""What a sweep may compute besides the run, from the chunk's couples (arrays of one entry per couple)."""
+
+
+def run_chunk(population: Population, start: int, stop: int, run: Mapping[str, Any],
+              analyse: Analyse | None = None) -> SweepChunk:
     """Build and run couples ``start .. stop - 1`` of ``population``; ``run`` holds the keyword
-    arguments of :func:`sim.simulate_batch` (summary mode). The unit of work of every sweep."""
-    couples = population.couples(start, stop)
+    arguments of :func:`sim.simulate_batch` (summary mode), ``analyse`` what else to compute from
+    the same couples. The unit of work of every sweep."""
+    couples = tuple(population.couples(start, stop))
     with _RUN_LOCK:
         batch = simulate_batch(couples, keep="summary", **run)
     values = {k: np.asarray(v) for k, v in population.values(start, stop).items()}
-    return SweepChunk(start=start, stop=stop, values=values, verdict=batch.verdict, metrics=batch.metrics)
+    return SweepChunk(start=start, stop=stop, values=values, verdict=batch.verdict, metrics=batch.metrics,
+                      analysis=analyse(couples) if analyse is not None else {})
 
 
 def _run_kwargs(steps: int, dt: float, seed: int, events: Iterable[Event],
@@ -95,7 +108,7 @@ def _spans(size: int, chunk_size: int) -> list[tuple[int, int]]:
 def iter_sweep(population: Any, *, chunk_size: int = DEFAULT_CHUNK, steps: int = DEFAULT_STEPS,
                dt: float = DEFAULT_DT, seed: int = 0, events: Iterable[Event] = (),
                interventions: Iterable[Intervention] = (), random_events: float = 0.0,
-               backend: str | None = None) -> Iterator[SweepChunk]:
+               backend: str | None = None, analyse: Analyse | None = None) -> Iterator[SweepChunk]:
     """Run a population chunk by chunk, in order, holding one chunk at a time.
 
     Parameters
@@ -105,6 +118,7 @@ def iter_sweep(population: Any, *, chunk_size: int = DEFAULT_CHUNK, steps: int =
     steps, dt, seed, events, interventions, random_events, backend : as in
         :func:`sim.simulate_batch`; the seed is fixed (default 0) so that every chunk meets the
         same random events
+    analyse : optional function of a chunk's couples whose arrays land in ``SweepChunk.analysis``
 
     Yields
     ------
@@ -113,7 +127,7 @@ def iter_sweep(population: Any, *, chunk_size: int = DEFAULT_CHUNK, steps: int =
     pop = as_population(population)
     run = _run_kwargs(steps, dt, seed, events, interventions, random_events, backend)
     for start, stop in _spans(len(pop), chunk_size):
-        yield run_chunk(pop, start, stop, run)
+        yield run_chunk(pop, start, stop, run, analyse)
 
 
 _STATS = ("count", "sum", "min", "max")
