@@ -9,7 +9,9 @@ Loading is strict and total: unknown keys, repeated keys, wrong types, values ou
 finite, documents over :data:`MAX_BYTES`, nesting deeper than the format, and text that is not
 JSON all raise :class:`ScenarioError` (a ``ValueError``) whose ``field`` names the dotted path of
 the culprit (``"couple.a.anxiety"``, ``"events[2].at"``, or ``"scenario"`` for the document as a
-whole); nothing else is raised. Ranges come from the field metadata in :mod:`sim.partners`.
+whole); nothing else is raised. A version 2 document is validated against the JSON Schema that
+:func:`scenario_schema` builds from the inputs' declarations (:mod:`sim.specs`), so the ranges are
+the ones ``simulate`` checks.
 
 Format (version 2, the current one; the full description is ``docs/scenario_format.md``)::
 
