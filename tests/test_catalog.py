@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import sim
+from sim.scenario import ERROR_CODES
 from ui.i18n import LANGS, catalog
 from ui.params import UNIT_KEYS
 
@@ -71,7 +72,8 @@ def _literal_keys(path: Path) -> set[str]:
             args = node.args[1:] if node.func.id == "t" else node.args
             if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
                 found.add(args[0].value)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("notice."):
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("notice.")
+              and not node.value.endswith(".")):  # "notice.x." begins a family of _dynamic_keys
             found.add(node.value)
     return found
 
@@ -87,6 +89,8 @@ def _dynamic_keys() -> set[str]:
     for name in ("tension", "amplitude", "period", "settle_time", "safe_share", "mean_closeness"):
         keys |= {f"metric.{name}", f"metric.{name}.help"}
     keys |= set(UNIT_KEYS.values())
+    # ui/files.py, by the loader's error code (a file too large has its own notice)
+    keys |= {f"notice.upload_bad.{code}" for code in ERROR_CODES if code != "too_large"}
     return keys
 
 

@@ -7,7 +7,7 @@ catalog key of a notice when a file cannot be used.
 from __future__ import annotations
 
 from sim.result import Result
-from sim.scenario import MAX_BYTES, Scenario, load_scenario, save_scenario
+from sim.scenario import MAX_BYTES, Scenario, ScenarioError, load_scenario, save_scenario
 
 from .query import fit_to_page
 
@@ -24,7 +24,10 @@ def scenario_from_upload(data: bytes) -> tuple[Scenario | None, str | None]:
     -------
     (scenario, None) for a good file; (scenario, "notice.upload_adjusted") when the file was
     valid but had to be brought within what the page offers (see :func:`ui.query.fit_to_page`);
-    (None, notice key) when the file cannot be used: "notice.upload_big" or "notice.upload_bad".
+    (None, notice key) when the file cannot be used: "notice.upload_big", or
+    "notice.upload_bad.<code>" saying what is wrong by the loader's stable error code
+    (``sim.scenario.ERROR_CODES``; the key's text never repeats what the file holds), or
+    "notice.upload_bad" for anything else.
     """
     try:
         if not isinstance(data, bytes | bytearray | memoryview):
@@ -33,6 +36,8 @@ def scenario_from_upload(data: bytes) -> tuple[Scenario | None, str | None]:
             return None, "notice.upload_big"
         scenario = load_scenario(bytes(data))
         fitted, notices = fit_to_page(scenario)
+    except ScenarioError as err:
+        return None, "notice.upload_big" if err.code == "too_large" else f"notice.upload_bad.{err.code}"
     except ValueError:
         return None, "notice.upload_bad"
     except Exception:  # noqa: BLE001 - a trust boundary: a file must never break the page
