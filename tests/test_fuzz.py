@@ -179,8 +179,9 @@ def test_upload_handler_never_raises(data: bytes) -> None:
     assert notice is None or notice in APP_KEYS, notice
     try:
         loaded = load_scenario(data)
-    except ScenarioError:
-        assert (scenario, notice) == (None, "notice.upload_bad")
+    except ScenarioError as err:
+        wanted = "notice.upload_big" if err.code == "too_large" else f"notice.upload_bad.{err.code}"
+        assert (scenario, notice) == (None, wanted), "the notice says what the loader found wrong"
         return
     fitted, changes = fit_to_page(loaded)
     assert scenario == fitted, "a valid file is never refused"
