@@ -11,15 +11,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .batch import DEFAULT_DT, DEFAULT_STEPS, simulate
+from .batch import simulate
 from .limits import RUN_FIELDS
 from .partners import Couple
 from .presets import CLASSIC, PRESET_TEXT, PRESETS
-from .scenario import load_scenario
+from .scenario import Scenario, load_scenario
 from .sweep import param_names, set_params
 
-_DEFAULTS: dict[str, Any] = {"steps": DEFAULT_STEPS, "dt": DEFAULT_DT, "seed": 0, "random_events": 0.0}
-"""The run settings of a preset run (a scenario file brings its own)."""
+_DEFAULTS: dict[str, Any] = {name: getattr(Scenario(), name) for name in RUN_FIELDS}
+"""The run settings of a preset run: a scenario's defaults (a scenario file brings its own)."""
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -43,8 +43,8 @@ def _seed_and_draw(seed: Any, rate: float, duration: float) -> tuple[int, tuple[
     """The run's seed (drawn when None) and the random triggers it gives, as arrays."""
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
-    seed = check_value("seed", seed, RUN_FIELDS["seed"])
-    return int(seed), draw_random(rate, duration, np.random.default_rng(int(seed)))
+    whole = int(check_value("seed", seed, RUN_FIELDS["seed"]))
+    return whole, draw_random(rate, duration, np.random.default_rng(whole))
 
 
 def simulate_batch(couples: Iterable[Couple], *, steps: int = DEFAULT_STEPS, dt: float = DEFAULT_DT,

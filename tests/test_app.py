@@ -529,7 +529,7 @@ def test_a_file_beyond_what_the_page_offers_is_opened_and_adjusted() -> None:
     made = Scenario(couple=TRAP, random_events=5.0, steps=20_000, dt=0.1)
     at = _upload(ok(run_app()), save_scenario(made).encode())
     assert notices(at) == {"notice.upload_ok", "notice.upload_adjusted"}
-    assert (scenario(at).random_events, scenario(at).steps) == (query.RANDOM_MAX, 10_000)
+    assert (scenario(at).random_events, scenario(at).steps) == (query.PAGE_FIELDS["random_events"].high, 10_000)
 
 
 def test_downloads_offer_the_scenario_the_run_and_the_chart() -> None:
@@ -607,7 +607,8 @@ def test_a_link_with_more_events_than_a_scenario_holds_is_trimmed_not_dropped() 
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.floats(0.05, 20.0), st.integers(0, query.SEED_MAX))
+@given(st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.floats(0.05, 20.0),
+       st.integers(0, int(query.PAGE_FIELDS["seed"].high)))
 def test_any_page_scenario_survives_the_link(anxiety: float, avoidance: float, lag: float, seed: int) -> None:
     made = Scenario(couple=sim.Couple(a=sim.Partner(anxiety=anxiety, avoidance=avoidance, alarm_lag=lag)), seed=seed)
     assert query.scenario_from_query(query.scenario_to_query(made)) == (made, [])
@@ -625,7 +626,7 @@ def test_fit_to_page_brings_a_scenario_within_the_page() -> None:
     assert len(days) == query.MAX_EVENTS and days == sorted(days)
     assert fitted.interventions == (sim.Intervention("safety", who="both"),
                                     sim.Intervention("coaching", start=query.DAYS[1]))
-    assert (fitted.random_events, fitted.seed, fitted.dt) == (query.RANDOM_MAX, 0, 0.1)
+    assert (fitted.random_events, fitted.seed, fitted.dt) == (query.PAGE_FIELDS["random_events"].high, 0, 0.1)
     assert math.isclose(fitted.steps * fitted.dt, query.DAYS[0])
     assert set(found) == {"notice.fit_names", "notice.fit_run", "notice.fit_events", "notice.fit_interventions"}
     assert query.fit_to_page(fitted) == (fitted, [])

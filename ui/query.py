@@ -31,19 +31,15 @@ from sim.limits import RUN_FIELDS
 from sim.partners import Couple, Partner
 from sim.presets import CLASSIC
 from sim.scenario import LANGS, Scenario
+from sim.specs import ParamSpec
 
 __all__ = [
     "DAYS",
     "DEFAULT_PRESET",
-    "DT_RANGE",
-    "EVENT_SIZE",
     "MAX_EVENTS",
     "PAGE_FIELDS",
     "NAME_MAX",
     "QUERY_VERSION",
-    "RANDOM_MAX",
-    "SEED_MAX",
-    "STRENGTH",
     "WHO",
     "default_scenario",
     "fit_to_page",
@@ -57,9 +53,11 @@ DEFAULT_PRESET = CLASSIC
 
 DAYS = (10.0, 1000.0)
 """Durations the page offers, in days."""
+_DT = RUN_FIELDS["dt"].narrowed(low=0.02)  # finer steps would make runs too long to draw
 PAGE_FIELDS = {
     "seed": RUN_FIELDS["seed"].narrowed(high=2**53 - 1),  # the largest a browser number field holds exactly
-    "dt": RUN_FIELDS["dt"].narrowed(low=0.02),  # finer steps would make runs too long to draw
+    "dt": _DT,
+    "steps": RUN_FIELDS["steps"].narrowed(high=int(DAYS[1] / _DT.low)),
     "random_events": RUN_FIELDS["random_events"].narrowed(high=1.0),
     "at": EVENT_FIELDS["at"].narrowed(high=DAYS[1]),
     "size": EVENT_FIELDS["size"],
@@ -69,19 +67,9 @@ PAGE_FIELDS = {
 """What the page offers of the run's, events' and interventions' inputs: their declarations
 (``sim.limits.RUN_FIELDS``, ``sim.events.EVENT_FIELDS``, ``sim.interventions.INTERVENTION_FIELDS``),
 narrowed where the page shows less than a run allows; never wider."""
-DT_RANGE = (PAGE_FIELDS["dt"].low, PAGE_FIELDS["dt"].high)
-"""Time steps the page accepts, in days."""
-SEED_MAX = int(PAGE_FIELDS["seed"].high)
-"""Largest seed the page accepts."""
-RANDOM_MAX = PAGE_FIELDS["random_events"].high
-"""Largest rate of random triggers the page offers, per day."""
 MAX_EVENTS = 30
 NAME_MAX = 30
 """Longest name the page keeps: half of ``sim.limits.MAX_NAME``, so that names fit its headings and labels."""
-EVENT_SIZE = (PAGE_FIELDS["size"].low, PAGE_FIELDS["size"].high)
-"""Sizes the page accepts (all that ``sim.Event`` does)."""
-STRENGTH = (PAGE_FIELDS["strength"].low, PAGE_FIELDS["strength"].high)
-"""Strengths the page accepts (all that ``sim.Intervention`` does)."""
 WHO = tuple(sorted(INTERVENTION_WHO, key=("a", "b", "both").index))
 """Who does an intervention (``sim.interventions.WHO``), in the order the page offers them."""
 
@@ -160,7 +148,7 @@ def _from_query(params: Mapping[str, str | list[str]]) -> tuple[Scenario, list[s
     couple_kwargs: dict[str, float] = {}
     for name, spec in COUPLE_PARAMS.items():
         if name in query:
-            value = _float(query[name], spec.low, spec.high)
+            value = _float(query[name], spec)
             if value is None:
                 notices.append("notice.query_couple")
             else:
@@ -198,22 +186,24 @@ def _unique(keys: list[str]) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def _float(text: str, low: float, high: float) -> float | None:
+def _float(text: str, spec: ParamSpec) -> float | None:
+    """``text`` as a number in ``spec``'s range, or None."""
     try:
         value = float(text)
     except (TypeError, ValueError):
         return None
-    if not math.isfinite(value) or not low <= value <= high:
+    if not math.isfinite(value) or not spec.low <= value <= spec.high:
         return None
     return value
 
 
-def _int(text: str, low: int, high: int) -> int | None:
+def _int(text: str, spec: ParamSpec) -> int | None:
+    """``text`` as a whole number (digits only) in ``spec``'s range, or None."""
     text = text.strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 20:
         return None
     value = int(text)
-    return value if low <= value <= high else None
+    return value if spec.low <= value <= spec.high else None
 
 
 def _partner(query: dict[str, str], who: str, default: Partner) -> tuple[Partner, bool]:
@@ -230,7 +220,7 @@ def _partner(query: dict[str, str], who: str, default: Partner) -> tuple[Partner
         text = query.get(f"{who}.{field_name}")
         if text is None:
             continue
-        value = _float(text, spec.low, spec.high)
+        value = _float(text, spec)
         if value is None:
             ok = False
         else:
@@ -240,10 +230,10 @@ def _partner(query: dict[str, str], who: str, default: Partner) -> tuple[Partner
 
 def _run(query: dict[str, str], base: Scenario) -> tuple[dict[str, Any], bool]:
     ok = True
-    seed = _int(query.get("seed", str(base.seed)), 0, SEED_MAX)
-    dt = _float(query.get("dt", _num(base.dt)), *DT_RANGE)
-    steps = _int(query.get("steps", str(base.steps)), 1, int(DAYS[1] / DT_RANGE[0]))
-    rate = _float(query.get("random", _num(base.random_events)), 0.0, RANDOM_MAX)
+    seed = _int(query.get("seed", str(base.seed)), PAGE_FIELDS["seed"])
+    dt = _float(query.get("dt", _num(base.dt)), PAGE_FIELDS["dt"])
+    steps = _int(query.get("steps", str(base.steps)), PAGE_FIELDS["steps"])
+    rate = _float(query.get("random", _num(base.random_events)), PAGE_FIELDS["random_events"])
     if seed is None:
         ok, seed = False, base.seed
     if dt is None:
@@ -269,8 +259,8 @@ def _items(text: str, build: Any) -> tuple[list[Any], bool]:
 def _event(fields: list[str]) -> Event | None:
     if not 2 <= len(fields) <= 3 or fields[0] not in EVENT_KINDS:
         return None
-    at = _float(fields[1], PAGE_FIELDS["at"].low, PAGE_FIELDS["at"].high)
-    size = EVENT_KINDS[fields[0]].default_size if len(fields) == 2 else _float(fields[2], *EVENT_SIZE)
+    at = _float(fields[1], PAGE_FIELDS["at"])
+    size = EVENT_KINDS[fields[0]].default_size if len(fields) == 2 else _float(fields[2], PAGE_FIELDS["size"])
     if at is None or size is None:
         return None
     return Event(fields[0], at=at, size=size)
@@ -279,8 +269,8 @@ def _event(fields: list[str]) -> Event | None:
 def _intervention(fields: list[str]) -> Intervention | None:
     if len(fields) != 4 or fields[0] not in INTERVENTION_KINDS or fields[2] not in WHO:
         return None
-    start = _float(fields[1], PAGE_FIELDS["start"].low, PAGE_FIELDS["start"].high)
-    strength = _float(fields[3], *STRENGTH)
+    start = _float(fields[1], PAGE_FIELDS["start"])
+    strength = _float(fields[3], PAGE_FIELDS["strength"])
     if start is None or strength is None:
         return None
     return Intervention(fields[0], start=start, who=fields[2], strength=strength)
@@ -306,7 +296,7 @@ def fit_to_page(s: Scenario) -> tuple[Scenario, list[str]]:
         partners.append(replace(partner, name=name))
     couple = replace(couple, a=partners[0], b=partners[1])
     dt, steps, seed, rate = s.dt, s.steps, s.seed, s.random_events
-    if not DT_RANGE[0] <= dt <= DT_RANGE[1]:
+    if not PAGE_FIELDS["dt"].low <= dt <= PAGE_FIELDS["dt"].high:
         days = steps * dt
         dt = default_scenario().dt
         steps = max(1, round(days / dt))
@@ -320,11 +310,11 @@ def fit_to_page(s: Scenario) -> tuple[Scenario, list[str]]:
         steps += 1
     while steps * dt > DAYS[1] and steps > 1:
         steps -= 1
-    if seed > SEED_MAX:
+    if seed > PAGE_FIELDS["seed"].high:
         seed = 0
         notices.append("notice.fit_run")
-    if rate > RANDOM_MAX:
-        rate = RANDOM_MAX
+    if rate > PAGE_FIELDS["random_events"].high:
+        rate = PAGE_FIELDS["random_events"].high
         notices.append("notice.fit_run")
     events = sorted((e for e in s.events if e.at <= DAYS[1]), key=lambda e: (e.at, e.kind, e.size))
     if len(events) != len(s.events) or len(events) > MAX_EVENTS:
