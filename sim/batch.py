@@ -11,17 +11,17 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from operator import attrgetter
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
 from . import engine, metrics
 from .events import Event, draw_random, events_from_arrays
+from .frozen import FrozenMap, frozen
 from .interventions import Intervention, learned_partner
 from .limits import RUN_FIELDS, check_items, check_run
 from .partners import Couple
-from .result import BatchResult, Result, freeze_arrays
+from .result import BatchResult, Result
 from .specs import check_value
 
 __all__ = ["DEFAULT_DT", "DEFAULT_STEPS", "learned_partner", "simulate", "simulate_batch"]
@@ -91,13 +91,13 @@ def simulate_batch(couples: Iterable[Couple], *, steps: int = DEFAULT_STEPS, dt:
         summary["ending"] = own["ending"]
     trajectories = None
     if record:
-        trajectories = MappingProxyType(freeze_arrays(**_split(raw["traj"], raw["learned"], raw["calm"])))
+        trajectories = FrozenMap(_split(raw["traj"], raw["learned"], raw["calm"]))
     return BatchResult(
         couples=couples,
-        verdict=summary.pop("verdict"),
-        metrics=MappingProxyType(freeze_arrays(**summary)),
+        verdict=frozen(summary.pop("verdict")),
+        metrics=FrozenMap(summary),
         trajectories=trajectories,
-        t=np.arange(steps + 1) * dt,
+        t=frozen(np.arange(steps + 1) * dt),
     )
 
 
@@ -147,7 +147,7 @@ def simulate(couple: Couple | None = None, *, steps: int = DEFAULT_STEPS, dt: fl
         couple=couple,
         t=batch.t,
         verdict=str(batch.verdict[0]),
-        metrics=MappingProxyType({k: _scalar(v[0]) for k, v in batch.metrics.items()}),
+        metrics=FrozenMap({k: _scalar(v[0]) for k, v in batch.metrics.items()}),
         events=all_events,
         interventions=interventions,
         seed=seed,

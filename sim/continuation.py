@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .dynamics import N_STATE, STATE_NAMES, TIP
+from .frozen import ReadOnlyArrays, frozen
 from .interventions import Intervention
 from .limits import check_items
 from .partners import Couple
@@ -45,11 +46,6 @@ BISECTIONS = 48
 MAX_POINTS = 10_001
 """Most parameter values of one continuation."""
 
-
-def _frozen(array: Any) -> np.ndarray:
-    out = np.array(array)
-    out.flags.writeable = False
-    return out
 
 
 def _check_count(name: str, value: Any, low: int, high: int) -> int:
@@ -77,7 +73,7 @@ def _span(ref: ParamRef, low: Any, high: Any) -> tuple[float, float]:
 
 
 @dataclass(frozen=True, eq=False)
-class Continuation:
+class Continuation(ReadOnlyArrays):
     """A couple's resting state followed along one parameter.
 
     Attributes
@@ -244,9 +240,9 @@ def continuation(param: str = "a.anxiety", base: Couple | None = None, low: floa
             saddle.append(_bisect_sign(branch, values[i - 1], values[i], states[i - 1], "det",
                                        bool(det[i - 1] < 0.0))[0])
     return Continuation(
-        param=ref.name, values=_frozen(values), states=_frozen(states), closeness=_frozen(states[:, 0]),
-        max_real=_frozen(max_real), stable=_frozen(stable), kind=_frozen(kind), hopf=_frozen(sorted(hopf)),
-        saddle_node=_frozen(sorted(saddle)), base=base, interventions=interventions)
+        param=ref.name, values=frozen(values), states=frozen(states), closeness=frozen(states[:, 0]),
+        max_real=frozen(max_real), stable=frozen(stable), kind=frozen(kind), hopf=frozen(sorted(hopf)),
+        saddle_node=frozen(sorted(saddle)), base=base, interventions=interventions)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -273,7 +269,7 @@ def zero_contours(x: np.ndarray, y: np.ndarray, field: np.ndarray) -> tuple[np.n
 
     z = np.ma.masked_invalid(np.asarray(field, dtype=float))
     gen = contourpy.contour_generator(x, y, z, line_type=contourpy.LineType.Separate)
-    return tuple(_frozen(np.asarray(line, dtype=float)) for line in gen.lines(0.0) if len(line) > 1)
+    return tuple(frozen(np.asarray(line, dtype=float)) for line in gen.lines(0.0) if len(line) > 1)
 
 
 def _runs(line: np.ndarray, keep: np.ndarray) -> list[np.ndarray]:
@@ -282,7 +278,7 @@ def _runs(line: np.ndarray, keep: np.ndarray) -> list[np.ndarray]:
     edges = np.flatnonzero(np.diff(np.r_[0, keep.astype(int), 0]))
     for start, stop in zip(edges[::2], edges[1::2], strict=True):
         if stop - start > 1:
-            out.append(_frozen(line[start:stop]))
+            out.append(frozen(line[start:stop]))
     return out
 
 
@@ -331,7 +327,7 @@ def bifurcation_lines(x: np.ndarray, y: np.ndarray, max_real: np.ndarray, lead_c
 
 
 @dataclass(frozen=True, eq=False)
-class BifurcationCurves:
+class BifurcationCurves(ReadOnlyArrays):
     """The Hopf and saddle-node curves of a couple's resting state over two parameters.
 
     Grid arrays have shape (ny, nx): entry ``[j, i]`` is the couple with ``x[i]`` and ``y[j]``.
@@ -407,6 +403,6 @@ def bifurcation_curves(x: str = "a.anxiety", y: str = "b.avoidance", *, base: Co
     shape = (ys.size, xs.size)
     max_real, lead, det = (res[k].reshape(shape) for k in ("max_real", "lead_complex", "det"))
     hopf, saddle = bifurcation_lines(xs, ys, max_real, lead, det)
-    return BifurcationCurves(x_name=rx.name, y_name=ry.name, x=_frozen(xs), y=_frozen(ys),
-                             max_real=_frozen(max_real), lead_complex=_frozen(lead), det=_frozen(det),
+    return BifurcationCurves(x_name=rx.name, y_name=ry.name, x=frozen(xs), y=frozen(ys),
+                             max_real=frozen(max_real), lead_complex=frozen(lead), det=frozen(det),
                              hopf=hopf, saddle_node=saddle, base=base, interventions=interventions)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -26,11 +25,11 @@ import pandas as pd
 from .batch import DEFAULT_DT, DEFAULT_STEPS
 from .continuation import bifurcation_lines, zero_contours
 from .events import Event
+from .frozen import FrozenMap, ReadOnlyArrays
 from .interventions import Intervention
 from .limits import check_items
 from .partners import Couple
 from .presets import CLASSIC, PRESETS
-from .result import freeze_arrays
 from .stability import effective_param_arrays, stability_arrays
 from .sweep import DEFAULT_CHUNK, Grid, ParamRef, iter_sweep, resolve
 from .verdict import VERDICTS
@@ -42,7 +41,7 @@ DEFAULT_N = 41
 
 
 @dataclass(frozen=True, eq=False)
-class RegimeMap:
+class RegimeMap(ReadOnlyArrays):
     """A simulated regime map with its analytic stability boundary.
 
     Grid arrays have shape (ny, nx): entry ``[j, i]`` is the couple with ``x[i]`` and ``y[j]``.
@@ -75,7 +74,7 @@ class RegimeMap:
     x: np.ndarray
     y: np.ndarray
     verdict: np.ndarray
-    metrics: MappingProxyType[str, np.ndarray]
+    metrics: FrozenMap[np.ndarray]
     max_real: np.ndarray
     stable: np.ndarray
     unique: np.ndarray
@@ -277,17 +276,17 @@ def regime_map(x: str = "a.anxiety", y: str = "b.avoidance", *, base: Couple | N
     max_real, stable, unique, rest = found["max_real"], found["stable"], found["unique"], found["closeness"]
     kind, lead_complex, det = found["kind"], found["lead_complex"], found["det"]
     shape = (ys.size, xs.size)
-    grids = freeze_arrays(verdict=verdict.reshape(shape), max_real=max_real.reshape(shape),
-                          stable=stable.reshape(shape), unique=unique.reshape(shape),
-                          rest=rest.reshape(shape), kind=kind.reshape(shape), x=xs, y=ys)
-    frozen_metrics = freeze_arrays(**{k: v.reshape(shape) for k, v in metrics.items()})
+    grids = FrozenMap(dict(verdict=verdict.reshape(shape), max_real=max_real.reshape(shape),
+                               stable=stable.reshape(shape), unique=unique.reshape(shape),
+                               rest=rest.reshape(shape), kind=kind.reshape(shape), x=xs, y=ys))
     agree = (grids["verdict"] == "settles") == grids["stable"]
     near = next_to_boundary(grids["stable"])
     hopf, saddle = (bifurcation_lines(xs, ys, grids["max_real"], lead_complex.reshape(shape), det.reshape(shape))
                     if analytic else ((), ()))
     return RegimeMap(
         x_name=rx.name, y_name=ry.name, x=grids["x"], y=grids["y"], verdict=grids["verdict"],
-        metrics=MappingProxyType(frozen_metrics), max_real=grids["max_real"], stable=grids["stable"],
+        metrics=FrozenMap({k: v.reshape(shape) for k, v in metrics.items()}),
+        max_real=grids["max_real"], stable=grids["stable"],
         unique=grids["unique"], rest_closeness=grids["rest"], kind=grids["kind"],
         boundary=boundary_lines(xs, ys, grids["max_real"]) if analytic else (), hopf=hopf, saddle_node=saddle,
         agreement=float(agree.mean()) if analytic else float("nan"),

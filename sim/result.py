@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .events import Event
+from .frozen import FrozenMap, ReadOnlyArrays
 from .interventions import Intervention, in_force_at, learned_partner, segments
 from .metrics import SAFE
 from .partners import Couple, Partner
@@ -20,12 +20,6 @@ from .verdict import driving_loop, explain, uneasy_rest
 __all__ = ["BatchResult", "Result"]
 
 
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array = np.asarray(array)
-    array.flags.writeable = False
-    return array
-
-
 def _metric_value(value: Any) -> Any:
     if value is None or isinstance(value, np.str_ | str):
         return None if value is None else str(value)
@@ -33,29 +27,8 @@ def _metric_value(value: Any) -> Any:
     return None if np.isnan(number) else number
 
 
-class _Pickles:
-    """Pickling for read-only results: ``MappingProxyType`` does not pickle, so mappings travel as dicts.
-
-    After unpickling, mappings are read-only again and arrays are read-only again (pickle would
-    otherwise hand back writeable copies). This lets a result cross a process pool or a cache.
-    """
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in vars(self).items()}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        def restore(value: Any) -> Any:
-            if isinstance(value, np.ndarray):
-                return _frozen(value)
-            if isinstance(value, dict):
-                return MappingProxyType({k: restore(v) for k, v in value.items()})
-            return value
-
-        vars(self).update({k: restore(v) for k, v in state.items()})
-
-
 @dataclass(frozen=True, eq=False)
-class Result(_Pickles):
+class Result(ReadOnlyArrays):
     """One run of one couple.
 
     Attributes
@@ -87,7 +60,7 @@ class Result(_Pickles):
     doubt: np.ndarray
     learned: np.ndarray
     verdict: str
-    metrics: MappingProxyType[str, Any]
+    metrics: FrozenMap[Any]
     events: tuple[Event, ...]
     interventions: tuple[Intervention, ...]
     seed: int
@@ -149,7 +122,7 @@ class Result(_Pickles):
 
 
 @dataclass(frozen=True, eq=False)
-class BatchResult(_Pickles):
+class BatchResult(ReadOnlyArrays):
     """Runs of many couples: verdicts and metrics per couple, trajectories only when kept.
 
     Attributes
@@ -165,8 +138,8 @@ class BatchResult(_Pickles):
 
     couples: tuple[Couple, ...]
     verdict: np.ndarray
-    metrics: MappingProxyType[str, np.ndarray]
-    trajectories: MappingProxyType[str, np.ndarray] | None
+    metrics: FrozenMap[np.ndarray]
+    trajectories: FrozenMap[np.ndarray] | None
     t: np.ndarray
 
     def __len__(self) -> int:
@@ -218,8 +191,3 @@ class BatchResult(_Pickles):
         }
         data.update({k: v for k, v in self.metrics.items() if k != "verdict"})
         return pd.DataFrame(data)
-
-
-def freeze_arrays(**arrays: np.ndarray) -> dict[str, np.ndarray]:
-    """Mark arrays read-only (results never change after a run)."""
-    return {k: _frozen(v) for k, v in arrays.items()}

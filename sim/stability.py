@@ -102,6 +102,7 @@ from .dynamics import (
     rk4_step,
     to_rates,
 )
+from .frozen import ReadOnlyArrays, frozen
 from .interventions import Intervention, long_run
 from .limits import check_items
 from .partners import PARTNER_PARAMS, Couple, param_matrix
@@ -802,7 +803,7 @@ def _reach(pa: np.ndarray, pb: np.ndarray, delta: np.ndarray, ceiling: np.ndarra
 
 
 @dataclass(frozen=True, eq=False)
-class Stability:
+class Stability(ReadOnlyArrays):
     """Every resting state of a couple, their stability, and the couple's own resting state.
 
     Attributes
@@ -877,11 +878,6 @@ def effective_params(couple: Couple, interventions: Iterable[Intervention] = ())
     return effective_param_arrays((couple,), interventions)[0]
 
 
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array = np.array(array)
-    array.flags.writeable = False
-    return array
-
 
 def stability(couple: Couple, interventions: Iterable[Intervention] = ()) -> Stability:
     """Every resting state of ``couple`` and its own, with long-run interventions in force.
@@ -905,12 +901,13 @@ def stability(couple: Couple, interventions: Iterable[Intervention] = ()) -> Sta
         raise RuntimeError("no resting state found")
     kinds = tuple(KINDS[k] for k in out["kind"][0, :count])
     return Stability(
-        equilibrium=_frozen(out["states"][0, index]), jacobian=_frozen(out["jacobian"][0, index]),
-        eigenvalues=_frozen(out["eigenvalues"][0, index]),
+        equilibrium=frozen(out["states"][0, index]), jacobian=frozen(out["jacobian"][0, index]),
+        eigenvalues=frozen(out["eigenvalues"][0, index]),
         stable=bool(out["stable"][0, index]) and kinds[index] != "break-up", kind=kinds[index],
-        unique=bool(out["unique"][0]), index=index, all_equilibria=_frozen(out["states"][0, :count]),
-        all_stable=_frozen(out["stable"][0, :count]), all_kinds=kinds,
-        run_inputs=(p[None, 0], p[None, 1], delta, ceiling, np.array([couple.closeness0])))
+        unique=bool(out["unique"][0]), index=index, all_equilibria=frozen(out["states"][0, :count]),
+        all_stable=frozen(out["stable"][0, :count]), all_kinds=kinds,
+        run_inputs=tuple(frozen(v) for v in (p[None, 0], p[None, 1], delta, ceiling,
+                                                     np.array([couple.closeness0]))))
 
 
 CHUNK = 512

@@ -7,7 +7,6 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -15,6 +14,7 @@ import pandas as pd
 
 from ..batch import DEFAULT_DT, DEFAULT_STEPS, simulate_batch
 from ..events import Event
+from ..frozen import FrozenMap, ReadOnlyArrays, frozen
 from ..interventions import Intervention
 from ..limits import check_items
 from ..partners import Couple
@@ -26,7 +26,7 @@ DEFAULT_CHUNK = 50_000
 
 
 @dataclass(frozen=True, eq=False)
-class SweepChunk:
+class SweepChunk(ReadOnlyArrays):
     """Verdicts and metrics of the couples ``start .. stop - 1`` of a sweep.
 
     Attributes
@@ -47,13 +47,10 @@ class SweepChunk:
     analysis: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
-        object.__setattr__(self, "metrics", MappingProxyType(dict(self.metrics)))
-        object.__setattr__(self, "analysis", MappingProxyType(dict(self.analysis)))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (SweepChunk, (self.start, self.stop, dict(self.values), self.verdict, dict(self.metrics),
-                             dict(self.analysis)))
+        object.__setattr__(self, "values", FrozenMap(self.values))
+        object.__setattr__(self, "verdict", frozen(self.verdict))
+        object.__setattr__(self, "metrics", FrozenMap(self.metrics))
+        object.__setattr__(self, "analysis", FrozenMap(self.analysis))
 
     def __len__(self) -> int:
         return self.stop - self.start
@@ -152,14 +149,9 @@ class SweepSummary:
     endings: Mapping[str, int] = field(default_factory=lambda: dict.fromkeys(ENDING_TEXT, 0))
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "counts", MappingProxyType(dict(self.counts)))
-        stats = {k: MappingProxyType(dict(v)) for k, v in self.stats.items()}
-        object.__setattr__(self, "stats", MappingProxyType(stats))
-        object.__setattr__(self, "endings", MappingProxyType({e: int(self.endings.get(e, 0)) for e in ENDING_TEXT}))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (SweepSummary, (self.n, dict(self.counts), {k: dict(v) for k, v in self.stats.items()},
-                               dict(self.endings)))
+        object.__setattr__(self, "counts", FrozenMap(self.counts))
+        object.__setattr__(self, "stats", FrozenMap({k: dict(v) for k, v in self.stats.items()}))
+        object.__setattr__(self, "endings", FrozenMap({e: int(self.endings.get(e, 0)) for e in ENDING_TEXT}))
 
     @classmethod
     def empty(cls) -> SweepSummary:

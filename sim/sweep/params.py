@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..frozen import frozen
 from ..partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, Couple, ParamSpec
 
 WHO = ("a", "b", "both")
@@ -119,5 +120,4 @@ def _check_values(ref: ParamRef, values: Any) -> np.ndarray:
         raise ValueError(f"{ref.name}: give at least one value")
     if not np.all(np.isfinite(array)) or array.min() < ref.low or array.max() > ref.high:
         raise ValueError(f"{ref.name} must stay in [{ref.low}, {ref.high}] ({ref.spec.unit})")
-    array.flags.writeable = False
-    return array
+    return frozen(array)

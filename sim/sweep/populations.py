@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from types import MappingProxyType
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
+from ..frozen import FrozenMap
 from ..partners import PARTNER_SCORES, Couple, Partner
 from ..presets import CLASSIC, PRESETS
 from .params import ParamRef, _check_values, resolve
@@ -120,10 +120,7 @@ class Grid:
             raise ValueError("a grid needs at least one axis")
         refs = _check_refs(self.axes)
         axes = {r.name: _check_values(r, self.axes[r.name]) for r in refs}
-        object.__setattr__(self, "axes", MappingProxyType(axes))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_make_grid, (dict(self.axes), self.base))
+        object.__setattr__(self, "axes", FrozenMap(axes))
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -185,10 +182,7 @@ class RandomCouples:
             if span.size != 2 or not span[0] <= span[1]:
                 raise ValueError(f"{r.name}: give a range (low, high) with low <= high")
             checked[r.name] = (float(span[0]), float(span[1]))
-        object.__setattr__(self, "ranges", MappingProxyType(checked))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_make_random, (int(self.n), dict(self.ranges or {}), self.base, int(self.seed)))
+        object.__setattr__(self, "ranges", FrozenMap(checked))
 
     def __len__(self) -> int:
         return int(self.n)
@@ -215,14 +209,6 @@ class RandomCouples:
         """Couples ``start .. stop - 1``."""
         assert self.ranges is not None
         return _PartnerCache(self.base, _check_refs(self.ranges)).build(self._table(start, stop))
-
-
-def _make_grid(axes: dict[str, Any], base: Couple) -> Grid:
-    return Grid(axes, base)
-
-
-def _make_random(n: int, ranges: dict[str, tuple[float, float]], base: Couple, seed: int) -> RandomCouples:
-    return RandomCouples(n, ranges, base, seed)
 
 
 @dataclass(frozen=True, eq=False)
