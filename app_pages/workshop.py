@@ -23,11 +23,11 @@ import numpy as np
 import streamlit as st
 
 import sim
+from sim import story as stories
 from sim.presets import CLASSIC
 from sim.scenario import Scenario, load_scenario, save_scenario
 from ui.i18n import LANGS
 from ui.workshop import animation, captions, charts, cycle, handout
-from ui.workshop import story as stories
 from ui.workshop.texts import colored, md, text
 
 # Module-level strings would be shown by Streamlit's magic, so the constants are described in comments.

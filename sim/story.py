@@ -31,10 +31,15 @@ from typing import Any
 
 import numpy as np
 
-import sim
-from sim.dynamics import TIP
-from sim.metrics import FLOOR, RISING_DOUBT
-from sim.scenario import Scenario
+from .batch import simulate
+from .dynamics import TIP
+from .events import Event
+from .interventions import INTERVENTION_KINDS, Intervention
+from .metrics import FLOOR, RISING_DOUBT
+from .partners import Couple
+from .result import Result
+from .scenario import Scenario
+from .signals import FEELINGS, SIGNALS, Signal
 
 __all__ = [
     "CHOICES",
@@ -126,8 +131,8 @@ class StepView:
 
     key: str
     index: int
-    result: sim.Result
-    baseline: sim.Result | None
+    result: Result
+    baseline: Result | None
     start: float
     until: float
     moment: float
@@ -150,13 +155,13 @@ class Story:
     treated, untreated : the full runs (day 0 to END) with and without the intervention
     """
 
-    couple: sim.Couple
+    couple: Couple
     intervention: str
     withdrawer: int
     pursuer: int
     steps: tuple[StepView, ...]
-    treated: sim.Result
-    untreated: sim.Result
+    treated: Result
+    untreated: Result
 
     def step(self, key: str) -> StepView:
         """The step named ``key``."""
@@ -167,20 +172,20 @@ class Story:
         return (self.couple.a.name or "A", self.couple.b.name or "B")
 
 
-def story_events(escalation: bool = True) -> tuple[sim.Event, ...]:
+def story_events(escalation: bool = True) -> tuple[Event, ...]:
     """The story's events: the intimate moment, and the escalation's stress and quarrels."""
-    events = [sim.Event("intimate_moment", at=INTIMATE_AT)]
+    events = [Event("intimate_moment", at=INTIMATE_AT)]
     if escalation:
-        events += [sim.Event(kind, at=at, size=size) for kind, at, size in ESCALATION]
+        events += [Event(kind, at=at, size=size) for kind, at, size in ESCALATION]
     return tuple(events)
 
 
-def story_interventions(kind: str) -> tuple[sim.Intervention, ...]:
+def story_interventions(kind: str) -> tuple[Intervention, ...]:
     """The chosen intervention, by both partners, at full strength, from INTERVENTION_AT."""
-    return (sim.Intervention(kind, start=INTERVENTION_AT, who="both", strength=1.0),)
+    return (Intervention(kind, start=INTERVENTION_AT, who="both", strength=1.0),)
 
 
-def story_scenario(couple: sim.Couple, intervention: str, lang: str = "en") -> Scenario:
+def story_scenario(couple: Couple, intervention: str, lang: str = "en") -> Scenario:
     """The whole story as a scenario file (the couple, the story's events, the intervention, END days)."""
     return Scenario(couple=couple, events=story_events(), interventions=story_interventions(intervention),
                     random_events=0.0, seed=0, steps=_steps(END), dt=DT, lang=lang)
@@ -190,13 +195,13 @@ def _steps(until: float) -> int:
     return max(1, int(round(until / DT)))
 
 
-def _run(couple: sim.Couple, until: float, events: tuple[sim.Event, ...] = (),
-         interventions: tuple[sim.Intervention, ...] = ()) -> sim.Result:
+def _run(couple: Couple, until: float, events: tuple[Event, ...] = (),
+         interventions: tuple[Intervention, ...] = ()) -> Result:
     """Run the model from day 0 to ``until`` (deterministic: no random events, seed 0)."""
-    return sim.simulate(couple, steps=_steps(until), dt=DT, seed=0, events=events, interventions=interventions)
+    return simulate(couple, steps=_steps(until), dt=DT, seed=0, events=events, interventions=interventions)
 
 
-def roles(couple: sim.Couple, result: sim.Result) -> tuple[int, int]:
+def roles(couple: Couple, result: Result) -> tuple[int, int]:
     """Who plays the withdrawer and who the pursuer: ``(withdrawer, pursuer)``, two different indices.
 
     The withdrawer is the partner whose fear of closeness outweighs the fear of being left the most
@@ -212,43 +217,43 @@ def roles(couple: sim.Couple, result: sim.Result) -> tuple[int, int]:
     return withdrawer, 1 - withdrawer
 
 
-def _index(result: sim.Result, day: float) -> int:
+def _index(result: Result, day: float) -> int:
     return int(np.clip(round(day / result.dt), 0, result.steps))
 
 
-def _window(result: sim.Result, start: float, end: float) -> slice:
+def _window(result: Result, start: float, end: float) -> slice:
     return slice(_index(result, start), _index(result, end) + 1)
 
 
-def _first_signal(result: sim.Result, who: int, kinds: tuple[str, ...], after: float,
-                  before: float) -> sim.Signal | None:
+def _first_signal(result: Result, who: int, kinds: tuple[str, ...], after: float,
+                  before: float) -> Signal | None:
     for signal in result.signals:
-        if signal.partner == who and after <= signal.t <= before and sim.SIGNALS[signal.key]["kind"] in kinds:
+        if signal.partner == who and after <= signal.t <= before and SIGNALS[signal.key]["kind"] in kinds:
             return signal
     return None
 
 
-def _signal_fields(signal: sim.Signal | None, prefix: str) -> dict[str, Any]:
+def _signal_fields(signal: Signal | None, prefix: str) -> dict[str, Any]:
     """The texts of a signal in both languages (the caption picks one)."""
     if signal is None:
         return {}
-    entry = sim.SIGNALS[signal.key]
+    entry = SIGNALS[signal.key]
     kind = str(entry["kind"])
     out: dict[str, Any] = {f"{prefix}_key": signal.key}
     for lang in ("en", "nl"):
         out[f"{prefix}_{lang}"] = str(entry[lang])
-        out[f"{prefix}_self_{lang}"] = sim.FEELINGS[kind]["self"][lang]
-        out[f"{prefix}_other_{lang}"] = sim.FEELINGS[kind]["other"][lang]
+        out[f"{prefix}_self_{lang}"] = FEELINGS[kind]["self"][lang]
+        out[f"{prefix}_other_{lang}"] = FEELINGS[kind]["other"][lang]
     return out
 
 
-def _tension(result: sim.Result, window: slice) -> float:
+def _tension(result: Result, window: slice) -> float:
     """Mean fear (the metrics' tension: half the sum of the four fears) over a window."""
     fears = result.engulfment[:, window].sum(axis=0) + result.abandonment[:, window].sum(axis=0)
     return float(0.5 * fears.mean())
 
 
-def _max_fear(result: sim.Result, window: slice) -> float:
+def _max_fear(result: Result, window: slice) -> float:
     return float(max(result.engulfment[:, window].max(), result.abandonment[:, window].max()))
 
 
@@ -263,7 +268,7 @@ def _peaks(closeness: np.ndarray, t: np.ndarray, start: float) -> tuple[float, .
     return tuple(float(d) for d in days[keep])
 
 
-def _intimate(couple: sim.Couple, w: int, p: int) -> StepView:
+def _intimate(couple: Couple, w: int, p: int) -> StepView:
     until = INTIMATE_AT + 2.0
     result = _run(couple, until, story_events(False))
     window = _window(result, INTIMATE_AT, until)
@@ -283,7 +288,7 @@ def _intimate(couple: sim.Couple, w: int, p: int) -> StepView:
                     variant={"neither": "none", "both": "both"}.get(answer, "one"), fields=fields)
 
 
-def _withdrawal(couple: sim.Couple, w: int, p: int) -> StepView:
+def _withdrawal(couple: Couple, w: int, p: int) -> StepView:
     probe = _run(couple, INTIMATE_AT + REACTION_WINDOW, story_events(False))
     signal = _first_signal(probe, w, ("withdraw",), INTIMATE_AT, INTIMATE_AT + REACTION_WINDOW)
     window = _window(probe, INTIMATE_AT, INTIMATE_AT + REACTION_WINDOW)
@@ -303,7 +308,7 @@ def _withdrawal(couple: sim.Couple, w: int, p: int) -> StepView:
                     variant="yes" if signal is not None else "none", fields=fields)
 
 
-def _pursuit(couple: sim.Couple, w: int, p: int, after: float) -> StepView:
+def _pursuit(couple: Couple, w: int, p: int, after: float) -> StepView:
     probe = _run(couple, after + REACTION_WINDOW, story_events(False))
     pursue = _first_signal(probe, p, ("pursue",), after, after + REACTION_WINDOW)
     retreat = _first_signal(probe, p, ("withdraw",), after, after + REACTION_WINDOW)
@@ -324,7 +329,7 @@ def _pursuit(couple: sim.Couple, w: int, p: int, after: float) -> StepView:
                     until=until, moment=moment, marks=(), answer=answer, variant=variant, fields=fields)
 
 
-def _rounds(couple: sim.Couple, w: int, p: int, after: float) -> StepView:
+def _rounds(couple: Couple, w: int, p: int, after: float) -> StepView:
     result = _run(couple, ROUNDS_UNTIL, story_events(False))
     peaks = _peaks(result.closeness, result.t, INTIMATE_AT + 1.0) if result.verdict != "settles" else ()
     moment = peaks[-1] if peaks else ROUNDS_UNTIL
@@ -336,7 +341,7 @@ def _rounds(couple: sim.Couple, w: int, p: int, after: float) -> StepView:
                     variant=result.verdict, fields=fields)
 
 
-def course(result: sim.Result) -> str:
+def course(result: Result) -> str:
     """How a run escalates, one of :data:`COURSES` ("" when it does not escalate).
 
     The model's ending says "break" or "frozen"; a run that escalates otherwise does so because a
@@ -355,14 +360,14 @@ def course(result: sim.Result) -> str:
     return "growing" if rate is not None and rate > 0.0 else "drift"
 
 
-def _course_fields(result: sim.Result) -> dict[str, Any]:
+def _course_fields(result: Result) -> dict[str, Any]:
     """How the run escalates, who doubts most at its end (0, 1, or 2 for both alike), that doubt, the tipping point."""
     end = result.doubt[:, -1]
     doubter = 2 if abs(float(end[0] - end[1])) < SAME_DOUBT else int(np.argmax(end))
     return {"course": course(result), "doubter": doubter, "doubt": float(end.max()), "tip": TIP}
 
 
-def _escalation(couple: sim.Couple, w: int, p: int) -> StepView:
+def _escalation(couple: Couple, w: int, p: int) -> StepView:
     result = _run(couple, ESCALATION_UNTIL, story_events())
     first, last = ESCALATION[0][1], ESCALATION[-1][1]
     before = _window(result, ROUNDS_UNTIL - 45.0, first)
@@ -387,7 +392,7 @@ def _escalation(couple: sim.Couple, w: int, p: int) -> StepView:
                     answer=answer, variant=answer, fields=fields)
 
 
-def _intervention(couple: sim.Couple, kind: str, untreated: sim.Result) -> StepView:
+def _intervention(couple: Couple, kind: str, untreated: Result) -> StepView:
     result = _run(couple, INTERVENTION_UNTIL, story_events(), story_interventions(kind))
     baseline = _run(couple, INTERVENTION_UNTIL, story_events())
     after = _window(result, INTERVENTION_AT + 10.0, INTERVENTION_UNTIL)
@@ -395,14 +400,14 @@ def _intervention(couple: sim.Couple, kind: str, untreated: sim.Result) -> StepV
     ratio = with_it / without if without > 1e-9 else 1.0
     answer = "lower" if ratio < LOWER else ("higher" if ratio > 1.0 / LOWER else "same")
     fields = {"kind": kind, "day": INTERVENTION_AT, "with": with_it, "without": without,
-              "change": 100.0 * (ratio - 1.0), "gradual": sim.INTERVENTION_KINDS[kind].gradual,
+              "change": 100.0 * (ratio - 1.0), "gradual": INTERVENTION_KINDS[kind].gradual,
               "until": INTERVENTION_UNTIL, "learned": 100.0 * float(result.learned[:, -1].max())}
     return StepView(key="intervention", index=5, result=result, baseline=baseline, start=ESCALATION_UNTIL - 5.0,
                     until=INTERVENTION_UNTIL, moment=INTERVENTION_AT, marks=(), answer=answer, variant=answer,
                     fields=fields)
 
 
-def _settling(couple: sim.Couple, kind: str, treated: sim.Result, untreated: sim.Result) -> StepView:
+def _settling(couple: Couple, kind: str, treated: Result, untreated: Result) -> StepView:
     """The long run with the intervention, against the one without.
 
     Variants: "settles" (at rest by END), "settles_late" (rounds that fade, at rest only after END:
@@ -428,13 +433,13 @@ def _settling(couple: sim.Couple, kind: str, treated: sim.Result, untreated: sim
                     answer=treated.verdict, variant=variant, fields=fields)
 
 
-def build_story(couple: sim.Couple, intervention: str = "safety") -> Story:
+def build_story(couple: Couple, intervention: str = "safety") -> Story:
     """Run the whole story for ``couple`` with ``intervention`` (a key of ``sim.INTERVENTION_KINDS``).
 
     About eleven runs of the model (under 0.2 s with numba).
     """
-    if intervention not in sim.INTERVENTION_KINDS:
-        raise ValueError(f"unknown intervention {intervention!r}; valid: {', '.join(sim.INTERVENTION_KINDS)}")
+    if intervention not in INTERVENTION_KINDS:
+        raise ValueError(f"unknown intervention {intervention!r}; valid: {', '.join(INTERVENTION_KINDS)}")
     natural = _run(couple, ROUNDS_UNTIL, story_events(False))
     w, p = roles(couple, natural)
     treated = _run(couple, END, story_events(), story_interventions(intervention))
@@ -454,7 +459,7 @@ def before_day(story: Story, index: int) -> float:
     return min(start, story.steps[index].until)
 
 
-def before_step(story: Story, index: int, couple: sim.Couple | None = None) -> tuple[sim.Result, float]:
+def before_step(story: Story, index: int, couple: Couple | None = None) -> tuple[Result, float]:
     """What the room sees while it predicts step ``index``: the run up to the step's start, and that day.
 
     For the first step this is the couple before the intimate moment. ``couple`` (default: the

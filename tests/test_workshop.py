@@ -1,4 +1,4 @@
-"""Tests of the workshop: the story (ui/workshop/story.py), its texts, the cycle map, the animation,
+"""Tests of the workshop: the story (sim/story.py), its texts, the cycle map, the animation,
 the handout, and the page itself (app_pages/workshop.py, headless with ``AppTest``).
 
 The classic trap is Sam (A, anxious) and Noor (B, avoidant) when names matter; elsewhere the
@@ -22,13 +22,13 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 import sim
+from sim import story as stories
 from sim.dynamics import TIP
 from sim.metrics import RISING_DOUBT, SAFE
 from sim.plots.palette import VERDICT_COLORS
 from sim.scenario import Scenario
 from sim.signals import DOUBT_AT, PURSUE_AT, PURSUIT_FEAR, WITHDRAW_AT
 from ui.workshop import animation, captions, charts, cycle, handout
-from ui.workshop import story as stories
 from ui.workshop.texts import colored, text
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,8 +15,8 @@ from conftest import ARTIFACTS, RENDER_TIMEOUT_MS, outside_requests, wait_for_ap
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from sim.story import STEPS
 from ui.workshop import animation, captions
-from ui.workshop.story import STEPS
 from ui.workshop.texts import text
 
 SHOTS = ARTIFACTS / "workshop"

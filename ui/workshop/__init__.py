@@ -1,8 +1,9 @@
 """Workshop mode: the guided story of the dance, its texts, the cycle map, the animation and the handout.
 
-Nothing here imports Streamlit; ``app_pages/workshop.py`` is the page that shows it.
+Nothing here imports Streamlit; ``app_pages/workshop.py`` is the page that shows it. The story
+itself (the seven steps, each a run of the model up to a moment, with the answer to its question)
+holds no text and no drawing, so it lives with the model: :mod:`sim.story`.
 
-- :mod:`.story` the seven steps, each a run of the model up to a moment, with the answer to its question
 - :mod:`.captions` what the coach reads out (titles, questions, answers, captions, summaries)
 - :mod:`.charts` the story chart with the moment marked (on the main page's ``run_figure``)
 - :mod:`.animation` the partners as figures on a line; one frame, or a GIF for slides

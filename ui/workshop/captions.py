@@ -1,7 +1,7 @@
 """What the coach reads out: each step's title, question, choices and caption, in English or Dutch.
 
 Texts come from the catalog (``ui/locales/workshop.<lang>.json``); numbers and names come from the
-step's run (:class:`ui.workshop.story.StepView`), and the visible signals and feelings from the
+step's run (:class:`sim.story.StepView`), and the visible signals and feelings from the
 model's own texts (``sim.SIGNALS``, ``sim.FEELINGS``). Names are passed through ``escape`` so that
 the page can make them safe (and coloured) for markdown and the handout safe for matplotlib.
 """
@@ -14,8 +14,8 @@ from typing import Any
 
 import sim
 from sim.signals import DOUBT_AT
+from sim.story import CHOICES, ESCALATION, INTIMATE_AT, STEPS, StepView, Story
 
-from .story import CHOICES, ESCALATION, INTIMATE_AT, STEPS, StepView, Story
 from .texts import text
 
 __all__ = ["caption", "choice_label", "couple_label", "intervention_label", "question", "step_title",
@@ -94,7 +94,7 @@ def caption(view: StepView, story: Story, lang: str, escape: Escape = _same) -> 
 
     The first line says what happened at the step's moment; for the withdrawal and the pursuit the
     next lines give the visible signal and how it feels to each partner; for a run that escalates,
-    how it escalates (:func:`ui.workshop.story.course`); for coaching, how far it has come; for a
+    how it escalates (:func:`sim.story.course`); for coaching, how far it has come; for a
     run that calms down while a doubt is still felt, that doubt.
     """
     names = _names(story, escape)

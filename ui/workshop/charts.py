@@ -15,9 +15,9 @@ from matplotlib.figure import Figure
 
 import sim
 from sim.plots.run import run_figure
+from sim.story import ESCALATION, StepView, Story
 
 from .captions import intervention_label
-from .story import ESCALATION, StepView, Story
 from .texts import plain, text
 
 __all__ = ["MOMENT_COLOR", "add_band", "before_chart", "moment_label", "png", "story_chart", "tidy_legend"]

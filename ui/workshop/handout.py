@@ -20,11 +20,11 @@ from matplotlib.patches import FancyBboxPatch
 
 import sim
 from sim.plots.palette import CLOSENESS_COLOR, PARTNER_COLORS, VERDICT_COLORS
+from sim.story import END, ESCALATION, INTERVENTION_AT, INTIMATE_AT, Story
 
 from .captions import couple_label, intervention_label, step_title, summary, verdict_line
 from .charts import STRESS_COLOR, png
 from .cycle import describe, draw_cycle_map, link_states
-from .story import END, ESCALATION, INTERVENTION_AT, INTIMATE_AT, Story
 from .texts import plain, short, text
 
 __all__ = ["A4", "FORMATS", "handout", "handout_metadata", "preset_name"]
