@@ -21,9 +21,10 @@ import pyarrow as pa
 import streamlit as st
 
 import sim
+from sim.partners import WHO_FIELD
 from sim.plots import figure_png, phase_figure, run_figure
 from sim.result import Result
-from sim.scenario import Scenario
+from sim.scenario import LANG_FIELD, Scenario
 from ui import files, query, runs
 from ui import state as page_state
 from ui.charts import run_charts
@@ -46,7 +47,7 @@ def main() -> None:
     lang = str(st.session_state.get("lang", "en"))
     tr = texts(lang)
     st.set_page_config(page_title=tr("page_title"), page_icon="💞", layout="wide")
-    header_ui(tr)
+    header_ui(tr, lang)
     draw_notices(tr, notices)
     controls, results = st.columns([4, 7], gap="large")
     with controls:
@@ -120,13 +121,13 @@ class View(NamedTuple):
     baseline: bool
 
 
-def header_ui(tr: Any) -> None:
+def header_ui(tr: Any, lang: str) -> None:
     """Title, the two sentences on what is shown, and the language switch."""
     title, switch = st.columns([3, 1], vertical_alignment="center")
     with title:
         st.title(tr("title"))
     with switch, st.container(horizontal=True, horizontal_alignment="right"):
-        st.segmented_control(tr("lang.label"), options=list(LANGS), key="lang", required=True,
+        st.segmented_control(LANG_FIELD.label[lang], options=list(LANGS), key="lang", required=True,
                              format_func=lambda code: tr(f"lang.{code}"), label_visibility="collapsed")
     st.markdown(tr("intro"))
 
@@ -165,7 +166,8 @@ def partner_ui(tr: Any, lang: str, index: int) -> sim.Partner:
         heading, style_col = st.columns(2, vertical_alignment="center")
         shown = str(st.session_state.get(f"{who}.name", "")).strip() or who.upper()
         heading.markdown(colored(f"**{md(tr('partner.heading', name=shown))}**", index))
-        name = st.text_input(tr("partner.name"), key=f"{who}.name", max_chars=query.NAME_MAX)
+        name = st.text_input(query.PAGE_NAME.label[lang], key=f"{who}.name", max_chars=query.PAGE_NAME.max_length,
+                             help=query.PAGE_NAME.help[lang])
         scores = {score: spec_slider(tr, lang, spec, key=f"{who}.{score}", step=0.01)
                   for score, spec in sim.PARTNER_SCORES.items()}
         style = sim.style_of(scores["anxiety"], scores["avoidance"])
@@ -313,7 +315,7 @@ def intervention_ui(tr: Any, lang: str, kind: str, label: str, names: dict[str, 
                 values["strength"] = spec_slider(tr, lang, query.PAGE_FIELDS["strength"], step=0.05,
                                                  **bound(store, "strength", f"{store}.strength"))
             values["who"] = st.segmented_control(
-                tr("iv.who"), options=list(query.WHO), format_func=names.__getitem__, required=True,
+                WHO_FIELD.label[lang], options=list(WHO_FIELD.choices), format_func=names.__getitem__, required=True,
                 **bound(store, "who", f"{store}.who")) or "both"
     return values
 

@@ -25,7 +25,7 @@ import streamlit as st
 import sim
 from sim import story as stories
 from sim.presets import CLASSIC
-from sim.scenario import Scenario, load_scenario, save_scenario
+from sim.scenario import LANG_FIELD, Scenario, load_scenario, save_scenario
 from ui.i18n import LANGS
 from ui.workshop import animation, captions, charts, cycle, handout
 from ui.workshop.texts import colored, md, text
@@ -143,7 +143,7 @@ def initial_lang() -> str:
 def lang_ui(lang: str) -> str:
     """The language switch (sidebar); it keeps the main page and the link in step."""
     st.session_state.setdefault("ws_lang", lang)
-    st.sidebar.segmented_control(text("lang_label", lang), options=list(LANGS), key="ws_lang", required=True,
+    st.sidebar.segmented_control(LANG_FIELD.label[lang], options=list(LANGS), key="ws_lang", required=True,
                                  format_func=lambda code: text(f"lang_{code}", code), on_change=on_lang)
     chosen = str(st.session_state["ws_lang"])
     if st.query_params.get("lang") != chosen:

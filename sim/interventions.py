@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from .limits import MAX_DAY
-from .partners import PARTNER_PARAMS, Partner
-from .specs import ParamSpec, check_value
+from .partners import PARTNER_PARAMS, WHO, WHO_FIELD, Partner
+from .specs import ParamSpec, check_choice, check_value
 
 __all__ = [
     "COACHING_RATE",
@@ -27,6 +27,7 @@ __all__ = [
     "Intervention",
     "InterventionKind",
     "SECURE_SCORE",
+    "WHO",
     "apply_interventions",
     "in_force_at",
     "in_force_by_start",
@@ -46,8 +47,6 @@ focused therapy runs 8-20 weekly sessions with gains that keep growing at follow
 SECURE_SCORE = 0.1
 """Anxiety and avoidance of the secure partner that coaching moves toward."""
 
-WHO = ("both", "a", "b")
-"""Who does an intervention: both partners, or one of them."""
 INTERVENTION_FIELDS: dict[str, ParamSpec] = {
     "start": ParamSpec(
         low=0.0, high=MAX_DAY, unit="day",
@@ -139,8 +138,7 @@ class Intervention:
             raise ValueError(
                 f"unknown intervention kind {self.kind!r}; valid kinds: {', '.join(INTERVENTION_KINDS)}"
             )
-        if self.who not in WHO:
-            raise ValueError(f"intervention who must be one of {', '.join(WHO)}, got {self.who!r}")
+        check_choice("intervention who", self.who, WHO_FIELD)
         for name, spec in INTERVENTION_FIELDS.items():
             object.__setattr__(self, name, check_value(f"intervention {name}", getattr(self, name), spec))
 

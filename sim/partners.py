@@ -21,9 +21,26 @@ from typing import Any
 import numpy as np
 
 from .limits import MAX_NAME
-from .specs import ParamSpec, check_value
+from .specs import ChoiceSpec, ParamSpec, TextSpec, check_text, check_value
+
+NAME_FIELD = TextSpec(
+    max_length=MAX_NAME,
+    label={"en": "Name", "nl": "Naam"},
+    help={"en": "What the partner is called in the texts and charts (plain text).",
+          "nl": "Hoe de partner heet in de teksten en grafieken (gewone tekst)."})
+"""A partner's name, declared once: ``Partner``, scenario files, the link and the page check it."""
+WHO_FIELD = ChoiceSpec(
+    choices=("a", "b", "both"),
+    label={"en": "Who", "nl": "Wie"},
+    help={"en": "Partner a, partner b, or both partners.", "nl": "Partner a, partner b, of beide partners."})
+"""Which partner(s): who does an intervention, whom a swept parameter name (``a.anxiety``) sets."""
+WHO = WHO_FIELD.choices
+"""The words of :data:`WHO_FIELD`, in the order pages offer them."""
 
 __all__ = [
+    "NAME_FIELD",
+    "WHO",
+    "WHO_FIELD",
     "Couple",
     "Partner",
     "ParamSpec",
@@ -151,8 +168,7 @@ class Partner:
         source="Kirkpatrick & Davis 1994 (anxious-avoidant couples stable over years); model choice"))
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or len(self.name) > MAX_NAME:
-            raise ValueError(f"name must be a text of at most {MAX_NAME} characters, got {self.name!r}")
+        check_text("name", self.name, NAME_FIELD)
         overridden = False
         for f in fields(self):
             spec = f.metadata.get("spec")

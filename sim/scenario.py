@@ -43,15 +43,16 @@ from typing import Any
 
 from .batch import DEFAULT_DT, DEFAULT_STEPS
 from .events import EVENT_FIELDS, EVENT_KINDS, Event
-from .interventions import INTERVENTION_FIELDS, INTERVENTION_KINDS, WHO, Intervention
-from .limits import MAX_ITEMS, MAX_NAME, RUN_FIELDS, check_run
-from .partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, Couple, Partner
-from .specs import InputError, ParamSpec, check_value
+from .interventions import INTERVENTION_FIELDS, INTERVENTION_KINDS, Intervention
+from .limits import MAX_ITEMS, RUN_FIELDS, check_run
+from .partners import COUPLE_PARAMS, NAME_FIELD, PARTNER_PARAMS, PARTNER_SCORES, WHO_FIELD, Couple, Partner
+from .specs import ChoiceSpec, InputError, ParamSpec, TextSpec, check_choice, check_value
 
 __all__ = [
     "ERROR_CODES",
     "FORMAT",
     "LANGS",
+    "LANG_FIELD",
     "MAX_BYTES",
     "MAX_DEPTH",
     "MAX_ITEMS",
@@ -80,8 +81,13 @@ MAX_DEPTH = 4
 """Deepest nesting accepted (the format itself needs 3: ``couple.a.name``)."""
 MAX_SEED = RUN_FIELDS["seed"].high + 1
 """Seeds are whole numbers in ``[0, MAX_SEED)`` (``sim.limits.RUN_FIELDS["seed"]``)."""
-LANGS = ("en", "nl")
-"""Display languages."""
+LANG_FIELD = ChoiceSpec(
+    choices=("en", "nl"),
+    label={"en": "Language", "nl": "Taal"},
+    help={"en": "The language of the texts and charts.", "nl": "De taal van de teksten en grafieken."})
+"""The display language, declared once: scenario files, the link and both pages offer these."""
+LANGS = LANG_FIELD.choices
+"""Display languages (the words of :data:`LANG_FIELD`)."""
 
 _BIG_DIGITS = 40
 """Integers in the JSON text with more digits than this are refused (no field needs them)."""
@@ -142,19 +148,16 @@ class Scenario:
     def __post_init__(self) -> None:
         if not isinstance(self.couple, Couple):
             raise ScenarioError("couple", "wrong_type", f"must be a sim.Couple, got {type(self.couple).__name__}")
-        for slot in ("a", "b"):
-            _check_name(getattr(self.couple, slot).name, f"couple.{slot}.name")
         object.__setattr__(self, "events", _items(self.events, Event, "events"))
         object.__setattr__(self, "interventions", _items(self.interventions, Intervention, "interventions"))
         try:
             steps, dt, rate = check_run(self.steps, self.dt, self.random_events)
             seed = check_value("seed", self.seed, RUN_FIELDS["seed"])
+            check_choice("lang", self.lang, LANG_FIELD)
         except InputError as err:
             raise ScenarioError(err.field, err.code, err.reason) from None
         for name, value in (("steps", steps), ("dt", dt), ("random_events", rate), ("seed", seed)):
             object.__setattr__(self, name, value)
-        if self.lang not in LANGS:
-            raise ScenarioError("lang", "unknown_value", f"must be one of {', '.join(LANGS)}, got {_show(self.lang)}")
 
     def run_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for :func:`sim.simulate` (everything but the couple and the language)."""
@@ -311,6 +314,9 @@ def scenario_schema() -> dict[str, Any]:
         return {"type": "integer" if s.whole else "number", "minimum": low, "maximum": high,
                 "description": f"{s.label['en']}{unit}: {s.help['en']}"}
 
+    def choice(s: ChoiceSpec) -> dict[str, Any]:
+        return {"type": "string", "enum": list(s.choices), "description": f"{s.label['en']}: {s.help['en']}"}
+
     def record(kinds: dict[str, Any], fields: dict[str, ParamSpec], **extra: Any) -> dict[str, Any]:
         return {"type": "object", "additionalProperties": False, "required": ["kind"],
                 "properties": {"kind": {"type": "string", "enum": list(kinds)}, **extra,
@@ -318,7 +324,8 @@ def scenario_schema() -> dict[str, Any]:
 
     partner = {
         "type": "object", "additionalProperties": False,
-        "properties": {"name": {"type": "string", "maxLength": MAX_NAME, "description": "Partner's name"},
+        "properties": {"name": {"type": "string", "maxLength": NAME_FIELD.max_length,
+                                "description": f"{NAME_FIELD.label['en']}: {NAME_FIELD.help['en']}"},
                        **{key: spec(s) for key, s in {**PARTNER_SCORES, **PARTNER_PARAMS}.items()}},
     }
     event = record(EVENT_KINDS, EVENT_FIELDS)
@@ -338,9 +345,9 @@ def scenario_schema() -> dict[str, Any]:
             "events": {"type": "array", "maxItems": MAX_ITEMS, "items": event},
             "interventions": {"type": "array", "maxItems": MAX_ITEMS,
                               "items": record(INTERVENTION_KINDS, INTERVENTION_FIELDS,
-                                              who={"type": "string", "enum": list(WHO)})},
+                                              who=choice(WHO_FIELD))},
             **{key: spec(s) for key, s in RUN_FIELDS.items()},
-            "lang": {"type": "string", "enum": list(LANGS)},
+            "lang": choice(LANG_FIELD),
         },
     }
 
@@ -706,22 +713,6 @@ def _range(value: Any, where: str, low: float, high: float) -> float:
     return number
 
 
-def _text(value: Any, where: str) -> str:
-    if not isinstance(value, str) or isinstance(value, _BigInt):
-        raise ScenarioError(where, "wrong_type", f"must be text, got {_kind(value)}")
-    return value
-
-
-def _check_name(name: Any, where: str) -> None:
-    text = _text(name, where)
-    if len(text) > MAX_NAME:
-        raise ScenarioError(where, "out_of_range", f"must be at most {MAX_NAME} characters, got {len(text)}")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ScenarioError(where, "wrong_type", "is not valid Unicode text (a lone surrogate)") from None
-
-
 def _items(values: Any, cls: type, where: str) -> tuple[Any, ...]:
     try:
         items = tuple(values)
@@ -736,7 +727,7 @@ def _items(values: Any, cls: type, where: str) -> tuple[Any, ...]:
 
 
 def field_table() -> str:
-    """Every numeric field of a scenario as a Markdown table (for ``docs/scenario_format.md``).
+    """Every declared field of a scenario as a Markdown table (for ``docs/scenario_format.md``).
 
     Built from the declarations (:mod:`sim.partners`, :mod:`sim.events`, :mod:`sim.interventions`,
     :mod:`sim.limits`), so the documented ranges are the ones the loader enforces; a test checks
@@ -764,4 +755,10 @@ def field_table() -> str:
             low, high = (f"{int(spec.low):,}", f"{int(spec.high):,}") if spec.whole else (f"{spec.low:g}",
                                                                                            f"{spec.high:g}")
             rows.append(f"| `{key}` | {where} | [{low}, {high}] | {spec.unit} | {shown} | {spec.help['en']} |")
+    words: tuple[tuple[str, str, TextSpec | ChoiceSpec, str, str], ...] = (
+        ("name", "couple.a / couple.b", NAME_FIELD, "text", '"A" / "B"'),
+        ("who", "interventions[k]", WHO_FIELD, "word", f'"{defaults["who"]}"'),
+        ("lang", "top level", LANG_FIELD, "word", f'"{defaults["lang"]}"'))
+    for key, where, word, unit, shown in words:
+        rows.append(f"| `{key}` | {where} | {word.range_text()} | {unit} | {shown} | {word.help['en']} |")
     return "\n".join(rows)

@@ -2,9 +2,11 @@
 
 Every numeric input (a partner's scores and parameters, the couple's parameters, an event's day and
 size, an intervention's start and strength, the run's settings) is a :class:`ParamSpec`: its range,
-unit, English and Dutch label and help. The API (:func:`check_value`), the scenario files' JSON
-Schema and loader, the page's widgets (:meth:`ParamSpec.narrowed`) and the docs tables all read the
-same objects. A bad value raises :class:`InputError`: a ``ValueError`` with the field's name and a
+unit, English and Dutch label and help. A partner's name is a :class:`TextSpec` (its longest length),
+and an input that takes one of a few words (the language, who does an intervention) a
+:class:`ChoiceSpec`. The API (:func:`check_value`, :func:`check_text`, :func:`check_choice`), the
+scenario files' JSON Schema and loader, the page's widgets (:meth:`ParamSpec.narrowed`) and the docs
+tables all read the same objects. A bad value raises :class:`InputError`: a ``ValueError`` with the field's name and a
 stable code, so that a page can say what is wrong in its own language.
 """
 
@@ -16,14 +18,16 @@ from dataclasses import dataclass, replace
 from numbers import Integral, Real
 from typing import Any
 
-__all__ = ["CODES", "InputError", "ParamSpec", "check_value"]
+__all__ = ["CODES", "ChoiceSpec", "InputError", "ParamSpec", "TextSpec", "check_choice", "check_text", "check_value"]
 
 CODES = (
     "wrong_type",     # e.g. text where a number belongs
     "not_finite",     # NaN or infinity
-    "out_of_range",   # a number outside its declared range
+    "out_of_range",   # a number outside its declared range, or a text too long
+    "unknown_value",  # a word that is not one of the choices
 )
-"""Codes :func:`check_value` gives (the scenario loader adds its own, see ``sim.scenario.ERROR_CODES``)."""
+"""Codes :func:`check_value`, :func:`check_text` and :func:`check_choice` give (the scenario loader
+adds its own, see ``sim.scenario.ERROR_CODES``)."""
 
 
 class InputError(ValueError):
@@ -89,6 +93,60 @@ class ParamSpec:
         if self.whole:
             return f"[{int(self.low):,}, {int(self.high):,}]{unit}"
         return f"[{self.low}, {self.high}]{unit}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextSpec:
+    """Metadata of one text input (a partner's name): its longest length and its EN/NL label and help."""
+
+    max_length: int
+    label: dict[str, str]
+    help: dict[str, str]
+
+    def narrowed(self, *, max_length: int) -> TextSpec:
+        """The same input with a shorter limit (what a page keeps); never longer than declared."""
+        if not 0 < max_length <= self.max_length:
+            raise ValueError(f"{max_length} is not inside the declared limit of {self.max_length} characters")
+        return replace(self, max_length=max_length)
+
+    def range_text(self) -> str:
+        """What the limit is, as error messages and docs show it."""
+        return f"at most {self.max_length} characters"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChoiceSpec:
+    """Metadata of one input that takes one of a few words: the words, and an EN/NL label and help."""
+
+    choices: tuple[str, ...]
+    label: dict[str, str]
+    help: dict[str, str]
+
+    def range_text(self) -> str:
+        """The words allowed, as error messages and docs show them."""
+        return "one of " + ", ".join(self.choices)
+
+
+def check_text(name: str, value: Any, spec: TextSpec) -> str:
+    """``value`` if it is a text within ``spec``'s length (and valid Unicode), else an :class:`InputError`."""
+    if not isinstance(value, str):
+        raise InputError(name, "wrong_type", f"must be a text of {spec.range_text()}, got {_short(value)}")
+    if len(value) > spec.max_length:
+        raise InputError(name, "out_of_range", f"must be {spec.range_text()}, got {len(value)}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(name, "wrong_type", "is not valid Unicode text (a lone surrogate)") from None
+    return value
+
+
+def check_choice(name: str, value: Any, spec: ChoiceSpec) -> str:
+    """``value`` if it is one of ``spec``'s words, else an :class:`InputError` naming ``name``."""
+    if not isinstance(value, str):
+        raise InputError(name, "wrong_type", f"must be {spec.range_text()}, got {_short(value)}")
+    if value not in spec.choices:
+        raise InputError(name, "unknown_value", f"must be {spec.range_text()}, got {_short(value)}")
+    return value
 
 
 def check_value(name: str, value: Any, spec: ParamSpec) -> float:

@@ -621,7 +621,7 @@ def test_fit_to_page_brings_a_scenario_within_the_page() -> None:
                                    sim.Intervention("coaching", start=2e3), sim.Intervention("coaching")),
                     random_events=3.0, seed=2**60, steps=3, dt=0.001)
     fitted, found = query.fit_to_page(wide)
-    assert (fitted.couple.a.name, fitted.couple.b.name) == ("A", "B" * query.NAME_MAX)
+    assert (fitted.couple.a.name, fitted.couple.b.name) == ("A", "B" * query.PAGE_NAME.max_length)
     days = [e.at for e in fitted.events]
     assert len(days) == query.MAX_EVENTS and days == sorted(days)
     assert fitted.interventions == (sim.Intervention("safety", who="both"),

@@ -273,7 +273,7 @@ def test_coaching_moves_expert_overrides_toward_secure_too():
 
 @pytest.mark.parametrize(("kwargs", "match"), [
     ({"kind": "hug"}, "valid kinds: acknowledge, safety, commitment, responsibility, coaching"),
-    ({"kind": "safety", "who": "c"}, "who must be one of both, a, b"),
+    ({"kind": "safety", "who": "c"}, "who must be one of a, b, both"),
     ({"kind": "safety", "strength": 1.5}, "strength must be in"),
     ({"kind": "safety", "start": float("nan")}, "start must be in"),
 ])

@@ -35,6 +35,7 @@ from sim.scenario import (
     scenario_schema,
     upgrade,
 )
+from sim.specs import InputError
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "scenario_format.md"
 
@@ -351,8 +352,9 @@ def test_direct_construction_is_validated() -> None:
         Scenario(dt=math.nan)
     with pytest.raises(ScenarioError, match="^steps:"):
         Scenario(steps=True)  # type: ignore[arg-type]
-    with pytest.raises(ScenarioError, match="^couple.a.name:"):
-        Scenario(couple=sim.Couple(a=sim.Partner(name="\ud800")))
+    with pytest.raises(InputError, match="^name is not valid Unicode") as bad_name:
+        sim.Partner(name="\ud800")  # a partner cannot hold a name no file could
+    assert (bad_name.value.field, bad_name.value.code) == ("name", "wrong_type")
     with pytest.raises(ScenarioError, match="^scenario:"):
         save_scenario({"format": FORMAT})  # type: ignore[arg-type]
     assert Scenario(dt=1).dt == 1.0 and isinstance(Scenario(dt=1).dt, float)

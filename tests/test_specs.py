@@ -12,10 +12,10 @@ import sim
 from sim.events import EVENT_FIELDS
 from sim.interventions import INTERVENTION_FIELDS
 from sim.limits import RUN_FIELDS
-from sim.partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES
-from sim.scenario import scenario_schema
-from sim.specs import CODES, InputError, ParamSpec, check_value
-from ui import query
+from sim.partners import COUPLE_PARAMS, NAME_FIELD, PARTNER_PARAMS, PARTNER_SCORES, WHO_FIELD
+from sim.scenario import LANG_FIELD, load_scenario, scenario_schema
+from sim.specs import CODES, ChoiceSpec, InputError, ParamSpec, TextSpec, check_choice, check_text, check_value
+from ui import i18n, query
 
 ALL_FIELDS = {**{f"partner.{k}": s for k, s in {**PARTNER_SCORES, **PARTNER_PARAMS}.items()},
               **{f"couple.{k}": s for k, s in COUPLE_PARAMS.items()}, **RUN_FIELDS,
@@ -89,3 +89,70 @@ def test_the_api_and_the_scenario_refuse_the_same_run_setting_with_the_same_code
     with pytest.raises(sim.ScenarioError) as file:
         sim.Scenario(**{name: value})
     assert (api.value.field, api.value.code) == (file.value.field, file.value.code) == (name, "out_of_range")
+
+
+# --- words: a name, who does an intervention, the language --------------------------------------
+
+WORD = ChoiceSpec(choices=("x", "y"), label={"en": "w", "nl": "w"}, help={"en": "", "nl": ""})
+TEXT = TextSpec(max_length=3, label={"en": "t", "nl": "t"}, help={"en": "", "nl": ""})
+
+
+@pytest.mark.parametrize(("check", "spec", "value", "code"), [
+    (check_text, TEXT, 5, "wrong_type"), (check_text, TEXT, None, "wrong_type"),
+    (check_text, TEXT, "abcd", "out_of_range"), (check_text, TEXT, "a\ud800", "wrong_type"),
+    (check_choice, WORD, "z", "unknown_value"), (check_choice, WORD, "X", "unknown_value"),
+    (check_choice, WORD, 1, "wrong_type"), (check_choice, WORD, ["x"], "wrong_type"),
+])
+def test_a_bad_word_is_an_input_error_with_a_stable_code(check, spec, value, code):
+    with pytest.raises(InputError) as err:
+        check("field", value, spec)
+    assert (err.value.field, err.value.code) == ("field", code) and code in CODES
+    assert check("field", "abc" if spec is TEXT else "y", spec) == ("abc" if spec is TEXT else "y")
+
+
+def test_a_text_declaration_narrows_but_never_widens():
+    assert NAME_FIELD.narrowed(max_length=10).max_length == 10
+    assert query.PAGE_NAME.max_length <= NAME_FIELD.max_length and query.PAGE_NAME.label == NAME_FIELD.label
+    for bad in (0, NAME_FIELD.max_length + 1):
+        with pytest.raises(ValueError, match="declared limit"):
+            NAME_FIELD.narrowed(max_length=bad)
+
+
+@pytest.mark.parametrize("spec", [NAME_FIELD, WHO_FIELD, LANG_FIELD], ids=["name", "who", "lang"])
+def test_every_word_declaration_has_both_languages(spec):
+    assert spec.label["en"] and spec.label["nl"] and spec.help["en"] and spec.help["nl"]
+
+
+def test_the_schema_the_pages_and_the_catalogs_take_their_words_from_the_declarations():
+    props = scenario_schema()["properties"]
+    assert props["lang"]["enum"] == list(LANG_FIELD.choices) == list(i18n.LANGS) == list(sim.scenario.LANGS)
+    assert props["interventions"]["items"]["properties"]["who"]["enum"] == list(WHO_FIELD.choices)
+    assert props["couple"]["properties"]["a"]["properties"]["name"]["maxLength"] == NAME_FIELD.max_length
+    for lang in LANG_FIELD.choices:
+        assert (i18n.LOCALES / f"app.{lang}.json").is_file() and (i18n.LOCALES / f"workshop.{lang}.json").is_file()
+
+
+@pytest.mark.parametrize(("where", "value", "field", "code"), [
+    ("name", "x" * (NAME_FIELD.max_length + 1), "couple.a.name", "out_of_range"),
+    ("name", 7, "couple.a.name", "wrong_type"),
+    ("who", "c", "interventions[0].who", "unknown_value"),
+    ("lang", "fr", "lang", "unknown_value"),
+])
+def test_the_api_and_a_scenario_file_refuse_the_same_word_with_the_same_code(where, value, field, code):
+    doc: dict = {"format": "attract-repel-scenario", "version": 2}
+    with pytest.raises(InputError) as api:
+        if where == "name":
+            sim.Partner(name=value)
+        elif where == "who":
+            sim.Intervention("safety", who=value)
+        else:
+            sim.Scenario(lang=value)
+    if where == "name":
+        doc["couple"] = {"a": {"name": value}}
+    elif where == "who":
+        doc["interventions"] = [{"kind": "safety", "who": value}]
+    else:
+        doc["lang"] = value
+    with pytest.raises(sim.ScenarioError) as file:
+        load_scenario(json.dumps(doc))
+    assert api.value.code == file.value.code == code and file.value.field == field

@@ -14,9 +14,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from sim.scenario import LANG_FIELD
+
 __all__ = ["LANGS", "LOCALES", "catalog", "number", "t"]
 
-LANGS = ("en", "nl")
+LANGS = LANG_FIELD.choices
+"""The languages of the catalogs: the display languages declared in ``sim.scenario.LANG_FIELD``."""
 LOCALES = Path(__file__).with_name("locales")
 
 

@@ -26,19 +26,18 @@ from typing import Any
 from sim import COUPLE_PARAMS, EVENT_KINDS, INTERVENTION_KINDS, PARTNER_PARAMS, PARTNER_SCORES, PRESETS
 from sim.events import EVENT_FIELDS, Event
 from sim.interventions import INTERVENTION_FIELDS, Intervention
-from sim.interventions import WHO as INTERVENTION_WHO
 from sim.limits import RUN_FIELDS
-from sim.partners import Couple, Partner
+from sim.partners import NAME_FIELD, WHO, Couple, Partner
 from sim.presets import CLASSIC
 from sim.scenario import LANGS, Scenario
-from sim.specs import ParamSpec
+from sim.specs import ParamSpec, TextSpec
 
 __all__ = [
     "DAYS",
     "DEFAULT_PRESET",
     "MAX_EVENTS",
     "PAGE_FIELDS",
-    "NAME_MAX",
+    "PAGE_NAME",
     "QUERY_VERSION",
     "WHO",
     "default_scenario",
@@ -68,10 +67,9 @@ PAGE_FIELDS = {
 (``sim.limits.RUN_FIELDS``, ``sim.events.EVENT_FIELDS``, ``sim.interventions.INTERVENTION_FIELDS``),
 narrowed where the page shows less than a run allows; never wider."""
 MAX_EVENTS = 30
-NAME_MAX = 30
-"""Longest name the page keeps: half of ``sim.limits.MAX_NAME``, so that names fit its headings and labels."""
-WHO = tuple(sorted(INTERVENTION_WHO, key=("a", "b", "both").index))
-"""Who does an intervention (``sim.interventions.WHO``), in the order the page offers them."""
+PAGE_NAME: TextSpec = NAME_FIELD.narrowed(max_length=30)
+"""A partner's name as the page keeps it: its declaration (``sim.partners.NAME_FIELD``) narrowed to
+half the length, so that names fit the page's headings and labels."""
 
 _RUN_KEYS = ("seed", "steps", "dt", "random")
 _KNOWN = {"v", "lang", "events", "interventions", *_RUN_KEYS, *COUPLE_PARAMS}
@@ -212,7 +210,7 @@ def _partner(query: dict[str, str], who: str, default: Partner) -> tuple[Partner
     name = query.get(f"{who}.name")
     if name is not None:
         clean = name.strip()
-        if clean and clean.isprintable() and len(clean) <= NAME_MAX:
+        if clean and clean.isprintable() and len(clean) <= PAGE_NAME.max_length:
             kwargs["name"] = clean
         else:
             ok = False
@@ -279,7 +277,7 @@ def _intervention(fields: list[str]) -> Intervention | None:
 def fit_to_page(s: Scenario) -> tuple[Scenario, list[str]]:
     """The scenario within what the page offers, in the page's order; notice keys for every change.
 
-    Names are trimmed to ``NAME_MAX`` characters (a blank name becomes "A" or "B"); the time step,
+    Names are trimmed to ``PAGE_NAME.max_length`` characters (a blank name becomes "A" or "B"); the time step,
     duration, seed and trigger rate are brought into the page's ranges; events later than the
     longest duration are dropped and the rest sorted by day (at most ``MAX_EVENTS``); interventions
     keep one of each kind (two of a kind for partners a and b with the same start and strength
@@ -290,8 +288,8 @@ def fit_to_page(s: Scenario) -> tuple[Scenario, list[str]]:
     partners = []
     for letter, partner in (("A", couple.a), ("B", couple.b)):
         name = partner.name.strip() or letter
-        if len(name) > NAME_MAX or not name.isprintable():
-            name = "".join(ch for ch in name if ch.isprintable())[:NAME_MAX].strip() or letter
+        if len(name) > PAGE_NAME.max_length or not name.isprintable():
+            name = "".join(ch for ch in name if ch.isprintable())[:PAGE_NAME.max_length].strip() or letter
             notices.append("notice.fit_names")
         partners.append(replace(partner, name=name))
     couple = replace(couple, a=partners[0], b=partners[1])

@@ -9,10 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..frozen import frozen
-from ..partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, Couple, ParamSpec
-
-WHO = ("a", "b", "both")
-"""Prefixes of partner parameters: partner a, partner b, or both partners alike."""
+from ..partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, WHO, Couple, ParamSpec
 
 
 @dataclass(frozen=True)
