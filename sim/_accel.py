@@ -22,6 +22,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -124,17 +125,50 @@ def use_cache_for(*sources: str) -> bool:
     digest = hashlib.sha256()
     for name in sources:
         digest.update((here / name).read_bytes())
-    key = f"numba-{digest.hexdigest()[:16]}"
-    prepared = here / "__pycache__" / key
+    kernel = Path(sources[0]).stem
+    key = f"numba-{kernel}-{digest.hexdigest()[:16]}"
+    own = here / "__pycache__"
+    prepared = own / key
     for root in cache_roots():
         folder = root / key
         if not _writable(folder):
             continue
         if folder != prepared and prepared.is_dir() and not any(folder.iterdir()):
             shutil.copytree(prepared, folder, dirs_exist_ok=True)
+        with contextlib.suppress(OSError):  # the folder's time is its last use (see prune_stale)
+            os.utime(folder)
+        prune_stale(root, kernel, key, own=root == own)
         setattr(numba.config, "CACHE_DIR", str(folder))  # noqa: B010
         return True
     return False
+
+
+STALE_DAYS = 30
+"""A shared cache folder's kernel compiled from other sources is removed once unused this long."""
+
+
+def prune_stale(root: Path, kernel: str, key: str, *, own: bool) -> list[Path]:
+    """Remove the folders of ``kernel`` in ``root`` that were compiled from other sources than ``key``.
+
+    Every edit of the model gives its kernels a new folder; without this the old ones pile up. In
+    the package's own ``__pycache__`` (``own``: it belongs to this copy of the code alone) every
+    other folder of the kernel is stale at once. A shared folder (the user's cache, the temporary
+    folder, ``$NUMBA_CACHE_DIR``) may serve other installed versions, so there only folders unused
+    for :data:`STALE_DAYS` days go. Folders of the old naming (``numba-<digest>``) count as any
+    kernel's. Returns what was removed.
+    """
+    removed = []
+    cutoff = time.time() - STALE_DAYS * 86400
+    for folder in root.glob("numba-*"):
+        name = folder.name
+        legacy = len(name) == len("numba-") + 16 and all(c in "0123456789abcdef" for c in name[6:])
+        if name == key or not (legacy or name.startswith(f"numba-{kernel}-")) or not folder.is_dir():
+            continue
+        with contextlib.suppress(OSError):
+            if own or folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder)
+                removed.append(folder)
+    return removed
 
 
 CACHE_ENV = "NUMBA_CACHE_DIR"

@@ -14,9 +14,12 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+
+from sim import _accel
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ("import sim; from sim import engine; sim.simulate(steps=50); s = engine._KERNEL.stats; "
@@ -83,3 +86,47 @@ def test_with_nowhere_to_write_the_kernel_is_compiled_in_memory(package: Path, t
                 read_only=package / "sim")
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["0", "1"]  # compiled, and kept nowhere
+
+
+def _folder(root: Path, name: str, days_old: float) -> Path:
+    folder = root / name
+    (folder / "sim").mkdir(parents=True)
+    (folder / "sim" / "engine.1.nbi").write_text("index")
+    when = time.time() - days_old * 86400
+    os.utime(folder, (when, when))
+    return folder
+
+
+def test_the_package_cache_keeps_only_the_kernels_of_its_own_sources(tmp_path: Path) -> None:
+    """Every edit of the model gave its kernel a new cache folder and the old ones stayed (38 folders,
+    8.5 MB in one checkout); in the package's own cache the others of the same kernel now go at once."""
+    live = _folder(tmp_path, "numba-engine-" + "a" * 16, 0)
+    old = _folder(tmp_path, "numba-engine-" + "b" * 16, 0)
+    legacy = _folder(tmp_path, "numba-" + "c" * 16, 0)
+    other_kernel = _folder(tmp_path, "numba-stability-" + "d" * 16, 0)
+    unrelated = _folder(tmp_path, "numba-engine-notes", 0)
+    removed = _accel.prune_stale(tmp_path, "engine", live.name, own=True)
+    assert sorted(removed) == sorted([old, legacy, unrelated])
+    assert live.is_dir() and other_kernel.is_dir() and not old.exists() and not legacy.exists()
+
+
+def test_a_shared_cache_removes_only_what_no_version_used_for_a_month(tmp_path: Path) -> None:
+    """The user's cache may serve other installed versions: only folders unused for STALE_DAYS go."""
+    live = _folder(tmp_path, "numba-engine-" + "a" * 16, 400)
+    recent = _folder(tmp_path, "numba-engine-" + "b" * 16, _accel.STALE_DAYS - 1)
+    stale = _folder(tmp_path, "numba-engine-" + "e" * 16, _accel.STALE_DAYS + 1)
+    assert _accel.prune_stale(tmp_path, "engine", live.name, own=False) == [stale]
+    assert live.is_dir() and recent.is_dir()
+
+
+def test_choosing_a_cache_folder_marks_it_used_and_prunes_its_stale_siblings(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(_accel.CACHE_ENV, str(tmp_path))
+    import numba
+
+    monkeypatch.setattr(numba.config, "CACHE_DIR", numba.config.CACHE_DIR)
+    stale = _folder(tmp_path, "numba-engine-" + "e" * 16, _accel.STALE_DAYS + 5)
+    assert _accel.use_cache_for("engine.py", "dynamics.py")
+    chosen = Path(numba.config.CACHE_DIR)
+    assert chosen.parent == tmp_path and chosen.name.startswith("numba-engine-") and chosen.is_dir()
+    assert time.time() - chosen.stat().st_mtime < 3600 and not stale.exists()
