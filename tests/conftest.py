@@ -4,6 +4,8 @@ The first ``sim.simulate`` in a fresh process compiles (or loads from the on-dis
 kernel. Doing it here keeps that one-off cost out of tests with timeouts, such as AppTest runs.
 """
 
+from typing import Any
+
 import pytest
 
 import sim
@@ -12,3 +14,19 @@ import sim
 @pytest.fixture(scope="session", autouse=True)
 def warm_numba_kernel() -> None:
     sim.simulate(sim.PRESETS["secure"], steps=10)
+
+
+@pytest.fixture(scope="session")
+def trap_story() -> Any:
+    """The workshop's story of the classic trap with "create safety" from day 150 (sim.story)."""
+    from sim import story
+
+    return story.build_story(sim.PRESETS["anxious-avoidant"], "safety")
+
+
+@pytest.fixture(scope="session")
+def secure_story() -> Any:
+    """The workshop's story of the secure couple with "create safety"."""
+    from sim import story
+
+    return story.build_story(sim.PRESETS["secure"], "safety")

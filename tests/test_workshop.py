@@ -36,24 +36,13 @@ PAGE = str(ROOT / "app_pages" / "workshop.py")
 TRAP = sim.PRESETS["anxious-avoidant"]
 
 
-@pytest.fixture(scope="module")
-def trap() -> stories.Story:
-    """The classic trap with "create safety" from day 150."""
-    return stories.build_story(TRAP, "safety")
-
-
-@pytest.fixture(scope="module")
-def secure() -> stories.Story:
-    return stories.build_story(sim.PRESETS["secure"], "safety")
-
-
 # --- the story, as the workshop tells it (the story itself: tests/test_story.py) --------------
 
-def test_in_the_classic_trap_withdrawal_brings_the_alarm_down_and_the_loop_goes_round(trap):
+def test_in_the_classic_trap_withdrawal_brings_the_alarm_down_and_the_loop_goes_round(trap_story):
     """"Distance brings it down": while B keeps moving away after the withdrawal, B's alarm peaks and
     falls; and the cycle map goes round closeness, alarm, withdrawal, fear of being left, pursuit."""
-    r = trap.untreated
-    start, end = (int(round(d / stories.DT)) for d in (trap.step("withdrawal").moment, stories.INTIMATE_AT + 8.0))
+    r = trap_story.untreated
+    start, end = (int(round(d / stories.DT)) for d in (trap_story.step("withdrawal").moment, stories.INTIMATE_AT + 8.0))
     peak = start + int(np.argmax(r.engulfment[1, start:end]))
     after = slice(peak, peak + 10)
     assert (r.move[1, after] < WITHDRAW_AT).all() and (np.diff(r.engulfment[1, after]) < 0.0).all()
@@ -199,10 +188,10 @@ def test_every_step_has_its_texts_in_both_languages(name, lang):
         assert cycle.describe(active, names, story.withdrawer, story.pursuer, lang)
 
 
-def test_dutch_numbers_have_a_decimal_comma(trap):
-    view = trap.step("withdrawal")
-    assert re.search(r"Dag \d+,\d", captions.caption(view, trap, "nl")[0])
-    assert re.search(r"Day \d+\.\d", captions.caption(view, trap, "en")[0])
+def test_dutch_numbers_have_a_decimal_comma(trap_story):
+    view = trap_story.step("withdrawal")
+    assert re.search(r"Dag \d+,\d", captions.caption(view, trap_story, "nl")[0])
+    assert re.search(r"Day \d+\.\d", captions.caption(view, trap_story, "en")[0])
 
 
 def test_names_are_escaped_where_they_are_shown():
@@ -246,9 +235,9 @@ def test_choose_links_takes_the_fastest_growing_link_or_says_calm_or_ebb():
     assert out.tolist() == [2, cycle.EBB, cycle.CALM, cycle.CALM, 3]
 
 
-def test_the_active_link_follows_the_model_state(trap):
+def test_the_active_link_follows_the_model_state(trap_story):
     """Checked against the trajectory by finite differences, independently of the rule's own rates."""
-    r, w, p = trap.untreated, trap.withdrawer, trap.pursuer
+    r, w, p = trap_story.untreated, trap_story.withdrawer, trap_story.pursuer
     links = cycle.link_states(r, w, p)
     grad = {name: np.gradient(x, r.dt) for name, x in (("e_w", r.engulfment[w]), ("m_w", r.move[w]),
                                                       ("b_p", r.abandonment[p]), ("m_p", r.move[p]),
@@ -273,14 +262,14 @@ def test_the_active_link_follows_the_model_state(trap):
     assert (links[fears < 0.3] == cycle.CALM).all()
 
 
-def test_the_loop_goes_round_in_order_during_the_rounds_and_is_calm_once_settled(trap):
-    r = trap.treated
-    links = cycle.link_states(r, trap.withdrawer, trap.pursuer)
+def test_the_loop_goes_round_in_order_during_the_rounds_and_is_calm_once_settled(trap_story):
+    r = trap_story.treated
+    links = cycle.link_states(r, trap_story.withdrawer, trap_story.pursuer)
     rounds = links[(r.t > 20.0) & (r.t < stories.ROUNDS_UNTIL)]
     order = [int(k) for k, prev in zip(rounds[1:], rounds[:-1], strict=True) if k != prev and k >= 0]
     pairs = sum(1 for a, b in zip(order, order[1:], strict=False) if (a, b) == (1, 2))
     assert pairs >= 3  # alarm -> withdrawal, then withdrawal -> abandonment fear, round after round
-    settled = links[r.t > trap.step("settling").moment + 20.0]
+    settled = links[r.t > trap_story.step("settling").moment + 20.0]
     assert (settled == cycle.CALM).all()
 
 
@@ -304,8 +293,8 @@ def test_more_closeness_brings_the_figures_nearer():
     assert gaps[0] == animation.GAP_MAX and min(gaps) >= animation.GAP_MIN
 
 
-def test_frame_days_cover_the_scene(trap):
-    view = trap.step("rounds")
+def test_frame_days_cover_the_scene(trap_story):
+    view = trap_story.step("rounds")
     days = animation.frame_days(view.start, view.until, view.result, 48)
     assert days.shape == (48,)
     assert np.all(np.diff(days) > 0)
@@ -315,9 +304,9 @@ def test_frame_days_cover_the_scene(trap):
 
 
 @pytest.mark.parametrize(("frames", "fps"), [(animation.FRAMES, animation.FPS), (7, 5)])
-def test_the_gif_is_a_valid_looping_animation_with_the_expected_frames(trap, frames, fps):
-    view = trap.step("withdrawal")
-    data = animation.dance_gif(view.result, view.start, view.until, trap.names(), "en", frames=frames, fps=fps)
+def test_the_gif_is_a_valid_looping_animation_with_the_expected_frames(trap_story, frames, fps):
+    view = trap_story.step("withdrawal")
+    data = animation.dance_gif(view.result, view.start, view.until, trap_story.names(), "en", frames=frames, fps=fps)
     assert data[:6] in (b"GIF87a", b"GIF89a")
     image = Image.open(io.BytesIO(data))
     assert image.format == "GIF"
@@ -332,7 +321,7 @@ def test_the_gif_is_a_valid_looping_animation_with_the_expected_frames(trap, fra
     assert not np.array_equal(first, np.asarray(image.convert("RGB")))
 
 
-def test_the_gif_is_made_in_memory_and_writes_nothing_to_disk(trap, tmp_path, monkeypatch):
+def test_the_gif_is_made_in_memory_and_writes_nothing_to_disk(trap_story, tmp_path, monkeypatch):
     """The names in it are what a user typed: no temporary file of the server ever holds them."""
     import tempfile
 
@@ -347,7 +336,7 @@ def test_the_gif_is_made_in_memory_and_writes_nothing_to_disk(trap, tmp_path, mo
         return real_open(file, mode, *args, **kwargs)
 
     monkeypatch.setattr("builtins.open", watch)
-    view = trap.step("withdrawal")
+    view = trap_story.step("withdrawal")
     data = animation.dance_gif(view.result, view.start, view.until, ("Sam", "Alex"), "en", frames=5)
     assert Image.open(io.BytesIO(data)).n_frames == 5
     assert opened == [] and list(tmp_path.iterdir()) == []
@@ -359,11 +348,11 @@ def _redness(fig) -> float:
     return float(pink.mean())
 
 
-def test_fear_shows_as_a_red_glow(trap, secure):
-    high = trap.step("escalation")
-    calm = secure.step("rounds")
-    afraid = animation.dance_figure(high.result, high.moment, trap.names(), "en")
-    at_ease = animation.dance_figure(calm.result, calm.until, secure.names(), "en")
+def test_fear_shows_as_a_red_glow(trap_story, secure_story):
+    high = trap_story.step("escalation")
+    calm = secure_story.step("rounds")
+    afraid = animation.dance_figure(high.result, high.moment, trap_story.names(), "en")
+    at_ease = animation.dance_figure(calm.result, calm.until, secure_story.names(), "en")
     assert _redness(afraid) > 2.0 * _redness(at_ease) + 0.002
 
 
@@ -379,8 +368,8 @@ def _share_of(png: bytes, color: str) -> float:
     return float((np.abs(rgb - _tint(color)).max(axis=-1) <= 3.0).mean())
 
 
-def test_the_png_handout_is_one_a4_page_with_the_verdict(trap):
-    png = handout.handout(trap, "nl", "png")
+def test_the_png_handout_is_one_a4_page_with_the_verdict(trap_story):
+    png = handout.handout(trap_story, "nl", "png")
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG"
     assert abs(image.size[0] - 1240) <= 1 and abs(image.size[1] - 1754) <= 1
@@ -404,9 +393,9 @@ def test_the_pdf_handout_is_one_page_and_names_its_verdict_language_and_interven
     assert _share_of(png, VERDICT_COLORS["settles"]) < 0.001
 
 
-def test_the_handout_refuses_an_unknown_format(trap):
+def test_the_handout_refuses_an_unknown_format(trap_story):
     with pytest.raises(ValueError, match="fmt"):
-        handout.handout(trap, "en", "svg")
+        handout.handout(trap_story, "en", "svg")
 
 
 def test_a_couple_of_ones_own_is_not_called_a_preset():
@@ -441,13 +430,13 @@ def _markdown(at: AppTest) -> str:
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 @pytest.mark.parametrize("index", range(len(stories.STEPS)))
-def test_every_step_shows_its_chart_caption_figures_and_cycle_map(trap, index, lang):
+def test_every_step_shows_its_chart_caption_figures_and_cycle_map(trap_story, index, lang):
     at = _page(step=index, predict=False, lang=lang)
     assert not at.exception
     assert at.title[0].value == captions.step_title(index, lang)
     assert len(at.get("image")) == 3  # the chart, the two partners, the cycle map
-    view = trap.steps[index]
-    first = captions.caption(view, trap, lang, lambda name, i: f":{('blue', 'orange')[i]}[{name}]")[0]
+    view = trap_story.steps[index]
+    first = captions.caption(view, trap_story, lang, lambda name, i: f":{('blue', 'orange')[i]}[{name}]")[0]
     assert first in _markdown(at)
     assert at.select_slider(key=f"ws_day_{index}").value == pytest.approx(view.moment, abs=0.6)
     assert text("step_counter", lang, n=index + 1, total=7) in at.caption[0].value
@@ -470,9 +459,9 @@ def test_next_and_back_walk_the_story_and_start_again_after_the_last_step():
     assert at.button(key="ws_next").label == text("restart", "en")
 
 
-def test_predict_then_reveal_with_a_right_guess(trap):
+def test_predict_then_reveal_with_a_right_guess(trap_story):
     at = _page()
-    assert at.header[0].value == captions.question(trap.steps[0], trap, "en",
+    assert at.header[0].value == captions.question(trap_story.steps[0], trap_story, "en",
                                                    lambda name, i: f":{('blue', 'orange')[i]}[{name}]")
     radio = at.radio(key="ws_guess_0")
     assert radio.options == ["A", "B", "Both", "Neither"]
@@ -484,7 +473,7 @@ def test_predict_then_reveal_with_a_right_guess(trap):
     assert len(at.get("image")) == 3
 
 
-def test_predict_then_reveal_with_a_wrong_guess_and_without_a_guess(trap):
+def test_predict_then_reveal_with_a_wrong_guess_and_without_a_guess(trap_story):
     at = _page(step=3)
     at.radio(key="ws_guess_3").set_value("settles")
     at.button(key="ws_reveal").click().run()
@@ -540,17 +529,17 @@ def test_play_advances_the_day_and_pause_holds_it():
     assert at.session_state["ws_playing"] is False
 
 
-def test_scrubbing_moves_the_cycle_map_with_the_model_state(trap):
+def test_scrubbing_moves_the_cycle_map_with_the_model_state(trap_story):
     at = _page(step=3, predict=False)
-    view = trap.step("rounds")
-    links = cycle.link_states(view.result, trap.withdrawer, trap.pursuer)
+    view = trap_story.step("rounds")
+    links = cycle.link_states(view.result, trap_story.withdrawer, trap_story.pursuer)
     days = _page_module().scene_days(view)
     assert len(at.select_slider(key="ws_day_3").options) == len(days)
     shown = set()
     for day in days[::4]:
         at.select_slider(key="ws_day_3").set_value(day).run()
         active = int(links[int(round(day / view.result.dt))])
-        expected = cycle.describe(active, trap.names(), trap.withdrawer, trap.pursuer, "en")
+        expected = cycle.describe(active, trap_story.names(), trap_story.withdrawer, trap_story.pursuer, "en")
         assert at.main.caption[-1].value == text("cycle_now", "en", text=expected)
         shown.add(active)
     assert len(shown) >= 3
