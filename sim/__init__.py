@@ -10,6 +10,7 @@ Quick start::
 Time is in days. See ``docs/model.md`` for the equations and every parameter.
 """
 
+from ._version import __version__
 from .batch import DEFAULT_DT, DEFAULT_STEPS, simulate, simulate_batch
 from .continuation import BifurcationCurves, Continuation, bifurcation_curves, continuation
 from .events import EVENT_KINDS, Event
@@ -24,6 +25,7 @@ from .stability import Stability, stability
 from .verdict import HEDGE, VERDICT_TEXT, VERDICTS
 
 __all__ = [
+    "__version__",
     "COUPLE_PARAMS",
     "DEFAULT_DT",
     "DEFAULT_STEPS",

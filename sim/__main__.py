@@ -23,7 +23,8 @@ _DEFAULTS: dict[str, Any] = {name: getattr(Scenario(), name) for name in RUN_FIE
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m sim",
+    called = Path(sys.argv[0]).name
+    parser = argparse.ArgumentParser(prog="python -m sim" if called in ("__main__.py", "-m", "") else called,
                                      description="Attract & Repel: simulate the pursue-withdraw dance.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run one couple and report verdict and metrics",
@@ -100,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.csv:
         try:
-            _write(Path(args.csv), result.to_frame().to_csv(index=False))
+            _write(Path(args.csv), result.to_csv())
         except OSError as err:
             print(f"error: cannot write {args.csv}: {err.strerror or err}", file=sys.stderr)
             return 2
@@ -120,6 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "couple": {k: v for k, v in asdict(couple).items() if k not in ("a", "b")},
             },
             "explanation": result.explain(args.lang),
+            "provenance": result.provenance(),
         }
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:

@@ -19,7 +19,7 @@ named as in :func:`resolve`: ``"a.anxiety"``, ``"b.alarm_lag"``, ``"both.avoidan
 
 Running on a Dask cluster
 -------------------------
-Dask is an optional extra (``pip install "attract-repel[dask]"``, i.e. ``dask[distributed]``);
+Dask is an optional extra (``pip install ".[dask]"`` in the repository, i.e. ``dask[distributed]``);
 it is imported only when a Dask function is called. On one machine::
 
     from distributed import Client, LocalCluster

@@ -17,7 +17,7 @@ def _distributed() -> Any:
         import distributed
     except ImportError:  # pragma: no cover - exercised only without the extra
         raise ImportError(
-            "Dask sweeps need the optional extra: pip install 'attract-repel[dask]' "
+            "Dask sweeps need the optional extra: pip install '.[dask]' in the repository "
             "(or pip install 'dask[distributed]'); sim.sweep.iter_sweep runs without it."
         ) from None
     return distributed
