@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,7 @@ from .frozen import FrozenMap, ReadOnlyArrays
 from .interventions import Intervention, in_force_at, learned_partner, segments
 from .metrics import SAFE
 from .partners import Couple, Partner
+from .provenance import csv_text, provenance, run_settings
 from .signals import Signal, detect_signals
 from .verdict import driving_loop, explain, uneasy_rest
 
@@ -84,6 +86,20 @@ class Result(ReadOnlyArrays):
             data[f"{name}_a"] = values[0]
             data[f"{name}_b"] = values[1]
         return pd.DataFrame(data)
+
+    def provenance(self, **more: Any) -> dict[str, Any]:
+        """What made this run (:mod:`sim.provenance`): software, version, model, the couple and the run's settings."""
+        return provenance(**run_settings(steps=self.steps, dt=self.dt, seed=self.seed, events=self.events,
+                                         interventions=self.interventions, couple=asdict(self.couple), **more))
+
+    def to_csv(self, path: str | Path | None = None, **to_csv: Any) -> str:
+        """:meth:`to_frame` as CSV text, its first line the provenance (``# provenance: {...}``); also
+        written to ``path`` when one is given. ``to_csv`` goes to :meth:`pandas.DataFrame.to_csv` (e.g.
+        ``float_format``). Read it back with ``pandas.read_csv(path, comment="#")``."""
+        text = csv_text(self.to_frame(), self.provenance(), **to_csv)
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
 
     def partners_after(self) -> tuple[Partner, Partner]:
         """The two partners as changed by the run: what coaching taught them, kept for a next relationship.

@@ -20,7 +20,11 @@ Format (version 2, the current one; the full description is ``docs/scenario_form
                 "b": {...}, "closeness0": 1.0, "fading": 0.5, "fear_ceiling": 4.0},
      "events": [{"kind": "intimate_moment", "at": 10.0, "size": 1.5}],
      "interventions": [{"kind": "safety", "start": 30.0, "who": "both", "strength": 1.0}],
-     "random_events": 0.0, "seed": 0, "steps": 2000, "dt": 0.1, "lang": "en"}
+     "random_events": 0.0, "seed": 0, "steps": 2000, "dt": 0.1, "lang": "en",
+     "provenance": {"software": "attract-repel", "version": "0.2.0", "model": "0.2.0+..."}}
+
+``provenance`` (what wrote the file, :mod:`sim.provenance`) is written by :func:`save_scenario`
+and not read back.
 
 Older versions are upgraded one step at a time by the functions in :data:`MIGRATIONS` (version 0
 is the pre-release shape of the prototype notebooks, version 1 the files of the first model, with
@@ -46,6 +50,7 @@ from .events import EVENT_FIELDS, EVENT_KINDS, Event
 from .interventions import INTERVENTION_FIELDS, INTERVENTION_KINDS, Intervention
 from .limits import MAX_ITEMS, RUN_FIELDS, check_run
 from .partners import COUPLE_PARAMS, NAME_FIELD, PARTNER_PARAMS, PARTNER_SCORES, WHO_FIELD, Couple, Partner
+from .provenance import provenance
 from .specs import ChoiceSpec, InputError, ParamSpec, TextSpec, check_choice, check_value
 
 __all__ = [
@@ -220,7 +225,8 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str] | None = None
     if not isinstance(scenario, Scenario):
         raise ScenarioError("scenario", "wrong_type",
                             f"must be a sim.scenario.Scenario, got {type(scenario).__name__}")
-    text = json.dumps(scenario.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    text = json.dumps({**scenario.to_dict(), "provenance": provenance()}, indent=2, ensure_ascii=False,
+                      allow_nan=False) + "\n"
     if path is not None:
         target = Path(path)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -235,9 +241,12 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str] | None = None
 
 
 def load_scenario(source: str | bytes | bytearray | os.PathLike[str]) -> Scenario:
-    """Read a scenario from JSON text (``str``), UTF-8 bytes, or a file (``pathlib.Path``).
+    """Read a scenario from JSON text (``str``), UTF-8 bytes, or a file (``pathlib.Path``, or a ``str``
+    naming an existing file).
 
-    A ``str`` is always read as the JSON text itself, never as a file name.
+    A ``str`` that starts with ``{`` is always read as the JSON text itself; any other ``str`` is a file
+    name when such a file exists (``load_scenario("couple.json")``), else JSON text (and so an error).
+    Bytes are never a file name (the page hands uploads over as bytes).
 
     Raises
     ------
@@ -348,6 +357,7 @@ def scenario_schema() -> dict[str, Any]:
                                               who=choice(WHO_FIELD))},
             **{key: spec(s) for key, s in RUN_FIELDS.items()},
             "lang": choice(LANG_FIELD),
+            "provenance": {"type": "object", "description": "What wrote the file (sim.provenance); not read back"},
         },
     }
 
@@ -614,8 +624,21 @@ def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _names_a_file(text: str) -> bool:
+    """Whether ``text`` is a file name rather than JSON text: not an object's text (a scenario is
+    one), short, one line, and the name of an existing file."""
+    if len(text) > 4096 or "\n" in text or text.lstrip().startswith("{"):
+        return False
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _read(source: Any) -> str:
     """The document as text, after checking its size and encoding."""
+    if isinstance(source, str) and _names_a_file(source):
+        source = Path(source)
     if isinstance(source, os.PathLike):
         try:
             with open(source, "rb") as handle:

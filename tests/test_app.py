@@ -538,8 +538,10 @@ def test_downloads_offer_the_scenario_the_run_and_the_chart() -> None:
     made = scenario(at)
     assert load_scenario(files.scenario_json(made)) == made
     lines = files.trajectory_csv(sim.simulate(made.couple, **made.run_kwargs())).splitlines()
-    assert lines[0].split(",")[:3] == ["t", "closeness", "move_a"]
-    assert len(lines) == made.steps + 2
+    record = json.loads(lines[0].removeprefix("# provenance: "))
+    assert record["settings"]["steps"] == made.steps and record["settings"]["seed"] == made.seed
+    assert lines[1].split(",")[:3] == ["t", "closeness", "move_a"]
+    assert len(lines) == made.steps + 3
     assert tr("share.link_intro") in [m.value for m in at.markdown]
     assert at.code[0].value == "?" + "&".join(f"{k}={v}" for k, v in query.scenario_to_query(made).items()).replace(
         ":", "%3A").replace(",", "%2C")

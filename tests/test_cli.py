@@ -10,6 +10,7 @@ import pytest
 
 import sim
 from sim.__main__ import main
+from sim.provenance import model_id, read_provenance
 from sim.scenario import save_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,13 +24,17 @@ def test_run_prints_verdict_metrics_and_parameters_as_json(capsys):
     assert report["parameters"]["a"]["anxiety"] == 0.75
     assert set(sim.PARTNER_PARAMS) <= set(report["parameters"]["b"])
     assert report["parameters"]["couple"]["fading"] == 0.5
+    assert report["provenance"]["model"] == model_id() and report["provenance"]["settings"]["seed"] == 0
 
 
 def test_csv_writes_the_trajectory(tmp_path, capsys):
     out = tmp_path / "run.csv"
     assert main(["run", "--preset", "secure", "--steps", "300", "--csv", str(out)]) == 0
-    frame = pd.read_csv(out)
+    frame = pd.read_csv(out, comment="#")
     assert len(frame) == 301 and "closeness" in frame.columns
+    made = read_provenance(out)
+    assert made["version"] == sim.__version__ and made["settings"]["steps"] == 300
+    assert made["settings"]["couple"]["a"]["anxiety"] == sim.PRESETS["secure"].a.anxiety
 
 
 @pytest.mark.parametrize("where", ["missing-folder", "a-folder", "full-disk", "unwritable"])

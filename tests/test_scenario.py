@@ -531,3 +531,19 @@ def test_every_scenario_this_program_writes_passes_the_schema(scenario: Scenario
 def test_the_schema_refuses_what_the_loader_refuses(what: str, document: Any, where: str, code: str) -> None:
     valid = _validator().is_valid(document)
     assert valid == (what in LOADER_ONLY), what
+
+
+def test_a_file_name_given_as_text_is_read_as_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``load_scenario("file.json")`` read the name as JSON text ("not valid JSON"); a name of an
+    existing file is now the file, JSON text stays JSON text, and a missing file says it is not JSON."""
+    made = Scenario(couple=sim.PRESETS["secure"], seed=4)
+    save_scenario(made, tmp_path / "couple.json")
+    monkeypatch.chdir(tmp_path)
+    assert load_scenario("couple.json") == made == load_scenario(str(tmp_path / "couple.json"))
+    assert load_scenario(save_scenario(made)) == made
+    with pytest.raises(ScenarioError) as missing:
+        load_scenario("no-such-file.json")
+    assert missing.value.code == "not_json"
+    (tmp_path / "{odd").write_text("not json")
+    with pytest.raises(ScenarioError, match="not valid JSON"):
+        load_scenario("{odd")  # text that starts like an object is never a file name

@@ -159,7 +159,7 @@ def test_write_sweep_streams_rows_to_a_file(tmp_path, suffix: str) -> None:
     path = tmp_path / f"sweep{suffix}"
     rows = write_sweep(pop, path, chunk_size=10, steps=300)
     assert rows == 63
-    frame = pd.read_csv(path) if suffix == ".csv" else pd.read_parquet(path)
+    frame = pd.read_csv(path, comment="#") if suffix == ".csv" else pd.read_parquet(path)
     assert frame["index"].tolist() == list(range(63))
     whole = next(iter_sweep(pop, chunk_size=63, steps=300)).to_frame()
     assert frame["verdict"].tolist() == whole["verdict"].tolist()

@@ -51,5 +51,6 @@ def scenario_json(scenario: Scenario) -> str:
 
 
 def trajectory_csv(result: Result) -> str:
-    """The run as a tidy table, one row per time step (``Result.to_frame``), as CSV text."""
-    return result.to_frame().to_csv(index=False, float_format="%.6g")
+    """The run as a tidy table, one row per time step (``Result.to_frame``), as CSV text whose first line
+    says what made it (``Result.to_csv``)."""
+    return result.to_csv(float_format="%.6g")

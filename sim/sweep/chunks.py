@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -18,6 +19,7 @@ from ..frozen import FrozenMap, ReadOnlyArrays, frozen
 from ..interventions import Intervention
 from ..limits import check_items
 from ..partners import Couple
+from ..provenance import PARQUET_KEY, csv_text, provenance, run_settings
 from ..verdict import ENDING_TEXT, VERDICTS
 from .populations import Population, as_population
 
@@ -226,12 +228,21 @@ def write_sweep(population: Any, path: str | Path, **kwargs: Any) -> int:
     """Write one row per couple to ``path`` (``.csv``, or ``.parquet`` with pyarrow), chunk by chunk.
 
     Takes the keyword arguments of :func:`iter_sweep`; returns the number of rows written. Only
-    one chunk is in memory at a time, so the file may be larger than memory.
+    one chunk is in memory at a time, so the file may be larger than memory. The file carries its
+    provenance (:mod:`sim.provenance`: version, model, the run's settings and the population): in the
+    Parquet schema's metadata, or as the first line of the CSV (``# provenance: {...}``).
     """
     path = Path(path)
     parquet = path.suffix == ".parquet"
     if not parquet and path.suffix != ".csv":
         raise ValueError(f"write_sweep writes .csv or .parquet files, got {path.name!r}")
+    population = as_population(population)
+    for name, kind in (("events", Event), ("interventions", Intervention)):
+        if name in kwargs:  # once, so that an iterator given is not used up by the record
+            kwargs[name] = check_items(kwargs[name], kind, name)
+    run = {k: kwargs[k] for k in ("steps", "dt", "seed", "events", "interventions", "random_events") if k in kwargs}
+    record = provenance(**run_settings(**{"steps": DEFAULT_STEPS, "dt": DEFAULT_DT, "seed": 0, **run},
+                                       population={"kind": type(population).__name__, "size": len(population)}))
     rows = 0
     writer: Any = None
     try:
@@ -242,11 +253,16 @@ def write_sweep(population: Any, path: str | Path, **kwargs: Any) -> int:
                 import pyarrow.parquet as pq
 
                 table = pa.Table.from_pandas(frame, preserve_index=False)
+                meta = {**(table.schema.metadata or {}), PARQUET_KEY: json.dumps(record).encode()}
+                table = table.replace_schema_metadata(meta)
                 if writer is None:
                     writer = pq.ParquetWriter(path, table.schema)
                 writer.write_table(table)
             else:
-                frame.to_csv(path, mode="w" if k == 0 else "a", header=k == 0, index=False)
+                if k == 0:
+                    path.write_text(csv_text(frame, record), encoding="utf-8")
+                else:
+                    frame.to_csv(path, mode="a", header=False, index=False)
             rows += len(frame)
     finally:
         if writer is not None:
