@@ -248,7 +248,7 @@ def test_dask_uses_the_current_client(dask_client) -> None:
 
 def test_missing_dask_gives_a_clear_error(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)
-    with pytest.raises(ImportError, match=r"attract-repel\[dask\]"):
+    with pytest.raises(ImportError, match=r"\.\[dask\]"):
         dask_sweep(RandomCouples(10))
     # the local sweep needs no Dask
     assert summarize_chunks(iter_sweep(RandomCouples(10), steps=50)).n == 10
