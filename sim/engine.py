@@ -312,6 +312,13 @@ def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tupl
 def calm_pull(seg_params: np.ndarray, seg_steps: np.ndarray, learned: np.ndarray) -> np.ndarray:
     """The calm pull of longing k w in force at every instant, shape (N, 2, n + 1) (see
     :func:`sim.interventions.in_force_at`)."""
+    if not learned.any():
+        # no coaching learned: the pull changes only where a segment starts (most runs: never)
+        kw = np.moveaxis(seg_params[..., dynamics.K] * seg_params[..., dynamics.W], 1, 2)  # (N, 2, S)
+        if kw.shape[-1] == 1:
+            return np.repeat(kw, learned.shape[-1], axis=-1)
+        seg = np.searchsorted(seg_steps, np.arange(learned.shape[-1]), side="right") - 1
+        return kw[..., seg]
     p = in_force_at(seg_params, seg_steps, learned, which=[dynamics.K, dynamics.W])
     return np.moveaxis(p[..., 0] * p[..., 1], 2, 1)
 

@@ -180,6 +180,20 @@ class Partner:
         # not a field: kept out of eq, hash and repr; lets param_matrix skip partners without overrides
         object.__setattr__(self, "_overridden", overridden)
 
+    @classmethod
+    def from_checked(cls, values: dict[str, Any]) -> Partner:
+        """A partner from a value for every field, each of which has already passed its check.
+
+        For fits and sweeps that build tens of thousands of partners from a base partner and values
+        already checked against their ranges (see :meth:`Couple.from_checked`). Anything else:
+        ``Partner(...)``.
+        """
+        partner = object.__new__(cls)
+        for name in _PARTNER_FIELDS:
+            object.__setattr__(partner, name, values[name])
+        object.__setattr__(partner, "_overridden", any(values[name] is not None for name in PARTNER_PARAMS))
+        return partner
+
     def params(self) -> dict[str, float]:
         """The effective dynamic parameters: overrides where given, derived values elsewhere."""
         out = {}
@@ -256,6 +270,7 @@ class Couple:
 
 
 _COUPLE_FIELDS = tuple(f.name for f in fields(Couple))
+_PARTNER_FIELDS = tuple(f.name for f in fields(Partner))
 
 
 def _collect(cls: type, derived_only: bool) -> dict[str, ParamSpec]:

@@ -50,6 +50,17 @@ def test_an_override_replaces_only_its_parameter():
     assert rest == {k: v for k, v in base.params().items() if k != "alarm_lag"}
 
 
+@pytest.mark.parametrize("values", [{"anxiety": 0.3, "avoidance": 0.9, "name": "Sam"},
+                                    {"anxiety": 0.7, "alarm_lag": 1.25}, {}])
+def test_a_partner_from_checked_values_equals_one_built_and_checked(values):
+    built = sim.Partner(**values)
+    fields = {name: getattr(built, name) for name in ("name", *PARTNER_SCORES, *PARTNER_PARAMS)}
+    assembled = sim.Partner.from_checked(fields)
+    assert assembled == built and hash(assembled) == hash(built)
+    assert assembled.overrides() == built.overrides()
+    assert (sim.partners.param_matrix([assembled]) == sim.partners.param_matrix([built])).all()
+
+
 @pytest.mark.parametrize("name", [*PARTNER_SCORES, *PARTNER_PARAMS])
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, "x", True])
 def test_bad_partner_values_name_the_parameter_value_and_range(name, bad):

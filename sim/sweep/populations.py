@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
@@ -36,6 +36,7 @@ class _PartnerCache:
     def __init__(self, base: Couple, refs: Sequence[ParamRef]) -> None:
         self.base = base
         self.base_fields = {f.name: getattr(base, f.name) for f in fields(Couple)}
+        self.partner_fields = [{f.name: getattr(p, f.name) for f in fields(Partner)} for p in (base.a, base.b)]
         self.refs = tuple(refs)
         self.cache: list[dict[tuple[float, ...], Partner]] = [{}, {}]
         self.own = [[k for k, r in enumerate(self.refs) if i in r.partners()] for i in (0, 1)]
@@ -50,8 +51,8 @@ class _PartnerCache:
         if found is None:
             if len(self.cache[i]) > 100_000:
                 self.cache[i].clear()
-            changed: dict[str, Any] = {self.refs[k].field: v for k, v in zip(self.own[i], key, strict=True)}
-            found = replace(partner, **changed)
+            changed = {self.refs[k].field: v for k, v in zip(self.own[i], key, strict=True)}
+            found = Partner.from_checked({**self.partner_fields[i], **changed})
             self.cache[i][key] = found
         return found
 
