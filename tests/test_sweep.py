@@ -168,6 +168,28 @@ def test_write_sweep_streams_rows_to_a_file(tmp_path, suffix: str) -> None:
         write_sweep(pop, tmp_path / "sweep.xlsx")
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_a_sweep_that_fails_part_way_leaves_the_file_that_was_there(tmp_path, suffix: str, monkeypatch) -> None:
+    path = tmp_path / f"sweep{suffix}"
+    path.write_text("the earlier sweep\n")
+    real = sim.sweep.chunks.iter_sweep
+
+    def breaks(*args, **kwargs):
+        for k, chunk in enumerate(real(*args, **kwargs)):
+            if k == 2:
+                raise OSError(28, "No space left on device")
+            yield chunk
+
+    monkeypatch.setattr(sim.sweep.chunks, "iter_sweep", breaks)
+    with pytest.raises(OSError, match="No space"):
+        write_sweep(RandomCouples(50), path, chunk_size=10, steps=50)
+    assert path.read_text() == "the earlier sweep\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name], "no partial file is left"
+    monkeypatch.setattr(sim.sweep.chunks, "iter_sweep", real)
+    assert write_sweep(RandomCouples(50), path, chunk_size=10, steps=50) == 50
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
 def _peak_bytes(n: int) -> int:
     pop = RandomCouples(n, seed=9)
     tracemalloc.start()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -245,6 +246,7 @@ def write_sweep(population: Any, path: str | Path, **kwargs: Any) -> int:
                                        population={"kind": type(population).__name__, "size": len(population)}))
     rows = 0
     writer: Any = None
+    final, path = path, path.with_name(f".{path.name}.partial")  # a sweep that fails leaves what was there
     try:
         for k, chunk in enumerate(iter_sweep(population, **kwargs)):
             frame = chunk.to_frame()
@@ -264,7 +266,13 @@ def write_sweep(population: Any, path: str | Path, **kwargs: Any) -> int:
                 else:
                     frame.to_csv(path, mode="a", header=False, index=False)
             rows += len(frame)
+        if writer is not None:
+            writer.close()
+            writer = None
+        if path.exists():  # an empty population writes nothing
+            os.replace(path, final)
     finally:
         if writer is not None:
             writer.close()
+        path.unlink(missing_ok=True)
     return rows
