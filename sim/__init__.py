@@ -6,6 +6,7 @@ Quick start::
     result = sim.simulate(sim.PRESETS["anxious-avoidant"])
     result.verdict          # "cycles": the endless dance
     result.metrics["period"]
+    fitted = sim.fit(observations)  # a couple's scores from observed series, with intervals
 
 Time is in days. See ``docs/model.md`` for the equations and every parameter.
 """
@@ -14,6 +15,7 @@ from ._version import __version__
 from .batch import DEFAULT_DT, DEFAULT_STEPS, simulate, simulate_batch
 from .continuation import BifurcationCurves, Continuation, bifurcation_curves, continuation
 from .events import EVENT_KINDS, Event
+from .fitting import Fit, Recovery, fit, fit_dyads, recovery, to_long
 from .interventions import INTERVENTION_KINDS, Intervention
 from .partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, Couple, Partner, param_spec, style_of
 from .presets import PRESET_TEXT, PRESETS
@@ -45,8 +47,10 @@ __all__ = [
     "Continuation",
     "Couple",
     "Event",
+    "Fit",
     "Intervention",
     "Partner",
+    "Recovery",
     "RegimeMap",
     "Result",
     "Scenario",
@@ -55,12 +59,16 @@ __all__ = [
     "Stability",
     "bifurcation_curves",
     "continuation",
+    "fit",
+    "fit_dyads",
     "load_scenario",
     "param_spec",
+    "recovery",
     "regime_map",
     "save_scenario",
     "simulate",
     "simulate_batch",
     "stability",
     "style_of",
+    "to_long",
 ]

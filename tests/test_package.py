@@ -52,6 +52,7 @@ def test_the_wheel_holds_the_simulator_its_command_and_its_licence(wheel: Path) 
     entry = zipfile.ZipFile(wheel).read(f"attract_repel-{sim.__version__}.dist-info/entry_points.txt").decode()
     assert "attract-repel = sim.__main__:main" in entry
     assert any(n.endswith("licenses/LICENSE") for n in names)
+    assert {"sim/data/diary.csv", "sim/data/diary_couples.csv"} <= set(names), "the teaching data set ships"
 
 
 def test_installed_it_runs_from_any_folder_as_a_command(wheel: Path, tmp_path: Path) -> None:
@@ -70,10 +71,12 @@ def test_installed_it_runs_from_any_folder_as_a_command(wheel: Path, tmp_path: P
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    found = subprocess.run([str(python), "-c", "import sim; print(sim.__version__); print(sim.__file__)"],
+    found = subprocess.run([str(python), "-c", "import sim, sim.datasets; print(sim.__version__); print(sim.__file__);"
+                            "print(sim.datasets.diary()['dyad'].nunique())"],
                            cwd=elsewhere, env=env, capture_output=True, text=True, timeout=TIMEOUT)
-    version, where = found.stdout.split()
+    version, where, dyads = found.stdout.split()
     assert version == sim.__version__ and Path(where).is_relative_to(site), where
+    assert int(dyads) == sim.datasets.DIARY_SETTINGS["couples"]
     command = subprocess.run([str(venv / "bin" / "attract-repel"), "run", "--preset", "secure", "--steps", "200",
                               "--json"], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=TIMEOUT)
     assert command.returncode == 0, command.stderr
