@@ -81,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
                             help="an axis of a grid, COUNT values from LOW to HIGH (repeatable)")
     sweep.add_argument("--range", metavar="NAME=LOW:HIGH", action="append", default=[], dest="ranges",
                        help="with --random: a parameter drawn in [LOW, HIGH] (repeatable; default both scores)")
+    sweep.add_argument("--draws", choices=RandomCouples.DRAWS, default="uniform",
+                       help="with --random: independent uniform draws, a scrambled Sobol sequence or Latin "
+                            "hypercubes (default uniform)")
     sweep.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK, help="couples per chunk in memory")
     fit = sub.add_parser("fit", help="fit both partners' scores (or --params) to observed series in a CSV file",
                          epilog=names, parents=[_couple_options(), _run_options(("dt",))])
@@ -155,7 +158,7 @@ def _population(args: argparse.Namespace, base: Couple) -> Any:
     for text in args.ranges:
         name, (low, high) = _numbers("--range", text, 2)
         ranges[name] = (low, high)
-    return RandomCouples(args.random, ranges=ranges or None, base=base, seed=args.seed or 0)
+    return RandomCouples(args.random, ranges=ranges or None, base=base, seed=args.seed or 0, draws=args.draws)
 
 
 def _couple_and_settings(args: argparse.Namespace) -> tuple[Couple, dict[str, Any]]:

@@ -31,7 +31,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -46,6 +45,7 @@ from .limits import MAX_DAY, check_items
 from .partners import Couple
 from .presets import CLASSIC, PRESETS
 from .result import Result
+from .stats import wilson
 from .sweep.params import ParamRef, resolve
 from .sweep.populations import _PartnerCache
 
@@ -488,17 +488,6 @@ class Recovery:
                          "coverage": float(group["covered"].mean()), "coverage_low": low, "coverage_high": high,
                          "warned": float(group["warned"].mean())})
         return pd.DataFrame(rows)
-
-
-def wilson(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    """The Wilson score interval of a share ``successes / n`` (a share's interval that stays in [0, 1])."""
-    if n <= 0:
-        return (math.nan, math.nan)
-    z = NormalDist().inv_cdf(0.5 + level / 2.0)
-    share = successes / n
-    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (0.0 if successes == 0 else max(0.0, centre - half), 1.0 if successes == n else min(1.0, centre + half))
 
 
 def recovery(n: int = 40, *, ranges: Mapping[str, tuple[float, float]] | None = None, base: Couple | None = None,

@@ -152,7 +152,8 @@ def test_sweep_writes_a_random_population_or_a_grid_with_provenance(tmp_path, ca
                                   interventions=(sim.Intervention("safety", who="b"),))
     assert frame["verdict"].tolist() == list(expected.verdict)
     assert frame["a.anxiety"].between(0.2, 0.9).all()
-    assert read_provenance(out)["settings"]["population"] == {"kind": "RandomCouples", "size": 40}
+    assert read_provenance(out)["settings"]["population"] == {"kind": "RandomCouples", "size": 40, "draws": "uniform",
+                                                             "seed": 3, "ranges": {"a.anxiety": [0.2, 0.9]}}
     grid = tmp_path / "grid.csv"
     assert main(["sweep", str(grid), "--grid", "a.anxiety=0:1:5", "--grid", "b.avoidance=0.2:0.8:3",
                  "--steps", "200"]) == 0

@@ -11,7 +11,7 @@ import pytest
 
 import sim
 import sim.datasets
-from sim.fitting import DIARY, LONG_COLUMNS, OBSERVABLE, _long_to_wide, observe, wilson
+from sim.fitting import DIARY, LONG_COLUMNS, OBSERVABLE, _long_to_wide, observe
 
 TRAP = sim.PRESETS["anxious-avoidant"]
 
@@ -201,13 +201,6 @@ def test_data_that_cannot_tell_a_parameter_are_flagged() -> None:
 
 
 # --- recovery across the score plane ------------------------------------------------------------------
-
-def test_the_wilson_interval_holds_the_share_and_stays_in_the_unit_interval() -> None:
-    low, high = wilson(95, 100)
-    assert 0.88 < low < 0.95 < high < 0.98
-    assert wilson(0, 10)[0] == 0.0 and wilson(10, 10)[1] == 1.0
-    assert all(math.isnan(v) for v in wilson(0, 0))
-
 
 def test_couples_drawn_across_the_score_plane_are_recovered_with_honest_intervals() -> None:
     """The recovery study of notebook 06, smaller: a daily diary of closeness and both partners'

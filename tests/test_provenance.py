@@ -65,7 +65,10 @@ def test_a_sweep_file_carries_the_run_and_the_population(tmp_path: Path, suffix:
     events = iter([sim.Event("stress", at=3.0)])  # an iterator: the record must not use it up
     rows = write_sweep(RandomCouples(70, seed=5), path, steps=150, chunk_size=32, events=events)
     record = prov.read_provenance(path)
-    assert record["settings"]["population"] == {"kind": "RandomCouples", "size": 70} and rows == 70
+    population = record["settings"]["population"]
+    assert (population["kind"], population["size"], population["seed"], population["draws"]) == (
+        "RandomCouples", 70, 5, "uniform") and rows == 70
+    assert population["ranges"] == {f"{w}.{s}": [0.0, 1.0] for w in "ab" for s in ("anxiety", "avoidance")}
     assert record["settings"]["steps"] == 150 and record["settings"]["events"][0]["kind"] == "stress"
     frame = pd.read_csv(path, comment="#") if suffix == ".csv" else pd.read_parquet(path)
     direct = sim.simulate_batch(RandomCouples(70, seed=5).couples(0, 70), steps=150, seed=0,

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import sim
+import sim.stats
 from sim.sweep import (
     CoupleList,
     Grid,
@@ -148,6 +149,12 @@ def test_summary_folds_chunks_like_one_table() -> None:
     assert sum(summary.shares().values()) == pytest.approx(1.0)
     table = summary.to_frame()
     assert table.loc["tension", "mean"] == pytest.approx(frame["tension"].mean())
+    half = 1.959964 * frame["tension"].std(ddof=1) / np.sqrt(900)
+    assert table.loc["tension", "high"] - table.loc["tension", "low"] == pytest.approx(2 * half, rel=1e-6)
+    shares = summary.shares_frame().set_index("verdict")
+    for verdict, row in shares.iterrows():
+        assert row["low"] <= row["share"] <= row["high"] and row["count"] == summary.counts[verdict]
+        assert (row["low"], row["high"]) == sim.stats.wilson(summary.counts[verdict], 900)
     assert SweepSummary.empty().merge(summary).counts == summary.counts
     assert pickle.loads(pickle.dumps(summary)).counts == summary.counts
     assert pickle.loads(pickle.dumps(summary)).endings == summary.endings
@@ -188,6 +195,65 @@ def test_a_sweep_that_fails_part_way_leaves_the_file_that_was_there(tmp_path, su
     monkeypatch.setattr(sim.sweep.chunks, "iter_sweep", real)
     assert write_sweep(RandomCouples(50), path, chunk_size=10, steps=50) == 50
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_share_intervals_cover_the_populations_share_as_often_as_they_say() -> None:
+    """The share of couples that cycle in a large population is the truth; small sweeps drawn from
+    the same ranges with other seeds hold it inside their 95 % interval about 95 % of the time."""
+    truth = sweep_summary(RandomCouples(20_000, seed=1), steps=400).shares()["cycles"]
+    covered = 0
+    for seed in range(2, 42):
+        low, high = sweep_summary(RandomCouples(150, seed=seed), steps=400).share_intervals()["cycles"]
+        covered += low <= truth <= high
+    assert covered >= 34, f"{covered} of 40"  # 40 intervals at 95 %: fewer than 35 happens 1 time in 20
+
+
+def test_grouped_shares_split_the_verdicts_by_a_column_or_by_bins() -> None:
+    table = pd.concat([c.to_frame() for c in iter_sweep(RandomCouples(600, seed=3), steps=500)])
+    grouped = sim.sweep.grouped_shares(table, pd.cut(table["a.anxiety"], [0.0, 0.5, 1.0]).rename("a.anxiety"))
+    assert len(grouped) == 2 * len(sim.VERDICTS)
+    for _, group in grouped.groupby("a.anxiety", observed=True):
+        assert group["count"].sum() == group["n"].iloc[0] and group["share"].sum() == pytest.approx(1.0)
+        assert ((group["low"] <= group["share"]) & (group["share"] <= group["high"])).all()
+    assert grouped["count"].sum() == 600
+    two = sim.sweep.grouped_shares(table.assign(hi_a=table["a.anxiety"] > 0.5, hi_b=table["b.avoidance"] > 0.5),
+                                   ["hi_a", "hi_b"])
+    assert set(two.columns) >= {"hi_a", "hi_b", "verdict", "share"} and len(two) == 4 * len(sim.VERDICTS)
+    corner = two[two["hi_a"] & two["hi_b"] & (two["verdict"] == "settles")]["share"].iloc[0]
+    calm = two[~two["hi_a"] & ~two["hi_b"] & (two["verdict"] == "settles")]["share"].iloc[0]
+    assert calm > corner, "low anxiety and low avoidance settle more often than both high"
+    with pytest.raises(ValueError, match="verdict"):
+        sim.sweep.grouped_shares(table.drop(columns="verdict"), "a.anxiety")
+
+
+@pytest.mark.parametrize("draws", RandomCouples.DRAWS)
+def test_every_kind_of_draw_stays_in_its_ranges_and_is_the_same_however_it_is_chunked(draws: str) -> None:
+    pop = RandomCouples(5000, ranges={"a.anxiety": (0.2, 0.6), "b.avoidance": (0.5, 1.0)}, seed=8, draws=draws)
+    whole = pop.values(0, 5000)
+    parts = [pop.values(a, min(a + 999, 5000)) for a in range(0, 5000, 999)]
+    for name, values in whole.items():
+        assert np.array_equal(values, np.concatenate([p[name] for p in parts]))
+    assert whole["a.anxiety"].min() >= 0.2 and whole["a.anxiety"].max() <= 0.6
+    again = pickle.loads(pickle.dumps(pop)).values(10, 20)["b.avoidance"]
+    assert again.tolist() == whole["b.avoidance"][10:20].tolist()
+
+
+def test_quasi_random_draws_fill_the_ranges_more_evenly_than_independent_ones() -> None:
+    """Sobol and Latin hypercube points: each tenth of a range holds close to a tenth of the couples,
+    and the mean of a smooth additive function over them is nearer the truth than with independent
+    draws (Latin hypercubes help the additive part of a function only)."""
+    def spread(draws: str, seed: int) -> tuple[float, float]:
+        values = RandomCouples(1024, seed=seed, draws=draws).values(0, 1024)
+        counts = np.histogram(values["a.anxiety"], bins=10, range=(0, 1))[0]
+        f = np.sin(np.pi * values["a.anxiety"]) + values["b.avoidance"] ** 2  # its mean is 2 / pi + 1 / 3
+        return float(np.abs(counts - 102.4).max()), abs(float(f.mean()) - 2 / np.pi - 1 / 3)
+    for draws in ("sobol", "latin"):
+        quasi = np.array([spread(draws, s) for s in range(10)])
+        plain = np.array([spread("uniform", s) for s in range(10)])
+        assert quasi[:, 0].mean() < plain[:, 0].mean() / 3, draws
+        assert quasi[:, 1].mean() < plain[:, 1].mean() / 3, draws
+    with pytest.raises(ValueError, match="draws must be one of"):
+        RandomCouples(10, draws="halton")
 
 
 def _peak_bytes(n: int) -> int:

@@ -21,8 +21,9 @@ from ..interventions import Intervention
 from ..limits import check_items
 from ..partners import Couple
 from ..provenance import PARQUET_KEY, csv_text, provenance, run_settings
+from ..stats import mean_interval, wilson
 from ..verdict import ENDING_TEXT, VERDICTS
-from .populations import Population, as_population
+from .populations import Grid, Population, RandomCouples, as_population
 
 DEFAULT_CHUNK = 50_000
 """Couples per chunk: about 50 MB of working memory in summary mode."""
@@ -141,8 +142,8 @@ class SweepSummary:
     ----------
     n : number of couples
     counts : read-only mapping verdict -> number of couples
-    stats : read-only mapping metric -> {"count", "sum", "min", "max"} over the couples where the
-        metric applies (not NaN); numeric metrics only
+    stats : read-only mapping metric -> {"count", "sum", "sumsq", "min", "max"} over the couples
+        where the metric applies (not NaN); numeric metrics only
     endings : read-only mapping ending ("growing", "frozen", "break") -> number of escalating couples
     """
 
@@ -174,7 +175,7 @@ class SweepSummary:
             ok = np.asarray(arr, dtype=float)
             ok = ok[~np.isnan(ok)]
             stats[name] = {
-                "count": float(ok.size), "sum": float(ok.sum()),
+                "count": float(ok.size), "sum": float(ok.sum()), "sumsq": float(np.dot(ok, ok)),
                 "min": float(ok.min()) if ok.size else math.inf,
                 "max": float(ok.max()) if ok.size else -math.inf,
             }
@@ -185,9 +186,10 @@ class SweepSummary:
         counts = {v: self.counts.get(v, 0) + other.counts.get(v, 0) for v in VERDICTS}
         stats = {}
         for name in {**self.stats, **other.stats}:
-            a = self.stats.get(name, {"count": 0.0, "sum": 0.0, "min": math.inf, "max": -math.inf})
-            b = other.stats.get(name, {"count": 0.0, "sum": 0.0, "min": math.inf, "max": -math.inf})
+            none = {"count": 0.0, "sum": 0.0, "sumsq": 0.0, "min": math.inf, "max": -math.inf}
+            a, b = self.stats.get(name, none), other.stats.get(name, none)
             stats[name] = {"count": a["count"] + b["count"], "sum": a["sum"] + b["sum"],
+                           "sumsq": a["sumsq"] + b["sumsq"],
                            "min": min(a["min"], b["min"]), "max": max(a["max"], b["max"])}
         endings = {e: self.endings.get(e, 0) + other.endings.get(e, 0) for e in ENDING_TEXT}
         return SweepSummary(n=self.n + other.n, counts=counts, stats=stats, endings=endings)
@@ -196,17 +198,80 @@ class SweepSummary:
         """Share of couples per verdict (0..1)."""
         return {v: (self.counts[v] / self.n if self.n else math.nan) for v in VERDICTS}
 
+    def share_intervals(self, level: float = 0.95) -> dict[str, tuple[float, float]]:
+        """Per verdict, the Wilson interval of its share (:func:`sim.stats.wilson`): how sure the
+        share is, for couples drawn at random from the population's ranges."""
+        return {v: wilson(self.counts[v], self.n, level) for v in VERDICTS}
+
+    def shares_frame(self, level: float = 0.95) -> pd.DataFrame:
+        """One row per verdict: count, share and its interval (``low``, ``high``)."""
+        intervals = self.share_intervals(level)
+        shares = self.shares()
+        return pd.DataFrame({"verdict": list(VERDICTS), "count": [self.counts[v] for v in VERDICTS],
+                             "share": [shares[v] for v in VERDICTS],
+                             "low": [intervals[v][0] for v in VERDICTS], "high": [intervals[v][1] for v in VERDICTS]})
+
     def mean(self, metric: str) -> float:
         """Mean of ``metric`` over the couples where it applies (NaN if none)."""
         s = self.stats[metric]
         return s["sum"] / s["count"] if s["count"] else math.nan
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per metric: count, mean, min, max."""
-        rows = {name: {"count": int(s["count"]), "mean": self.mean(name),
-                       "min": s["min"] if s["count"] else math.nan,
-                       "max": s["max"] if s["count"] else math.nan} for name, s in self.stats.items()}
+    def mean_interval(self, metric: str, level: float = 0.95) -> tuple[float, float]:
+        """The normal interval of ``metric``'s mean (:func:`sim.stats.mean_interval`)."""
+        s = self.stats[metric]
+        return mean_interval(s["count"], s["sum"], s["sumsq"], level)
+
+    def to_frame(self, level: float = 0.95) -> pd.DataFrame:
+        """One row per metric: count, mean, the mean's interval (``low``, ``high``), min, max."""
+        rows = {}
+        for name, s in self.stats.items():
+            low, high = self.mean_interval(name, level)
+            rows[name] = {"count": int(s["count"]), "mean": self.mean(name), "low": low, "high": high,
+                          "min": s["min"] if s["count"] else math.nan, "max": s["max"] if s["count"] else math.nan}
         return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _describe(population: Population) -> dict[str, Any]:
+    """A population as plain JSON data for a file's provenance: its kind, size and how it was drawn."""
+    out: dict[str, Any] = {"kind": type(population).__name__, "size": len(population)}
+    if isinstance(population, RandomCouples):
+        out.update(draws=population.draws, seed=int(population.seed),
+                   ranges={k: list(v) for k, v in (population.ranges or {}).items()})
+    elif isinstance(population, Grid):
+        out["axes"] = {k: {"low": float(np.min(v)), "high": float(np.max(v)), "count": int(np.size(v))}
+                       for k, v in population.axes.items()}
+    return out
+
+
+def grouped_shares(table: pd.DataFrame, by: Any, level: float = 0.95) -> pd.DataFrame:
+    """Verdict shares with their Wilson intervals within groups of a sweep's table.
+
+    ``table``: a sweep's rows (:meth:`SweepChunk.to_frame`, or a file of :func:`write_sweep` read
+    back); ``by``: what :meth:`pandas.DataFrame.groupby` takes (a column such as ``"a.anxiety"``, a
+    list of them, or a Series such as ``pd.cut(table["a.anxiety"], 4)``). One row per group and
+    verdict: the group's keys, ``verdict``, ``count``, ``n`` (couples in the group), ``share``,
+    ``low``, ``high``.
+    """
+    if not isinstance(table, pd.DataFrame) or "verdict" not in table.columns:
+        raise ValueError("grouped_shares takes a sweep's table, with a 'verdict' column")
+    counts = pd.crosstab(_keys(table, by), table["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
+    rows = []
+    for key, row in counts.iterrows():
+        n = int(row.sum())
+        keys = key if isinstance(key, tuple) else (key,)
+        for verdict in VERDICTS:
+            low, high = wilson(int(row[verdict]), n, level)
+            rows.append((*keys, verdict, int(row[verdict]), n, row[verdict] / n if n else math.nan, low, high))
+    names = list(counts.index.names)
+    return pd.DataFrame(rows, columns=[*names, "verdict", "count", "n", "share", "low", "high"])
+
+
+def _keys(table: pd.DataFrame, by: Any) -> Any:
+    if isinstance(by, str):
+        return table[by]
+    if isinstance(by, list | tuple) and all(isinstance(b, str) for b in by):
+        return [table[b] for b in by]
+    return by
 
 
 def summarize_chunks(chunks: Iterable[SweepChunk]) -> SweepSummary:
@@ -243,7 +308,7 @@ def write_sweep(population: Any, path: str | Path, **kwargs: Any) -> int:
             kwargs[name] = check_items(kwargs[name], kind, name)
     run = {k: kwargs[k] for k in ("steps", "dt", "seed", "events", "interventions", "random_events") if k in kwargs}
     record = provenance(**run_settings(**{"steps": DEFAULT_STEPS, "dt": DEFAULT_DT, "seed": 0, **run},
-                                       population={"kind": type(population).__name__, "size": len(population)}))
+                                       population=_describe(population)))
     rows = 0
     writer: Any = None
     final, path = path, path.with_name(f".{path.name}.partial")  # a sweep that fails leaves what was there

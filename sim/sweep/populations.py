@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Protocol, runtime_checkable
@@ -145,10 +146,20 @@ class Grid:
 
 @dataclass(frozen=True, eq=False)
 class RandomCouples:
-    """``n`` couples with parameters drawn uniformly from ranges, around a base couple.
+    """``n`` couples with parameters drawn from ranges, around a base couple.
 
-    The draws come in blocks of ``BLOCK`` couples, block k from ``np.random.default_rng([seed, k])``,
-    so couple i is the same however a sweep is chunked or distributed.
+    ``draws`` says how the points spread over the ranges:
+
+    - ``"uniform"`` (default): independent uniform draws, in blocks of ``BLOCK`` couples, block k
+      from ``np.random.default_rng([seed, k])``;
+    - ``"sobol"``: a scrambled Sobol sequence (``scipy.stats.qmc``), quasi-random points that fill
+      the ranges evenly, so shares and means converge faster than with independent draws (best
+      with ``n`` a power of two);
+    - ``"latin"``: Latin hypercubes, one per block of ``BLOCK`` couples (the last one smaller):
+      within a block every parameter's range is cut into as many slices as couples and each slice
+      holds one couple.
+
+    Couple i is the same however a sweep is chunked or distributed.
 
     Attributes
     ----------
@@ -157,14 +168,17 @@ class RandomCouples:
         over their whole ranges
     base : the couple whose other parameters every couple keeps (default: the classic trap)
     seed : seed of the draws
+    draws : "uniform", "sobol" or "latin" (see above)
     """
 
     n: int
     ranges: Mapping[str, tuple[float, float]] | None = None
     base: Couple = field(default_factory=_default_base)
     seed: int = 0
+    draws: str = "uniform"
 
     BLOCK: ClassVar[int] = 4096
+    DRAWS: ClassVar[tuple[str, ...]] = ("uniform", "sobol", "latin")
 
     def __post_init__(self) -> None:
         if isinstance(self.n, bool) or not isinstance(self.n, int | np.integer) or self.n < 0:
@@ -173,6 +187,8 @@ class RandomCouples:
             raise ValueError(f"seed must be a whole number >= 0, got {self.seed!r}")
         if not isinstance(self.base, Couple):
             raise ValueError(f"base must be a sim.Couple, got {self.base!r}")
+        if self.draws not in self.DRAWS:
+            raise ValueError(f"draws must be one of {', '.join(self.DRAWS)}, got {self.draws!r}")
         ranges = self.ranges
         if ranges is None:
             ranges = {f"{w}.{s}": (PARTNER_SCORES[s].low, PARTNER_SCORES[s].high)
@@ -193,12 +209,29 @@ class RandomCouples:
         assert self.ranges is not None
         low = np.array([r[0] for r in self.ranges.values()])
         high = np.array([r[1] for r in self.ranges.values()])
+        if self.draws == "sobol":
+            from scipy.stats import qmc
+
+            sequence = qmc.Sobol(d=low.size, scramble=True, seed=np.random.default_rng([int(self.seed), 1 << 20]))
+            if start:
+                sequence.fast_forward(start)
+            with warnings.catch_warnings():  # chunks are rarely powers of two; the whole sequence is what counts
+                warnings.simplefilter("ignore", UserWarning)
+                return low + (high - low) * sequence.random(stop - start)
         first = start // self.BLOCK
         last = max(stop - 1, start) // self.BLOCK
-        blocks = [np.random.default_rng([int(self.seed), k]).random((self.BLOCK, low.size))
-                  for k in range(first, last + 1)]
+        blocks = [self._block(k, low.size) for k in range(first, last + 1)]
         table = np.concatenate(blocks)[start - first * self.BLOCK: stop - first * self.BLOCK]
         return low + (high - low) * table
+
+    def _block(self, k: int, d: int) -> np.ndarray:
+        rng = np.random.default_rng([int(self.seed), k])
+        if self.draws == "uniform":
+            return rng.random((self.BLOCK, d))
+        from scipy.stats import qmc
+
+        size = max(min(self.BLOCK, len(self) - k * self.BLOCK), 1)
+        return qmc.LatinHypercube(d=d, seed=rng).random(size)
 
     def values(self, start: int, stop: int) -> dict[str, np.ndarray]:
         """The drawn values of couples ``start .. stop - 1``: name -> array (stop - start,)."""
