@@ -13,6 +13,7 @@ Time is in days. See ``docs/model.md`` for the equations and every parameter.
 
 from ._version import __version__
 from .batch import DEFAULT_DT, DEFAULT_STEPS, simulate, simulate_batch
+from .bifurcation import BifurcationDiagram, bifurcation_diagram
 from .continuation import BifurcationCurves, Continuation, bifurcation_curves, continuation
 from .events import EVENT_KINDS, Event
 from .fitting import Fit, Recovery, fit, fit_dyads, recovery, to_long
@@ -43,6 +44,7 @@ __all__ = [
     "VERDICTS",
     "VERDICT_TEXT",
     "BatchResult",
+    "BifurcationDiagram",
     "BifurcationCurves",
     "Continuation",
     "Couple",
@@ -58,6 +60,7 @@ __all__ = [
     "Signal",
     "Stability",
     "bifurcation_curves",
+    "bifurcation_diagram",
     "continuation",
     "fit",
     "fit_dyads",

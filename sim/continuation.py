@@ -32,6 +32,7 @@ import pandas as pd
 from .dynamics import N_STATE, STATE_NAMES, TIP
 from .frozen import ReadOnlyArrays, frozen
 from .interventions import Intervention
+from .labelled import dataset
 from .limits import check_items
 from .partners import Couple
 from .presets import CLASSIC, PRESETS
@@ -103,15 +104,27 @@ class Continuation(ReadOnlyArrays):
     interventions: tuple[Intervention, ...]
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy table, one row per parameter value: ``value``, ``closeness``, ``max_real``,
-        ``stable``, ``kind`` and every state entry (``m_a``, ..., ``D_b``); ``attrs`` holds
-        ``param``, ``hopf`` and ``saddle_node`` (lists of parameter values)."""
-        data: dict[str, Any] = {"value": self.values, "closeness": self.closeness, "max_real": self.max_real,
+        """Tidy table, one row per parameter value: the parameter by name (e.g. ``a.anxiety``),
+        ``closeness``, ``max_real``, ``stable``, ``kind`` and every state entry (``m_a``, ...,
+        ``D_b``); ``attrs`` holds ``param``, ``hopf`` and ``saddle_node`` (lists of parameter values)."""
+        data: dict[str, Any] = {self.param: self.values, "closeness": self.closeness, "max_real": self.max_real,
                                 "stable": self.stable, "kind": self.kind}
         data.update({name: self.states[:, k] for k, name in enumerate(STATE_NAMES) if name != "c"})
         frame = pd.DataFrame(data)
         frame.attrs.update(param=self.param, hopf=self.hopf.tolist(), saddle_node=self.saddle_node.tolist())
         return frame
+
+    def to_xarray(self) -> Any:
+        """An :class:`xarray.Dataset` over the parameter (a dimension named like ``a.anxiety``):
+        ``closeness``, ``max_real``, ``stable``, ``kind`` and ``state`` (with a dimension ``entry``:
+        ``c``, ``m_a``, ...); the Hopf and saddle-node points as coordinates."""
+        dims = (self.param,)
+        data = {"closeness": (dims, self.closeness), "max_real": (dims, self.max_real),
+                "stable": (dims, self.stable), "kind": (dims, self.kind.astype(str)),
+                "state": ((self.param, "entry"), self.states)}
+        return dataset(data, {self.param: self.values, "entry": list(STATE_NAMES), "hopf": self.hopf,
+                              "saddle_node": self.saddle_node},
+                       base=self.base, interventions=self.interventions, param=self.param)
 
 
 class _Branch:
@@ -355,13 +368,22 @@ class BifurcationCurves(ReadOnlyArrays):
     interventions: tuple[Intervention, ...]
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy table, one row per grid point (x fastest): ``x``, ``y``, ``max_real``,
-        ``lead_complex``, ``det``; ``attrs`` names the parameters."""
+        """Tidy table, one row per grid point (x fastest): the two parameters by name, ``max_real``,
+        ``lead_complex``, ``det``; ``attrs["x"]``, ``attrs["y"]`` say which parameter is which."""
         xx, yy = np.meshgrid(self.x, self.y)
-        frame = pd.DataFrame({"x": xx.ravel(), "y": yy.ravel(), "max_real": self.max_real.ravel(),
+        frame = pd.DataFrame({self.x_name: xx.ravel(), self.y_name: yy.ravel(), "max_real": self.max_real.ravel(),
                               "lead_complex": self.lead_complex.ravel(), "det": self.det.ravel()})
         frame.attrs.update(x=self.x_name, y=self.y_name)
         return frame
+
+    def to_xarray(self) -> Any:
+        """An :class:`xarray.Dataset` over the two parameters (dimensions named like ``b.avoidance``,
+        ``a.anxiety``): ``max_real``, ``lead_complex``, ``det`` (the curves are in :attr:`hopf` and
+        :attr:`saddle_node`)."""
+        dims = (self.y_name, self.x_name)
+        data = {"max_real": (dims, self.max_real), "lead_complex": (dims, self.lead_complex), "det": (dims, self.det)}
+        return dataset(data, {self.y_name: self.y, self.x_name: self.x}, base=self.base,
+                       interventions=self.interventions, x=self.x_name, y=self.y_name)
 
 
 def _axis(ref: ParamRef, count: Any, span: Sequence[float] | None) -> np.ndarray:

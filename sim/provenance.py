@@ -76,7 +76,7 @@ def csv_text(frame: Any, record: dict[str, Any], **to_csv: Any) -> str:
 
 
 def read_provenance(path: str | Path) -> dict[str, Any]:
-    """The provenance record of a ``.json``, ``.csv`` or ``.parquet`` file this package wrote.
+    """The provenance record of a ``.json``, ``.csv``, ``.parquet`` or ``.nc`` file this package wrote.
 
     Raises
     ------
@@ -94,6 +94,12 @@ def read_provenance(path: str | Path) -> dict[str, Any]:
         with path.open(encoding="utf-8") as lines:
             first = lines.readline()
         found = json.loads(first[len(CSV_PREFIX):]) if first.startswith(CSV_PREFIX) else None
+    elif path.suffix == ".nc":
+        import xarray
+
+        with xarray.open_dataset(path) as ds:
+            raw = ds.attrs.get("provenance")
+        found = json.loads(raw) if isinstance(raw, str) else None
     elif path.suffix == ".json":
         doc = json.loads(path.read_text(encoding="utf-8"))
         found = doc.get("provenance") if isinstance(doc, dict) else None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ from .continuation import bifurcation_lines, zero_contours
 from .events import Event
 from .frozen import FrozenMap, ReadOnlyArrays
 from .interventions import Intervention
+from .labelled import dataset, write_netcdf
 from .limits import check_items
 from .partners import Couple
 from .presets import CLASSIC, PRESETS
@@ -130,12 +132,13 @@ class RegimeMap(ReadOnlyArrays):
     def to_frame(self) -> pd.DataFrame:
         """Tidy table: one row per grid point (x varies fastest).
 
-        Columns: ``x``, ``y`` (``attrs["x"]`` and ``attrs["y"]`` name the parameters),
-        ``verdict``, every metric, ``max_real``, ``stable``, ``unique``, ``rest_closeness``,
-        ``kind``, ``agree`` and ``near_boundary``.
+        Columns: the two parameters by name (e.g. ``a.anxiety``, ``b.avoidance``, as everywhere:
+        ``attrs["x"]`` and ``attrs["y"]`` say which is which), ``verdict``, every metric,
+        ``max_real``, ``stable``, ``unique``, ``rest_closeness``, ``kind``, ``agree`` and
+        ``near_boundary``.
         """
         xx, yy = np.meshgrid(self.x, self.y)
-        data: dict[str, Any] = {"x": xx.ravel(), "y": yy.ravel(), "verdict": self.verdict.ravel()}
+        data: dict[str, Any] = {self.x_name: xx.ravel(), self.y_name: yy.ravel(), "verdict": self.verdict.ravel()}
         data.update({k: v.ravel() for k, v in self.metrics.items()})
         data.update(max_real=self.max_real.ravel(), stable=self.stable.ravel(),
                     unique=self.unique.ravel(), rest_closeness=self.rest_closeness.ravel(),
@@ -143,6 +146,25 @@ class RegimeMap(ReadOnlyArrays):
         frame = pd.DataFrame(data)
         frame.attrs.update(x=self.x_name, y=self.y_name)
         return frame
+
+    def to_xarray(self) -> Any:
+        """The map as an :class:`xarray.Dataset` over the two parameters (dimensions named like
+        ``b.avoidance``, ``a.anxiety``): the arrays of :meth:`to_frame`; the run, the agreement and
+        the provenance as attributes (:mod:`sim.labelled`)."""
+        dims = (self.y_name, self.x_name)
+        data: dict[str, Any] = {"verdict": (dims, self.verdict.astype(str))}
+        for name, values in [*self.metrics.items(), *((n, getattr(self, n)) for n in (
+                "max_real", "stable", "unique", "rest_closeness", "kind", "agree", "near_boundary"))]:
+            values = np.asarray(values)
+            data[name] = (dims, values.astype(str) if values.dtype.kind in "OU" else values)
+        return dataset(data, {self.y_name: self.y, self.x_name: self.x}, base=self.base,
+                       interventions=self.interventions, x=self.x_name, y=self.y_name, steps=self.steps,
+                       dt=self.dt, agreement=self.agreement, agreement_near=self.agreement_near,
+                       analysed=int(self.analysed))
+
+    def to_netcdf(self, path: str | Path) -> Path:
+        """:meth:`to_xarray` written to a netCDF file (``.nc``) with its provenance."""
+        return write_netcdf(self.to_xarray(), path)
 
     def shares(self) -> dict[str, float]:
         """Share of grid points per simulated verdict (0..1)."""

@@ -199,10 +199,10 @@ class BatchResult(ReadOnlyArrays):
     def to_frame(self) -> pd.DataFrame:
         """Tidy table: one row per couple, with both partners' scores, the verdict and every metric."""
         data: dict[str, Any] = {
-            "anxiety_a": [c.a.anxiety for c in self.couples],
-            "avoidance_a": [c.a.avoidance for c in self.couples],
-            "anxiety_b": [c.b.anxiety for c in self.couples],
-            "avoidance_b": [c.b.avoidance for c in self.couples],
+            "a.anxiety": [c.a.anxiety for c in self.couples],
+            "a.avoidance": [c.a.avoidance for c in self.couples],
+            "b.anxiety": [c.b.anxiety for c in self.couples],
+            "b.avoidance": [c.b.avoidance for c in self.couples],
             "verdict": self.verdict,
         }
         data.update({k: v for k, v in self.metrics.items() if k != "verdict"})

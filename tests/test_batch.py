@@ -112,7 +112,7 @@ def test_shapes_follow_the_contract():
     frame = r.to_frame()
     assert len(frame) == n and {"t", "closeness", "move_a", "move_b", "engulfment_b"} <= set(frame.columns)
     table = sim.simulate_batch(COUPLES, steps=120).to_frame()
-    assert len(table) == len(COUPLES) and {"verdict", "tension", "anxiety_a"} <= set(table.columns)
+    assert len(table) == len(COUPLES) and {"verdict", "tension", "a.anxiety", "b.avoidance"} <= set(table.columns)
 
 
 def test_bare_simulate_runs_the_default_couple():

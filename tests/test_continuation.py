@@ -91,10 +91,10 @@ def test_a_fold_where_the_fear_at_rest_passes_the_tolerance() -> None:
 def test_the_table_is_tidy(along_anxiety: sim.Continuation) -> None:
     frame = along_anxiety.to_frame()
     assert len(frame) == 201
-    for col in ("value", "closeness", "max_real", "stable", "kind", "m_a", "m_b", "E_a", "B_b", "D_a", "D_b"):
+    for col in ("a.anxiety", "closeness", "max_real", "stable", "kind", "m_a", "m_b", "E_a", "B_b", "D_a", "D_b"):
         assert col in frame.columns
     assert frame.attrs["param"] == "a.anxiety" and frame.attrs["hopf"] == along_anxiety.hopf.tolist()
-    np.testing.assert_allclose(frame["value"], np.linspace(0, 1, 201))
+    np.testing.assert_allclose(frame["a.anxiety"], np.linspace(0, 1, 201))
     with pytest.raises(ValueError):
         along_anxiety.values[0] = 1.0
 

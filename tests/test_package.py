@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import sim
+import sim.datasets
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))

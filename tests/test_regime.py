@@ -52,13 +52,13 @@ def test_table_is_tidy_one_row_per_grid_point_x_fastest(small: RegimeMap) -> Non
     frame = small.to_frame()
     assert len(frame) == 9 * 7
     assert frame.attrs == {"x": "a.anxiety", "y": "b.avoidance"}
-    for col in ("x", "y", "verdict", "tension", "amplitude", "max_real", "stable", "unique", "kind", "agree",
-                "near_boundary"):
+    for col in ("a.anxiety", "b.avoidance", "verdict", "tension", "amplitude", "max_real", "stable", "unique", "kind",
+                "agree", "near_boundary"):
         assert col in frame.columns
-    np.testing.assert_allclose(frame["x"].to_numpy()[:9], small.x)
-    assert (frame["y"].to_numpy()[:9] == small.y[0]).all()
+    np.testing.assert_allclose(frame["a.anxiety"].to_numpy()[:9], small.x)
+    assert (frame["b.avoidance"].to_numpy()[:9] == small.y[0]).all()
     row = frame.iloc[3 * 9 + 5]
-    assert (row["x"], row["y"], row["verdict"]) == (small.x[5], small.y[3], small.verdict[3, 5])
+    assert (row["a.anxiety"], row["b.avoidance"], row["verdict"]) == (small.x[5], small.y[3], small.verdict[3, 5])
     assert frame["agree"].tolist() == ((small.verdict == "settles") == small.stable).ravel().tolist()
     assert frame["near_boundary"].tolist() == small.near_boundary.ravel().tolist()
     pd.testing.assert_frame_equal(small.table, frame)

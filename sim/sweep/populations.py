@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
+import pandas as pd
 
 from ..frozen import FrozenMap
 from ..partners import PARTNER_SCORES, Couple, Partner
@@ -142,6 +143,26 @@ class Grid:
         """Couples ``start .. stop - 1`` of the grid."""
         table = np.column_stack(list(self.values(start, stop).values()))
         return _PartnerCache(self.base, _check_refs(self.axes)).build(table)
+
+
+    def to_xarray(self, table: pd.DataFrame) -> Any:
+        """A sweep's table of this grid (e.g. ``pd.concat(c.to_frame() for c in iter_sweep(grid))``)
+        as an :class:`xarray.Dataset` with one dimension per axis, named like the parameters; every
+        other column of the table becomes a data variable."""
+        import xarray
+
+        if not isinstance(table, pd.DataFrame) or len(table) != len(self):
+            raise ValueError(f"the table must be a DataFrame of this grid's {len(self)} rows")
+        rows = table.sort_values("index") if "index" in table.columns else table
+        names = list(self.axes)
+        shape = self.shape
+        data = {}
+        for column in rows.columns:
+            if column in names or column == "index":
+                continue
+            values = rows[column].to_numpy()
+            data[column] = (names, (values.astype(str) if values.dtype.kind == "O" else values).reshape(shape))
+        return xarray.Dataset(data, coords={name: np.asarray(v) for name, v in self.axes.items()})
 
 
 @dataclass(frozen=True, eq=False)
