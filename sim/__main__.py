@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 
 from .batch import simulate
-from .fitting import DEFAULT_PARAMS, LONG_COLUMNS, fit, fit_dyads
+from .fitting import DEFAULT_PARAMS, LONG_COLUMNS, fit, fit_dyads, read_observations
 from .interventions import INTERVENTION_KINDS, WHO, Intervention
 from .limits import RUN_FIELDS
 from .partners import Couple
 from .presets import CLASSIC, PRESET_TEXT, PRESETS
-from .provenance import CSV_PREFIX, csv_text, provenance, run_settings
+from .provenance import csv_text, provenance, run_settings
 from .scenario import Scenario, load_scenario
 from .sweep import DEFAULT_CHUNK, Grid, RandomCouples, param_names, set_params, write_sweep
 
@@ -186,18 +186,10 @@ def _couple_and_settings(args: argparse.Namespace) -> tuple[Couple, dict[str, An
     return couple, settings
 
 
-def _read_observations(path: Path) -> pd.DataFrame:
-    """A CSV table of observations; a provenance line this package wrote first is skipped."""
-    with path.open(encoding="utf-8") as source:
-        first = source.readline()
-    return pd.read_csv(path, skiprows=1 if first.startswith(CSV_PREFIX) else 0,
-                       dtype={"dyad": str, "partner": str})
-
-
 def _fit(args: argparse.Namespace) -> int:
     base, settings = _couple_and_settings(args)
     try:
-        observations = _read_observations(Path(args.data))
+        observations = read_observations(Path(args.data))
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         raise ValueError(f"cannot read {args.data}: {getattr(err, 'strerror', None) or err}") from None
     options = {"params": [p.strip() for p in args.params.split(",") if p.strip()], "base": base,

@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -44,13 +45,14 @@ from .interventions import Intervention
 from .limits import MAX_DAY, check_items
 from .partners import Couple
 from .presets import CLASSIC, PRESETS
+from .provenance import CSV_PREFIX
 from .result import Result
 from .stats import wilson
 from .sweep.params import ParamRef, resolve
 from .sweep.populations import _PartnerCache
 
 __all__ = ["DEFAULT_PARAMS", "DIARY", "LONG_COLUMNS", "OBSERVABLE", "Fit", "Recovery", "fit", "fit_dyads",
-           "observe", "recovery", "to_long"]
+           "observe", "read_observations", "recovery", "to_long"]
 
 DEFAULT_PARAMS = ("a.anxiety", "a.avoidance", "b.anxiety", "b.avoidance")
 """What :func:`fit` estimates unless told otherwise: both partners' two attachment scores."""
@@ -77,10 +79,31 @@ CHUNK = 512
 
 # --- observations --------------------------------------------------------------------------------
 
+def read_observations(path: str | Path) -> pd.DataFrame:
+    """A CSV file of observations (wide or long) as a table; a provenance line this package wrote
+    first (``# provenance: ...``) is skipped."""
+    path = Path(path)
+    with path.open(encoding="utf-8") as source:
+        first = source.readline()
+    return pd.read_csv(path, skiprows=1 if first.startswith(CSV_PREFIX) else 0, dtype={"dyad": str, "partner": str})
+
+
+def _table(observations: Any) -> pd.DataFrame:
+    """``observations`` as a table: a DataFrame as it is, a path (text or Path) to a CSV file read."""
+    if isinstance(observations, str | Path) and not isinstance(observations, bool):
+        try:
+            return read_observations(observations)
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+            raise ValueError(f"cannot read {observations}: {getattr(err, 'strerror', None) or err}") from None
+    if not isinstance(observations, pd.DataFrame):
+        raise ValueError(f"observations must be a pandas DataFrame or the path of a CSV file, "
+                         f"got {type(observations).__name__}")
+    return observations
+
+
 def _wide(observations: Any) -> pd.DataFrame:
     """The observations of one couple as a wide table: ``t`` and observable columns."""
-    if not isinstance(observations, pd.DataFrame):
-        raise ValueError(f"observations must be a pandas DataFrame, got {type(observations).__name__}")
+    observations = _table(observations)
     frame = observations
     if set(LONG_COLUMNS) <= set(frame.columns):
         dyads = frame["dyad"].unique()
@@ -296,7 +319,7 @@ def _check_count(name: str, value: Any, low: int, high: int) -> int:
     return int(value)
 
 
-def fit(observations: pd.DataFrame, *, params: Sequence[str] = DEFAULT_PARAMS, base: Couple | None = None,
+def fit(observations: pd.DataFrame | str | Path, *, params: Sequence[str] = DEFAULT_PARAMS, base: Couple | None = None,
         dt: float = DEFAULT_DT, events: Iterable[Event] = (), interventions: Iterable[Intervention] = (),
         n_boot: int = 200, level: float = 0.95, seed: int = 0) -> Fit:
     """Estimate ``params`` of a couple from its observed series (see the module docstring).
@@ -304,7 +327,7 @@ def fit(observations: pd.DataFrame, *, params: Sequence[str] = DEFAULT_PARAMS, b
     Parameters
     ----------
     observations : a wide table (``t`` in days and columns of :data:`OBSERVABLE`; NaN for missing) or
-        the long format of one dyad (:data:`LONG_COLUMNS`)
+        the long format of one dyad (:data:`LONG_COLUMNS`): a DataFrame, or the path of a CSV file
     params : names of the parameters to estimate (default both partners' two scores); the others
         keep ``base``'s values
     base : the couple whose other parameters are held (default the classic trap's, with derived
@@ -383,9 +406,11 @@ def fit(observations: pd.DataFrame, *, params: Sequence[str] = DEFAULT_PARAMS, b
     )
 
 
-def fit_dyads(observations: pd.DataFrame, **kwargs: Any) -> dict[Any, Fit]:
-    """:func:`fit` for every dyad of a long table (:data:`LONG_COLUMNS`); a mapping dyad -> Fit."""
-    if not isinstance(observations, pd.DataFrame) or not set(LONG_COLUMNS) <= set(observations.columns):
+def fit_dyads(observations: pd.DataFrame | str | Path, **kwargs: Any) -> dict[Any, Fit]:
+    """:func:`fit` for every dyad of a long table (:data:`LONG_COLUMNS`; a DataFrame or a CSV file's
+    path); a mapping dyad -> Fit."""
+    observations = _table(observations)
+    if not set(LONG_COLUMNS) <= set(observations.columns):
         raise ValueError(f"fit_dyads takes the long format with columns {', '.join(LONG_COLUMNS)}")
     return {dyad: fit(group, **kwargs) for dyad, group in observations.groupby("dyad", sort=False)}
 

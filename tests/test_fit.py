@@ -30,7 +30,8 @@ def observed() -> tuple[sim.Couple, pd.DataFrame]:
 # --- what a fit takes ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("bad, message", [
-    ("not a table", "must be a pandas DataFrame"),
+    (42, "must be a pandas DataFrame or the path of a CSV file"),
+    ("/no/such/diary.csv", "cannot read /no/such/diary.csv"),
     (pd.DataFrame({"closeness": [1.0, 2.0]}), "need a column 't'"),
     (pd.DataFrame({"t": [0.0, 1.0], "pursuit": [1.0, 2.0]}), "unknown columns \\['pursuit'\\]"),
     (pd.DataFrame({"t": [0.0, 1.0]}), "at least one of"),
@@ -121,6 +122,18 @@ def test_a_fit_of_the_long_format_equals_the_fit_of_the_same_wide_table(observed
     assert from_long.estimates == pytest.approx(dict(from_wide.estimates), abs=1e-9)
     (only,) = sim.fit_dyads(long, n_boot=0).values()
     assert only.estimates == pytest.approx(dict(from_wide.estimates), abs=1e-6)
+
+
+def test_a_fit_takes_the_path_of_a_csv_file_as_well_as_a_table(observed, tmp_path) -> None:
+    _, frame = observed
+    path = tmp_path / "diary.csv"
+    frame.to_csv(path, index=False)
+    from_table = sim.fit(frame, n_boot=0)
+    for given in (path, str(path)):
+        assert dict(sim.fit(given, n_boot=0).estimates) == pytest.approx(dict(from_table.estimates), abs=1e-12)
+    long = tmp_path / "long.csv"
+    sim.datasets.diary().query("dyad == 'd02'").to_csv(long, index=False)
+    assert list(sim.fit_dyads(str(long), n_boot=0)) == ["d02"]
 
 
 def test_fit_dyads_fits_each_dyad_of_a_long_table() -> None:
