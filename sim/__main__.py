@@ -24,7 +24,7 @@ from .interventions import INTERVENTION_KINDS, WHO, Intervention
 from .limits import RUN_FIELDS
 from .partners import Couple
 from .presets import CLASSIC, PRESET_TEXT, PRESETS
-from .provenance import csv_text, provenance, run_settings
+from .provenance import csv_text, interventions_data, provenance
 from .scenario import Scenario, load_scenario
 from .sweep import DEFAULT_CHUNK, Grid, RandomCouples, param_names, set_params, write_sweep
 
@@ -188,10 +188,7 @@ def _couple_and_settings(args: argparse.Namespace) -> tuple[Couple, dict[str, An
 
 def _fit(args: argparse.Namespace) -> int:
     base, settings = _couple_and_settings(args)
-    try:
-        observations = read_observations(Path(args.data))
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise ValueError(f"cannot read {args.data}: {getattr(err, 'strerror', None) or err}") from None
+    observations = read_observations(args.data)
     options = {"params": [p.strip() for p in args.params.split(",") if p.strip()], "base": base,
                "dt": settings["dt"], "events": settings.get("events", ()),
                "interventions": settings.get("interventions", ()), "n_boot": args.n_boot, "level": args.level,
@@ -204,8 +201,7 @@ def _fit(args: argparse.Namespace) -> int:
     table = table[["dyad", *(c for c in table.columns if c != "dyad")]]
     record = provenance(data=str(args.data), params=options["params"], n_boot=args.n_boot, level=args.level,
                         seed=args.seed, dt=settings["dt"], base=asdict(base),
-                        interventions=run_settings(steps=1, dt=1.0, seed=0,
-                                                   interventions=options["interventions"])["interventions"])
+                        interventions=interventions_data(options["interventions"]))
     if args.out:
         try:
             _write(Path(args.out), csv_text(table, record))

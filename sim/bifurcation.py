@@ -32,7 +32,7 @@ from .interventions import Intervention
 from .labelled import dataset, write_netcdf
 from .limits import check_items
 from .partners import Couple
-from .presets import CLASSIC, PRESETS
+from .presets import base_couple
 from .sweep import resolve
 from .sweep.populations import _PartnerCache
 
@@ -110,7 +110,7 @@ def bifurcation_diagram(param: str = "a.anxiety", base: Couple | None = None, lo
     """The bifurcation diagram of ``param`` over ``[low, high]`` (``n`` values) around ``base``
     (default the classic trap): the continuation's resting states and each couple's simulated
     rounds (``steps`` of ``dt`` days; the late window is the second half). See the module docstring."""
-    base = PRESETS[CLASSIC] if base is None else base
+    base = base_couple(base)
     interventions = check_items(interventions, Intervention, "interventions")
     branch = continuation(param, base, low, high, n, interventions=interventions)
     ref = resolve(param)

@@ -33,9 +33,9 @@ from .dynamics import N_STATE, STATE_NAMES, TIP
 from .frozen import ReadOnlyArrays, frozen
 from .interventions import Intervention
 from .labelled import dataset
-from .limits import check_items
+from .limits import check_count, check_items
 from .partners import Couple
-from .presets import CLASSIC, PRESETS
+from .presets import base_couple
 from .stability import KINDS, analyse, effective_param_arrays, follow, is_complex, linearise, stability_arrays
 from .sweep import Grid, ParamRef, resolve, set_params
 
@@ -47,19 +47,6 @@ BISECTIONS = 48
 MAX_POINTS = 10_001
 """Most parameter values of one continuation."""
 
-
-
-def _check_count(name: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number in [{low}, {high}], got {value!r}")
-    return int(value)
-
-
-def _check_base(base: Any) -> Couple:
-    base = PRESETS[CLASSIC] if base is None else base
-    if not isinstance(base, Couple):
-        raise ValueError(f"base must be a sim.Couple, got {base!r}")
-    return base
 
 
 def _span(ref: ParamRef, low: Any, high: Any) -> tuple[float, float]:
@@ -209,9 +196,9 @@ def continuation(param: str = "a.anxiety", base: Couple | None = None, low: floa
     bisection to about ``(high - low) / n / 2^48``.
     """
     ref = resolve(param)
-    base = _check_base(base)
+    base = base_couple(base)
     lo, hi = _span(ref, low, high)
-    n = _check_count("n", n, 2, MAX_POINTS)
+    n = check_count("n", n, 2, MAX_POINTS)
     interventions = check_items(interventions, Intervention, "interventions")
     branch = _Branch(ref, base, interventions)
     values = np.linspace(lo, hi, n)
@@ -387,7 +374,7 @@ class BifurcationCurves(ReadOnlyArrays):
 
 
 def _axis(ref: ParamRef, count: Any, span: Sequence[float] | None) -> np.ndarray:
-    count = _check_count("grid size", count, 2, 2000)
+    count = check_count("grid size", count, 2, 2000)
     low, high = (ref.low, ref.high) if span is None else _span(ref, span[0], span[1])
     return np.linspace(low, high, count)
 
@@ -410,7 +397,7 @@ def bifurcation_curves(x: str = "a.anxiety", y: str = "b.avoidance", *, base: Co
     -------
     BifurcationCurves, see :func:`bifurcation_lines` for how the curves are found.
     """
-    base = _check_base(base)
+    base = base_couple(base)
     rx, ry = resolve(x), resolve(y)
     if rx.overlaps(ry):
         raise ValueError(f"x and y must set different parameters, got {x!r} and {y!r}")

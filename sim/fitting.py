@@ -42,14 +42,14 @@ from .batch import DEFAULT_DT, simulate, simulate_batch
 from .events import Event
 from .frozen import FrozenMap, ReadOnlyArrays, frozen
 from .interventions import Intervention
-from .limits import MAX_DAY, check_items
+from .limits import MAX_DAY, check_count, check_items
 from .partners import Couple
-from .presets import CLASSIC, PRESETS
+from .presets import base_couple
 from .provenance import CSV_PREFIX
 from .result import Result
 from .stats import wilson
-from .sweep.params import ParamRef, resolve
-from .sweep.populations import _PartnerCache
+from .sweep.params import ParamRef, check_range, resolve
+from .sweep.populations import RandomCouples, _PartnerCache
 
 __all__ = ["DEFAULT_PARAMS", "DIARY", "LONG_COLUMNS", "OBSERVABLE", "Fit", "Recovery", "fit", "fit_dyads",
            "observe", "read_observations", "recovery", "to_long"]
@@ -81,20 +81,21 @@ CHUNK = 512
 
 def read_observations(path: str | Path) -> pd.DataFrame:
     """A CSV file of observations (wide or long) as a table; a provenance line this package wrote
-    first (``# provenance: ...``) is skipped."""
+    first (``# provenance: ...``) is skipped. A file that cannot be read is a ValueError."""
     path = Path(path)
-    with path.open(encoding="utf-8") as source:
-        first = source.readline()
-    return pd.read_csv(path, skiprows=1 if first.startswith(CSV_PREFIX) else 0, dtype={"dyad": str, "partner": str})
+    try:
+        with path.open(encoding="utf-8") as source:
+            first = source.readline()
+        return pd.read_csv(path, skiprows=1 if first.startswith(CSV_PREFIX) else 0,
+                           dtype={"dyad": str, "partner": str})
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise ValueError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from None
 
 
 def _table(observations: Any) -> pd.DataFrame:
     """``observations`` as a table: a DataFrame as it is, a path (text or Path) to a CSV file read."""
-    if isinstance(observations, str | Path) and not isinstance(observations, bool):
-        try:
-            return read_observations(observations)
-        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-            raise ValueError(f"cannot read {observations}: {getattr(err, 'strerror', None) or err}") from None
+    if isinstance(observations, str | Path):
+        return read_observations(observations)
     if not isinstance(observations, pd.DataFrame):
         raise ValueError(f"observations must be a pandas DataFrame or the path of a CSV file, "
                          f"got {type(observations).__name__}")
@@ -313,12 +314,6 @@ class Fit(ReadOnlyArrays):
         })
 
 
-def _check_count(name: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number in [{low}, {high}], got {value!r}")
-    return int(value)
-
-
 def fit(observations: pd.DataFrame | str | Path, *, params: Sequence[str] = DEFAULT_PARAMS, base: Couple | None = None,
         dt: float = DEFAULT_DT, events: Iterable[Event] = (), interventions: Iterable[Intervention] = (),
         n_boot: int = 200, level: float = 0.95, seed: int = 0) -> Fit:
@@ -342,17 +337,15 @@ def fit(observations: pd.DataFrame | str | Path, *, params: Sequence[str] = DEFA
     Fit
     """
     data = _wide(observations)
-    base = PRESETS[CLASSIC] if base is None else base
-    if not isinstance(base, Couple):
-        raise ValueError(f"base must be a sim.Couple, got {base!r}")
+    base = base_couple(base)
     if isinstance(params, str) or not params:
         raise ValueError("params must be a non-empty sequence of parameter names")
     refs = [resolve(name) for name in params]
     names = tuple(r.name for r in refs)
     if len(set(names)) != len(names) or any(a.overlaps(b) for i, a in enumerate(refs) for b in refs[i + 1:]):
         raise ValueError(f"params name one parameter twice: {list(params)}")
-    n_boot = _check_count("n_boot", n_boot, 0, 10_000)
-    seed = _check_count("seed", seed, 0, 2**63 - 1)
+    n_boot = check_count("n_boot", n_boot, 0, 10_000)
+    seed = check_count("seed", seed, 0, 2**63 - 1)
     if not isinstance(level, float | int) or not 0.5 <= level < 1.0:
         raise ValueError(f"level must be in [0.5, 1), got {level!r}")
     problem = _Problem(data, base, refs, float(dt), check_items(events, Event, "events"),
@@ -529,17 +522,17 @@ def recovery(n: int = 40, *, ranges: Mapping[str, tuple[float, float]] | None = 
     bootstrap replicates. Seeded: the same arguments give the same study.
     """
     ranges = dict(ranges) if ranges is not None else {name: (0.1, 0.9) for name in DEFAULT_PARAMS}
-    base = PRESETS[CLASSIC] if base is None else base
-    n = _check_count("n", n, 1, 10_000)
+    base = base_couple(base)
+    n = check_count("n", n, 1, 10_000)
     _check_observing(every, variables, noise, missing)
     if not isinstance(days, float | int) or not 0 < days <= MAX_DAY:
         raise ValueError(f"days must be in (0, {MAX_DAY:g}], got {days!r}")
     refs = [resolve(name) for name in ranges]
-    bounds = np.array([_check_range(ref, ranges[ref.name]) for ref in refs])
-    builder = _PartnerCache(base, refs)
-    rng = np.random.default_rng([seed, 2])
-    truths = bounds[:, 0] + rng.random((n, len(refs))) * (bounds[:, 1] - bounds[:, 0])
-    couples = builder.build(truths)
+    drawn = RandomCouples(n, ranges={r.name: check_range(r, ranges[r.name]) for r in refs}, base=base, seed=seed)
+    values = drawn.values(0, n)
+    truths = np.column_stack([values[r.name] for r in refs])
+    couples = drawn.couples(0, n)
+    rng = np.random.default_rng([seed, 2])  # the noise and the gaps
     steps = max(1, math.ceil(days / dt - 1e-9))
     rows = []
     for k, couple in enumerate(couples):
@@ -566,7 +559,7 @@ def observe(run: Result, *, every: float = 1.0, variables: Sequence[str] = DIARY
     share ``missing`` of the values left out at random (NaN). ``seed``: a seed or a numpy Generator."""
     _check_observing(every, variables, noise, missing)
     if not isinstance(seed, np.random.Generator):
-        seed = np.random.default_rng(_check_count("seed", seed, 0, 2**63 - 1))
+        seed = np.random.default_rng(check_count("seed", seed, 0, 2**63 - 1))
     rng = seed
     frame = run.to_frame()[["t", *variables]].iloc[_every(run, every)].reset_index(drop=True)
     for column in variables:
@@ -587,11 +580,3 @@ def _check_observing(every: Any, variables: Sequence[str], noise: Any, missing: 
         raise ValueError(f"missing must be a share in [0, 1), got {missing!r}")
 
 
-def _check_range(ref: ParamRef, pair: Any) -> tuple[float, float]:
-    try:
-        low, high = (float(v) for v in pair)
-    except (TypeError, ValueError):
-        raise ValueError(f"the range of {ref.name} must be two numbers (low, high), got {pair!r}") from None
-    if not ref.low <= low <= high <= ref.high:
-        raise ValueError(f"the range of {ref.name} must lie in [{ref.low:g}, {ref.high:g}], got {pair!r}")
-    return (low, high)

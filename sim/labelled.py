@@ -17,7 +17,7 @@ from typing import Any
 
 from .interventions import Intervention
 from .partners import Couple
-from .provenance import provenance
+from .provenance import interventions_data, provenance
 
 __all__ = ["NETCDF_KEY", "dataset", "write_netcdf"]
 
@@ -39,8 +39,7 @@ def dataset(data: Mapping[str, tuple[tuple[str, ...], Any]], coords: Mapping[str
     attributes the scalar ``attrs`` and the provenance (base couple, interventions and ``attrs``)."""
     xr = _xarray()
     settings = {**attrs, "couple": asdict(base),
-                "interventions": [{"kind": i.kind, "start": float(i.start), "who": i.who,
-                                   "strength": float(i.strength)} for i in interventions]}
+                "interventions": interventions_data(interventions)}
     plain = {k: v for k, v in attrs.items() if isinstance(v, str | int | float) and not isinstance(v, bool)}
     return xr.Dataset({name: (dims, values) for name, (dims, values) in data.items()}, coords=dict(coords),
                       attrs={**plain, NETCDF_KEY: json.dumps(provenance(**settings), allow_nan=True)})

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+import numpy as np
+
 from .specs import InputError, ParamSpec, check_value
 
 __all__ = ["MAX_DAY", "MAX_DT", "MAX_ITEMS", "MAX_NAME", "MAX_RANDOM_EVENTS", "MAX_RANDOM_RATE", "MAX_SEED",
@@ -71,6 +73,13 @@ def check_items(value: Any, kind: type[T], name: str) -> tuple[T, ...]:
         if not isinstance(item, kind):
             raise ValueError(f"{name} must be sim.{kind.__name__} objects, got {item!r}")
     return items
+
+
+def check_count(name: str, value: Any, low: int, high: int) -> int:
+    """``value`` as an int in [low, high] (Python or numpy, not true/false), or a ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number in [{low}, {high}], got {value!r}")
+    return int(value)
 
 
 def check_run(steps: Any, dt: Any, random_events: Any) -> tuple[int, float, float]:

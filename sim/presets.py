@@ -61,3 +61,14 @@ PRESET_TEXT: dict[str, dict[str, str]] = {
     },
 }
 """Name -> one-line description in English and Dutch."""
+
+
+def base_couple(base: object = None) -> Couple:
+    """``base``, or the classic trap when it is None; a ValueError for anything but a :class:`Couple`.
+
+    The default couple of every analysis that varies parameters around one (maps, continuation,
+    diagrams, fits, sensitivity)."""
+    base = PRESETS[CLASSIC] if base is None else base
+    if not isinstance(base, Couple):
+        raise ValueError(f"base must be a sim.Couple, got {base!r}")
+    return base

@@ -23,7 +23,7 @@ from ._version import __version__
 from .limits import MAX_ITEMS
 
 __all__ = ["CSV_PREFIX", "MODEL_SOURCES", "PARQUET_KEY", "SOFTWARE", "csv_text", "model_id", "provenance",
-           "read_provenance", "run_settings"]
+           "interventions_data", "read_provenance", "run_settings"]
 
 SOFTWARE = "attract-repel"
 MODEL_SOURCES = ("dynamics.py", "engine.py", "metrics.py", "partners.py", "interventions.py", "events.py",
@@ -52,6 +52,12 @@ def provenance(**settings: Any) -> dict[str, Any]:
     return record
 
 
+def interventions_data(interventions: Iterable[Any]) -> list[dict[str, Any]]:
+    """Interventions as plain JSON data, as the scenario format writes them."""
+    return [{"kind": i.kind, "start": float(i.start), "who": i.who, "strength": float(i.strength)}
+            for i in interventions]
+
+
 def run_settings(*, steps: int, dt: float, seed: int, events: Iterable[Any] = (),
                  interventions: Iterable[Any] = (), random_events: float = 0.0, **more: Any) -> dict[str, Any]:
     """A run's settings as plain JSON data (events and interventions as the scenario format writes them;
@@ -63,8 +69,7 @@ def run_settings(*, steps: int, dt: float, seed: int, events: Iterable[Any] = ()
     return {
         "steps": int(steps), "dt": float(dt), "seed": int(seed), "random_events": float(random_events),
         "events": listed,
-        "interventions": [{"kind": i.kind, "start": float(i.start), "who": i.who, "strength": float(i.strength)}
-                          for i in interventions],
+        "interventions": interventions_data(interventions),
         **more,
     }
 

@@ -31,7 +31,7 @@ from .interventions import Intervention
 from .labelled import dataset, write_netcdf
 from .limits import check_items
 from .partners import Couple
-from .presets import CLASSIC, PRESETS
+from .presets import base_couple
 from .stability import effective_param_arrays, stability_arrays
 from .sweep import DEFAULT_CHUNK, Grid, ParamRef, iter_sweep, resolve
 from .verdict import VERDICTS
@@ -255,9 +255,7 @@ def regime_map(x: str = "a.anxiety", y: str = "b.avoidance", *, base: Couple | N
     learned; events only in the simulation (they are transient). The analysis searches the stay
     branch only (:func:`sim.stability.stability_arrays`): it is where the couple's resting state lies.
     """
-    base = PRESETS[CLASSIC] if base is None else base
-    if not isinstance(base, Couple):
-        raise ValueError(f"base must be a sim.Couple, got {base!r}")
+    base = base_couple(base)
     rx, ry = resolve(x), resolve(y)
     if rx.overlaps(ry):
         raise ValueError(f"x and y must set different parameters, got {x!r} and {y!r}")

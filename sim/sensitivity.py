@@ -30,8 +30,8 @@ import pandas as pd
 
 from .batch import DEFAULT_DT, simulate_batch
 from .partners import PARTNER_SCORES, Couple
-from .presets import CLASSIC, PRESETS
-from .sweep.params import resolve
+from .presets import base_couple
+from .sweep.params import check_range, resolve
 from .sweep.populations import _PartnerCache
 from .verdict import VERDICTS
 
@@ -61,16 +61,7 @@ def _problem(ranges: Mapping[str, tuple[float, float]] | None) -> tuple[dict[str
     if ranges is None:
         ranges = {f"{w}.{s}": (PARTNER_SCORES[s].low, PARTNER_SCORES[s].high) for w in "ab" for s in PARTNER_SCORES}
     refs = [resolve(name) for name in ranges]
-    bounds = []
-    for ref in refs:
-        try:
-            low, high = (float(v) for v in ranges[ref.name])
-        except (TypeError, ValueError):
-            raise ValueError(f"the range of {ref.name} must be two numbers (low, high)") from None
-        if not ref.low <= low < high <= ref.high:
-            raise ValueError(f"the range of {ref.name} must lie in [{ref.low:g}, {ref.high:g}] with low < high, "
-                             f"got {ranges[ref.name]!r}")
-        bounds.append([low, high])
+    bounds = [list(check_range(ref, ranges[ref.name], strict=True)) for ref in refs]
     if len(refs) < 2:
         raise ValueError("a sensitivity analysis needs at least two parameters")
     return {"num_vars": len(refs), "names": [r.name for r in refs], "bounds": bounds}, refs
@@ -112,7 +103,7 @@ def morris(ranges: Mapping[str, tuple[float, float]] | None = None, *, base: Cou
     salib = _salib()
     problem, refs = _problem(ranges)
     outputs = _check_outputs(outputs)
-    base = PRESETS[CLASSIC] if base is None else base
+    base = base_couple(base)
     samples = salib.sample.morris.sample(problem, trajectories, num_levels=levels, seed=seed)
     values = outputs_of(samples, refs, base, steps, dt)
     rows = []
@@ -141,7 +132,7 @@ def sobol(ranges: Mapping[str, tuple[float, float]] | None = None, *, base: Coup
     outputs = _check_outputs(outputs)
     if isinstance(n, bool) or not isinstance(n, int) or n < 2 or n & (n - 1):
         raise ValueError(f"n must be a power of two >= 2, got {n!r}")
-    base = PRESETS[CLASSIC] if base is None else base
+    base = base_couple(base)
     samples = salib.sample.sobol.sample(problem, n, calc_second_order=False, seed=seed)
     values = outputs_of(samples, refs, base, steps, dt)
     rows = []

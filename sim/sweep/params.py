@@ -111,6 +111,19 @@ def set_params(couple: Couple, values: Mapping[str, float]) -> Couple:
     return replace(couple, a=a, b=b, **couple_changes)
 
 
+def check_range(ref: ParamRef, pair: Any, *, strict: bool = False) -> tuple[float, float]:
+    """``pair`` as a range (low, high) of ``ref`` inside its declared range, low <= high (low < high
+    when ``strict``), or a ValueError naming the parameter."""
+    try:
+        low, high = (float(v) for v in pair)
+    except (TypeError, ValueError):
+        raise ValueError(f"the range of {ref.name} must be two numbers (low, high), got {pair!r}") from None
+    if not (ref.low <= low < high <= ref.high if strict else ref.low <= low <= high <= ref.high):
+        raise ValueError(f"the range of {ref.name} must lie in [{ref.low:g}, {ref.high:g}] with low "
+                         f"{'<' if strict else '<='} high, got {pair!r}")
+    return (low, high)
+
+
 def _check_values(ref: ParamRef, values: Any) -> np.ndarray:
     array = np.asarray(values, dtype=float).reshape(-1)
     if array.size == 0:
