@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .partners import Couple, Partner
 
-__all__ = ["PRESETS", "PRESET_TEXT"]
+__all__ = ["CLASSIC", "PRESETS", "PRESET_TEXT", "base_couple"]
 
 
 def _couple(a: tuple[float, float], b: tuple[float, float], names: tuple[str, str] = ("A", "B")) -> Couple:

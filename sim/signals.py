@@ -20,9 +20,13 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .dynamics import TIP
 from .partners import PARTNER_PARAMS
 
-__all__ = ["FEELINGS", "SIGNALS", "Signal", "detect_signals", "signal_text"]
+__all__ = ["DOUBT_AT", "FEELINGS", "SIGNALS", "TIP", "Signal", "detect_signals", "signal_text"]
+
+# TIP (the doubt past which a partner has decided to go) is the model's; it is named here because
+# it is read, like DOUBT_AT, as a signal.
 
 AWAY = 0.1
 """An effort this far below 0 (closeness per day) is a visible move away: not answering, leaving the room."""

@@ -12,7 +12,8 @@ from matplotlib.figure import Figure
 
 import sim
 from sim.plots import VERDICT_COLORS, draw_regime_map, regime_figure
-from sim.plots.regime import BOUNDARY_COLOR, REGIME_TEXT
+from sim.plots.palette import BOUNDARY_COLOR
+from sim.plots.regime import REGIME_TEXT
 from sim.regime import RegimeMap, regime_map
 
 

@@ -21,11 +21,10 @@ import numpy as np
 import pyarrow as pa
 
 import sim
-from sim.dynamics import TIP
 from sim.plots import PARTNER_COLORS, plot_text
-from sim.plots.palette import CLOSENESS_COLOR
-from sim.plots.run import BASELINE_COLOR, EVENT_COLOR, INTERVENTION_COLOR
+from sim.plots.palette import BASELINE_COLOR, CLOSENESS_COLOR, EVENT_COLOR, INTERVENTION_COLOR
 from sim.result import Result
+from sim.signals import TIP
 
 __all__ = ["MAX_POINTS", "run_charts"]
 

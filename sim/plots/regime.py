@@ -30,7 +30,7 @@ from matplotlib.patches import Patch
 
 from ..regime import RegimeMap
 from ..verdict import VERDICTS
-from .palette import VERDICT_COLORS
+from .palette import BOUNDARY_COLOR, VERDICT_COLORS
 
 __all__ = ["REGIME_TEXT", "draw_regime_map", "regime_figure"]
 
@@ -53,7 +53,6 @@ REGIME_TEXT: dict[str, dict[str, str]] = {
 }
 """Key -> text per language ("en", "nl") of every word drawn in this figure."""
 
-BOUNDARY_COLOR = "#000000"
 HOPF_STYLE: Any = "-"
 SADDLE_NODE_STYLE: Any = (0, (4.0, 2.0))
 """Line styles of the Hopf curve (solid) and the saddle-node curve (dashed)."""

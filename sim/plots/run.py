@@ -36,7 +36,7 @@ from PIL import Image
 from ..dynamics import TIP
 from ..events import EVENT_KINDS
 from ..result import Result
-from .palette import CLOSENESS_COLOR, PARTNER_COLORS
+from .palette import BASELINE_COLOR, CLOSENESS_COLOR, EVENT_COLOR, INTERVENTION_COLOR, PARTNER_COLORS
 
 __all__ = ["PLOT_TEXT", "figure_png", "phase_figure", "plot_text", "run_figure"]
 
@@ -65,9 +65,6 @@ PLOT_TEXT: dict[str, dict[str, str]] = {
 
 EVENT_MARKERS = {"intimate_moment": "v", "conflict": "X", "stress": "D"}
 """Marker of each event kind on the closeness panel."""
-EVENT_COLOR = "#555555"
-BASELINE_COLOR = "#8C8C8C"
-INTERVENTION_COLOR = "#009E73"
 MAX_POINTS = 3000
 """Longer runs are drawn with every k-th point (the figure cannot show more)."""
 DPI = 140.0
