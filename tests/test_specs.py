@@ -11,7 +11,7 @@ import pytest
 import sim
 from sim.events import EVENT_FIELDS
 from sim.interventions import INTERVENTION_FIELDS
-from sim.limits import RUN_FIELDS
+from sim.limits import DURATION, RUN_FIELDS
 from sim.partners import COUPLE_PARAMS, NAME_FIELD, PARTNER_PARAMS, PARTNER_SCORES, WHO_FIELD
 from sim.scenario import LANG_FIELD, load_scenario, scenario_schema
 from sim.specs import CODES, ChoiceSpec, InputError, ParamSpec, TextSpec, check_choice, check_text, check_value
@@ -54,7 +54,7 @@ def test_a_narrowed_declaration_can_never_be_wider():
 @pytest.mark.parametrize("name", list(query.PAGE_FIELDS))
 def test_what_the_page_offers_lies_inside_the_declaration(name):
     page = query.PAGE_FIELDS[name]
-    declared = {**RUN_FIELDS, **EVENT_FIELDS, **INTERVENTION_FIELDS}[name]
+    declared = {**RUN_FIELDS, "days": DURATION, **EVENT_FIELDS, **INTERVENTION_FIELDS}[name]
     assert declared.low <= page.low <= page.high <= declared.high
     assert (page.unit, page.label, page.help, page.whole) == (declared.unit, declared.label, declared.help,
                                                               declared.whole)

@@ -1,13 +1,9 @@
-"""Tests of the sim.sweep package: parameter names, populations, streaming in chunks with bounded memory, and Dask.
-
-The Dask tests run on Dask's local distributed scheduler inside this process (``processes=False``:
-no sockets, no other machine).
-"""
+"""Sweeps in chunks (sim.sweep.chunks): chunks that equal one batch, summaries that fold like one table, files
+written whole, uncertainty of shares, and memory that does not grow with the population."""
 
 from __future__ import annotations
 
 import pickle
-import sys
 import tracemalloc
 
 import numpy as np
@@ -17,17 +13,10 @@ import pytest
 import sim
 import sim.stats
 from sim.sweep import (
-    CoupleList,
     Grid,
     RandomCouples,
     SweepSummary,
-    dask_iter_sweep,
-    dask_sweep,
     iter_sweep,
-    param_names,
-    resolve,
-    set_params,
-    summarize_chunks,
     sweep_summary,
     write_sweep,
 )
@@ -35,77 +24,14 @@ from sim.sweep import (
 TRAP = sim.PRESETS["anxious-avoidant"]
 
 
-def test_names_address_partner_scores_partner_params_and_couple_params() -> None:
-    names = param_names()
-    assert len(names) == 3 * (2 + len(sim.PARTNER_PARAMS)) + len(sim.COUPLE_PARAMS)
-    for name in ("a.anxiety", "b.avoidance", "both.alarm_lag", "a.doubt_time", "b.relief", "fading", "fear_ceiling"):
-        assert name in names
-        assert resolve(name).name == name
-    ref = resolve("b.alarm_lag")
-    assert (ref.who, ref.field, ref.partners()) == ("b", "alarm_lag", (1,))
-    assert (ref.low, ref.high) == (sim.PARTNER_PARAMS["alarm_lag"].low, sim.PARTNER_PARAMS["alarm_lag"].high)
-    assert resolve("fading").partners() == ()
-    assert resolve("both.anxiety").overlaps(resolve("a.anxiety"))
-    assert not resolve("a.anxiety").overlaps(resolve("b.anxiety"))
-    assert resolve("a.anxiety").label("nl", ("Sam", "Kim")) == "Sam: " + sim.PARTNER_SCORES["anxiety"].label["nl"]
-    for bad in ("anxiety", "a.fading", "x.anxiety", "a.nothing", "", 3):
-        with pytest.raises(ValueError, match="unknown parameter"):
-            resolve(bad)  # type: ignore[arg-type]
 
 
-def test_set_params_sets_and_validates() -> None:
-    c = set_params(TRAP, {"a.anxiety": 0.3, "b.alarm_lag": 2.0, "fading": 0.8})
-    assert (c.a.anxiety, c.b.alarm_lag, c.fading) == (0.3, 2.0, 0.8)
-    assert c.a.avoidance == TRAP.a.avoidance and c.b.anxiety == TRAP.b.anxiety
-    both = set_params(TRAP, {"both.avoidance": 0.4})
-    assert both.a.avoidance == both.b.avoidance == 0.4
-    assert resolve("b.alarm_lag").value(c) == 2.0
-    assert resolve("a.alarm_lag").value(c) == c.a.params()["alarm_lag"]
-    with pytest.raises(ValueError, match="anxiety"):
-        set_params(TRAP, {"a.anxiety": 1.5})
 
 
-def test_grid_is_c_ordered_last_axis_fastest() -> None:
-    grid = Grid({"b.avoidance": [0.0, 0.5, 1.0], "a.anxiety": [0.1, 0.2]})
-    assert len(grid) == 6 and grid.shape == (3, 2)
-    values = grid.values(2, 5)
-    np.testing.assert_allclose(values["b.avoidance"], [0.5, 0.5, 1.0])
-    np.testing.assert_allclose(values["a.anxiety"], [0.1, 0.2, 0.1])
-    couples = grid.couples(0, 6)
-    assert [(c.a.anxiety, c.b.avoidance) for c in couples[3:5]] == [(0.2, 0.5), (0.1, 1.0)]
-    assert couples[0].a is couples[2].a  # partners that repeat are built once
-    assert couples[0].b.anxiety == TRAP.b.anxiety
-    with pytest.raises(ValueError, match="outside"):
-        grid.values(4, 7)
-    with pytest.raises(ValueError, match=r"must stay in \[0.0, 1.0\]"):
-        Grid({"a.anxiety": [0.2, 1.2]})
-    with pytest.raises(ValueError, match="same thing"):
-        Grid({"a.anxiety": [0.2], "both.anxiety": [0.3]})
 
 
-def test_random_couples_do_not_depend_on_chunking() -> None:
-    pop = RandomCouples(10_000, seed=5)
-    whole = pop.values(0, 10_000)
-    parts = [pop.values(s, min(s + 3_001, 10_000)) for s in range(0, 10_000, 3_001)]
-    for name in whole:
-        np.testing.assert_array_equal(whole[name], np.concatenate([p[name] for p in parts]))
-        assert whole[name].min() >= 0.0 and whole[name].max() <= 1.0
-    assert len(whole) == 4
-    assert not np.array_equal(whole["a.anxiety"], RandomCouples(10_000, seed=6).values(0, 10_000)["a.anxiety"])
-    narrow = RandomCouples(50, ranges={"b.alarm_lag": (1.0, 2.0)}, seed=1)
-    lags = [c.b.alarm_lag for c in narrow.couples(10, 20)]
-    np.testing.assert_allclose(lags, narrow.values(10, 20)["b.alarm_lag"])
-    assert all(1.0 <= lag <= 2.0 for lag in lags)
-    with pytest.raises(ValueError, match="low <= high"):
-        RandomCouples(5, ranges={"a.anxiety": (0.8, 0.2)})
 
 
-def test_populations_survive_pickling() -> None:
-    for pop in (Grid({"a.anxiety": [0.1, 0.9], "fading": [0.3]}), RandomCouples(100, seed=2),
-                CoupleList((TRAP, sim.PRESETS["secure"]))):
-        back = pickle.loads(pickle.dumps(pop))
-        assert len(back) == len(pop)
-        assert back.couples(0, 2) == pop.couples(0, 2)
 
 
 def test_chunks_cover_the_population_and_equal_one_batch() -> None:
@@ -226,34 +152,8 @@ def test_grouped_shares_split_the_verdicts_by_a_column_or_by_bins() -> None:
         sim.sweep.grouped_shares(table.drop(columns="verdict"), "a.anxiety")
 
 
-@pytest.mark.parametrize("draws", RandomCouples.DRAWS)
-def test_every_kind_of_draw_stays_in_its_ranges_and_is_the_same_however_it_is_chunked(draws: str) -> None:
-    pop = RandomCouples(5000, ranges={"a.anxiety": (0.2, 0.6), "b.avoidance": (0.5, 1.0)}, seed=8, draws=draws)
-    whole = pop.values(0, 5000)
-    parts = [pop.values(a, min(a + 999, 5000)) for a in range(0, 5000, 999)]
-    for name, values in whole.items():
-        assert np.array_equal(values, np.concatenate([p[name] for p in parts]))
-    assert whole["a.anxiety"].min() >= 0.2 and whole["a.anxiety"].max() <= 0.6
-    again = pickle.loads(pickle.dumps(pop)).values(10, 20)["b.avoidance"]
-    assert again.tolist() == whole["b.avoidance"][10:20].tolist()
 
 
-def test_quasi_random_draws_fill_the_ranges_more_evenly_than_independent_ones() -> None:
-    """Sobol and Latin hypercube points: each tenth of a range holds close to a tenth of the couples,
-    and the mean of a smooth additive function over them is nearer the truth than with independent
-    draws (Latin hypercubes help the additive part of a function only)."""
-    def spread(draws: str, seed: int) -> tuple[float, float]:
-        values = RandomCouples(1024, seed=seed, draws=draws).values(0, 1024)
-        counts = np.histogram(values["a.anxiety"], bins=10, range=(0, 1))[0]
-        f = np.sin(np.pi * values["a.anxiety"]) + values["b.avoidance"] ** 2  # its mean is 2 / pi + 1 / 3
-        return float(np.abs(counts - 102.4).max()), abs(float(f.mean()) - 2 / np.pi - 1 / 3)
-    for draws in ("sobol", "latin"):
-        quasi = np.array([spread(draws, s) for s in range(10)])
-        plain = np.array([spread("uniform", s) for s in range(10)])
-        assert quasi[:, 0].mean() < plain[:, 0].mean() / 3, draws
-        assert quasi[:, 1].mean() < plain[:, 1].mean() / 3, draws
-    with pytest.raises(ValueError, match="draws must be one of"):
-        RandomCouples(10, draws="halton")
 
 
 def _peak_bytes(n: int) -> int:
@@ -295,51 +195,14 @@ def test_bad_sweep_arguments() -> None:
         list(iter_sweep(42))
 
 
-@pytest.fixture(scope="module")
-def dask_client():
-    distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None)
-    client = distributed.Client(cluster)
-    yield client
-    client.close()
-    cluster.close()
 
 
-def test_dask_sweep_equals_the_local_sweep(dask_client) -> None:
-    pop = RandomCouples(1_500, seed=8)
-    local = sweep_summary(pop, chunk_size=400, steps=600)
-    remote = dask_sweep(pop, client=dask_client, chunk_size=400, steps=600)
-    assert remote.counts == local.counts and remote.endings == local.endings
-    for name in local.stats:
-        assert remote.stats[name]["count"] == local.stats[name]["count"]
-        assert remote.stats[name]["sum"] == pytest.approx(local.stats[name]["sum"], rel=1e-12)
-        assert remote.stats[name]["max"] == local.stats[name]["max"]
 
 
-def test_dask_chunks_arrive_complete_with_few_in_flight(dask_client) -> None:
-    grid = Grid({"b.avoidance": np.linspace(0, 1, 6), "a.anxiety": np.linspace(0, 1, 7)})
-    chunks = list(dask_iter_sweep(grid, client=dask_client, chunk_size=5, max_pending=2, steps=300))
-    assert sorted((c.start, c.stop) for c in chunks) == [(s, min(s + 5, 42)) for s in range(0, 42, 5)]
-    local = next(iter_sweep(grid, chunk_size=42, steps=300))
-    verdict = np.empty(42, dtype=object)
-    for c in chunks:
-        verdict[c.start:c.stop] = c.verdict
-    assert verdict.tolist() == local.verdict.tolist()
-    with pytest.raises(ValueError, match="max_pending"):
-        list(dask_iter_sweep(grid, client=dask_client, max_pending=0))
 
 
-def test_dask_uses_the_current_client(dask_client) -> None:
-    summary = dask_sweep(CoupleList((TRAP, sim.PRESETS["secure"])), steps=2000)
-    assert summary.counts["cycles"] == 1 and summary.counts["settles"] == 1
 
 
-def test_missing_dask_gives_a_clear_error(monkeypatch) -> None:
-    monkeypatch.setitem(sys.modules, "distributed", None)
-    with pytest.raises(ImportError, match=r"\.\[dask\]"):
-        dask_sweep(RandomCouples(10))
-    # the local sweep needs no Dask
-    assert summarize_chunks(iter_sweep(RandomCouples(10), steps=50)).n == 10
 
 
 def test_a_sweep_computes_what_it_is_asked_besides_the_run_per_couple_and_it_pickles():
