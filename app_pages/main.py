@@ -205,10 +205,10 @@ def expert_ui(tr: Any, lang: str, who: str, anxiety: float, avoidance: float) ->
 
 
 def spec_slider(tr: Any, lang: str, spec: Any, *, key: str, label: str | None = None, step: float | None = None,
-                **kwargs: Any) -> float:
+                format: str | None = None, **kwargs: Any) -> float:
     """A slider whose range, label and help come from a field's metadata."""
     return float(st.slider(label or spec.label[lang], min_value=float(spec.low), max_value=float(spec.high),
-                           step=step or slider_step(spec), format=slider_format(spec), key=key,
+                           step=step or slider_step(spec), format=format or slider_format(spec), key=key,
                            help=spec_help(spec, lang, tr), **kwargs))
 
 
@@ -239,8 +239,8 @@ def run_ui(tr: Any, lang: str) -> RunSettings:
     """Seed and duration."""
     seed_col, days_col = st.columns([1, 2])
     seed = spec_number(seed_col, lang, query.PAGE_FIELDS["seed"], key="seed", step=1)
-    days = days_col.slider(tr("run.days"), min_value=query.DAYS[0], max_value=query.DAYS[1], step=10.0,
-                           key="days", format="%.0f", help=tr("run.days_help"))
+    with days_col:
+        days = spec_slider(tr, lang, query.PAGE_FIELDS["days"], key="days", step=10.0, format="%.0f")
     dt = float(st.session_state.get("dt", sim.DEFAULT_DT))
     return RunSettings(seed=int(seed), steps=max(1, round(float(days) / dt)), dt=dt)
 

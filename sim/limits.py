@@ -13,7 +13,7 @@ import numpy as np
 
 from .specs import InputError, ParamSpec, check_value
 
-__all__ = ["MAX_DAY", "MAX_DT", "MAX_ITEMS", "MAX_NAME", "MAX_RANDOM_EVENTS", "MAX_RANDOM_RATE", "MAX_SEED",
+__all__ = ["DURATION", "MAX_DAY", "MAX_DT", "MAX_ITEMS", "MAX_NAME", "MAX_RANDOM_EVENTS", "MAX_RANDOM_RATE", "MAX_SEED",
            "MAX_STEPS", "MIN_DT", "RUN_FIELDS", "check_items", "check_run"]
 
 T = TypeVar("T")
@@ -59,6 +59,13 @@ RUN_FIELDS: dict[str, ParamSpec] = {
               "nl": "Alledaagse momenten die willekeurig komen: gemiddeld zoveel per dag, getrokken uit de seed."}),
 }
 """The run's settings, declared once: ``simulate``, scenario files, the link and the page check these."""
+
+DURATION = ParamSpec(
+    low=MIN_DT, high=MAX_STEPS * MAX_DT, unit="day",
+    label={"en": "Duration (days)", "nl": "Duur (dagen)"},
+    help={"en": "How many days the run covers: its steps times the time step.",
+          "nl": "Hoeveel dagen de run beslaat: het aantal stappen maal de tijdstap."})
+"""A run's length in days (``steps * dt``): not an argument of ``simulate`` but what a person sets."""
 
 
 def check_items(value: Any, kind: type[T], name: str) -> tuple[T, ...]:

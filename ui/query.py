@@ -26,7 +26,7 @@ from typing import Any
 from sim import COUPLE_PARAMS, EVENT_KINDS, INTERVENTION_KINDS, PARTNER_PARAMS, PARTNER_SCORES, PRESETS
 from sim.events import EVENT_FIELDS, Event
 from sim.interventions import INTERVENTION_FIELDS, Intervention
-from sim.limits import RUN_FIELDS
+from sim.limits import DURATION, RUN_FIELDS
 from sim.partners import NAME_FIELD, WHO, Couple, Partner
 from sim.presets import CLASSIC
 from sim.scenario import LANGS, Scenario
@@ -50,10 +50,12 @@ QUERY_VERSION = "1"
 DEFAULT_PRESET = CLASSIC
 """The page opens on the classic trap."""
 
-DAYS = (10.0, 1000.0)
-"""Durations the page offers, in days."""
+_DURATION = DURATION.narrowed(low=10.0, high=1000.0)
+DAYS = (_DURATION.low, _DURATION.high)
+"""Durations the page offers, in days (``sim.limits.DURATION`` narrowed)."""
 _DT = RUN_FIELDS["dt"].narrowed(low=0.02)  # finer steps would make runs too long to draw
 PAGE_FIELDS = {
+    "days": _DURATION,
     "seed": RUN_FIELDS["seed"].narrowed(high=2**53 - 1),  # the largest a browser number field holds exactly
     "dt": _DT,
     "steps": RUN_FIELDS["steps"].narrowed(high=int(DAYS[1] / _DT.low)),
