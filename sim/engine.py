@@ -27,7 +27,8 @@ from .events import Event, event_table
 from .interventions import SECURE_SCORE, Intervention, coaching_rates, in_force_at, secure_params, segments
 from .partners import PARTNER_PARAMS, Couple, param_matrix
 
-__all__ = ["BACKENDS", "SECURE_SCORE", "default_backend", "parameter_segments", "run_arrays", "secure_params"]
+__all__ = ["BACKENDS", "SECURE_SCORE", "default_backend", "parameter_segments", "run_arrays", "secure_params",
+           "threads_may_overlap"]
 
 N_PARAM = len(PARTNER_PARAMS)
 
@@ -98,18 +99,24 @@ def _loop(x: Any, acc: Any, seg_params: Any, seg_steps: Any, secure: Any, coach_
                 for lane in range(lanes):
                     learned[at(i, lane)] = 1.0 - (1.0 - learned[at(i, lane)]) * coach_keep[at(i, lane)]
         rate = work[0]
-        for lane in range(lanes):
-            metrics.accumulate(acc, x, rate, n + 1, late, steps, dt, lane)
-        # the lanes that counted a round, listed first: a loop over all of them would take the
-        # logarithm of every lane in vector code (LLVM computes it and then throws it away)
-        hits = 0
-        for lane in range(lanes):
-            found[hits] = lane
-            hits += any_true(acc[at(metrics.A_COUNTED, lane)])
-        for j in range(hits):
-            metrics.fold_round(acc, found[j])
+        if n + 1 <= late:  # before the late window: its accumulators wait, no round counts
+            for lane in range(lanes):
+                metrics.accumulate_early(acc, x, rate, n + 1, dt, lane)
+        else:
+            for lane in range(lanes):
+                metrics.accumulate_late(acc, x, rate, n + 1, late, steps, dt, lane)
+            # the lanes that counted a round, listed first: a loop over all of them would take the
+            # logarithm of every lane in vector code (LLVM computes it and then throws it away)
+            hits = 0
+            for lane in range(lanes):
+                found[hits] = lane
+                hits += any_true(acc[at(metrics.A_COUNTED, lane)])
+            for j in range(hits):
+                metrics.fold_round(acc, found[j])
         if record:
             _record(traj, learn_traj, x, learned, n + 1, lanes)
+    for lane in range(lanes):
+        metrics.finish(acc, x, lane)
 
 
 @jitable
@@ -142,7 +149,7 @@ def _compile_kernel() -> Any:
     loop = _loop
     width = LANES
 
-    @numba.njit(parallel=True, cache=cached, error_model="numpy", fastmath={"contract"})
+    @numba.njit(parallel=True, nogil=True, cache=cached, error_model="numpy", fastmath={"contract"})
     def kernel(x0, acc0, seg_params, seg_steps, secure, coach_keep, coach_step, delta, ceiling,
                events, steps, dt, subs, traj, learn_traj, record):  # pragma: no cover - compiled
         n = x0.shape[0]
@@ -199,6 +206,29 @@ the kernel before (every rerun of a Streamlit page is such a thread)."""
 
 
 BACKENDS = ("numba", "numpy")
+
+SAFE_LAYERS = ("omp", "tbb")
+"""numba's threading layers that may run parallel kernels from two threads at once (its own
+"workqueue" may not)."""
+
+
+def threads_may_overlap() -> bool:
+    """Whether another thread may run a parallel kernel (or numpy) while a batch runs.
+
+    The batch's kernel releases the interpreter lock, so a second thread can work beside it; with
+    numba that is safe on the OpenMP and TBB threading layers only. Starts numba's threads to find
+    out which layer it has (they start at the first batch anyway).
+    """
+    if default_backend() != "numba":
+        return True
+    import numba
+    from numba.np.ufunc import parallel
+
+    parallel._launch_threads()
+    try:
+        return numba.threading_layer() in SAFE_LAYERS
+    except ValueError:  # pragma: no cover - only before any layer was loaded
+        return False
 
 
 def default_backend() -> str:

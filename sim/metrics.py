@@ -23,8 +23,8 @@ import numpy as np
 
 from ._accel import at, fmax, fmin, jitable_inline, keep_if
 
-__all__ = ["FLOOR", "MOVE_TOL", "SAFE", "accumulate", "fold_round", "new_accumulators", "series_metrics",
-           "summarize"]
+__all__ = ["FLOOR", "MOVE_TOL", "SAFE", "accumulate", "accumulate_early", "accumulate_late", "finish", "fold_round",
+           "new_accumulators", "series_metrics", "summarize"]
 
 FLOOR = 0.02
 """Closeness below this counts as the floor: no closeness left."""
@@ -74,47 +74,82 @@ def new_accumulators(n: int, c0: np.ndarray) -> np.ndarray:
     return acc
 
 
-@jitable_inline
 def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: float, lane: Any = 0) -> None:
     """Fold the state after step n (lane of x, see :data:`sim.dynamics.LANE`) into ``acc``.
 
     ``rate`` is the time derivative at the start of step n (shape like x); ``late`` is the last
-    step before the late window. Arithmetic only, so that compiled code runs it on a block of
-    couples in vector lanes; a round counted at this step is marked in ``A_COUNTED`` and its
-    logarithm is folded in by :func:`fold_round`, which only such steps need.
+    step before the late window. Steps up to ``late`` go to :func:`accumulate_early`, later ones
+    to :func:`accumulate_late` (the engine calls them directly: whether a step is late is the same
+    for every couple). A round counted at this step is marked in ``A_COUNTED`` and its logarithm
+    is folded in by :func:`fold_round`, which only such steps need. The values that a run ends
+    with are taken once, after its last step, by :func:`finish`.
     """
+    if n > late:
+        accumulate_late(acc, x, rate, n, late, steps, dt, lane)
+    else:
+        accumulate_early(acc, x, rate, n, dt, lane)
+
+
+@jitable_inline
+def accumulate_late(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: float, lane: Any = 0) -> None:
+    """:func:`accumulate` for a step n of the late window (n > late). Arithmetic only, so that
+    compiled code runs it on a block of couples in vector lanes."""
+    c, tension, top_fear, dmax, speed = _whole_run(acc, x, rate, n, dt, lane)
+    in_q3 = 1.0 * (n <= late + (steps - late) // 2)
+    acc[at(A_TENSION, lane)] = acc[at(A_TENSION, lane)] + tension
+    acc[at(A_CSUM, lane)] = acc[at(A_CSUM, lane)] + c
+    acc[at(A_CMIN, lane)] = fmin(acc[at(A_CMIN, lane)], c)
+    acc[at(A_CMAX, lane)] = fmax(acc[at(A_CMAX, lane)], c)
+    acc[at(A_FMAX, lane)] = fmax(acc[at(A_FMAX, lane)], top_fear)
+    acc[at(A_FLOOR, lane)] = acc[at(A_FLOOR, lane)] + 1.0 * (c < FLOOR)
+    acc[at(A_DQ3, lane)] = acc[at(A_DQ3, lane)] + in_q3 * dmax
+    acc[at(A_DQ4, lane)] = acc[at(A_DQ4, lane)] + (1.0 - in_q3) * dmax
+    # the largest speed in the third and in the last quarter: maxima, so that a fast wiggle
+    # does not make the verdict depend on the phase at which one step sampled it
+    acc[at(A_SPEED0, lane)] = fmax(acc[at(A_SPEED0, lane)], in_q3 * speed)
+    acc[at(A_SPEED, lane)] = fmax(acc[at(A_SPEED, lane)], (1.0 - in_q3) * speed)
+    turn, swing, t_ext = _zigzag(acc, c, n * dt, lane)
+    _count_round(acc, turn, swing, t_ext, late * dt, (late + (steps - late) // 2) * dt, lane)
+
+
+@jitable_inline
+def accumulate_early(acc: Any, x: Any, rate: Any, n: int, dt: float, lane: Any = 0) -> None:
+    """:func:`accumulate` for a step n before the late window (n <= late).
+
+    Before the late window the late accumulators stay as they are and no round is counted (a
+    round counts only once its extreme lies in the late window), so this leaves them out: a
+    quarter of a run's work was its accumulators, and half of them only wait for the late window.
+    """
+    c, _, _, _, _ = _whole_run(acc, x, rate, n, dt, lane)
+    _zigzag(acc, c, n * dt, lane)
+
+
+@jitable_inline
+def _whole_run(acc: Any, x: Any, rate: Any, n: int, dt: float, lane: Any) -> tuple[Any, Any, Any, Any, Any]:
+    """The accumulators of the whole run; returns what the late window's use of the step."""
     c = x[at(0, lane)]
-    t = n * dt
     e_a, e_b, b_a, b_b = x[at(7, lane)], x[at(8, lane)], x[at(9, lane)], x[at(10, lane)]
     tension = 0.5 * (e_a + e_b + b_a + b_b)
     top_fear = fmax(fmax(e_a, e_b), fmax(b_a, b_b))
     dmax = fmax(x[at(11, lane)], x[at(12, lane)])
-    in_late = 1.0 * (n > late)
     acc[at(A_TENSION_ALL, lane)] = acc[at(A_TENSION_ALL, lane)] + tension
-    acc[at(A_TENSION, lane)] = acc[at(A_TENSION, lane)] + in_late * tension
-    acc[at(A_CSUM, lane)] = acc[at(A_CSUM, lane)] + in_late * c
-    acc[at(A_CMIN, lane)] = keep_if(in_late, fmin(acc[at(A_CMIN, lane)], c), acc[at(A_CMIN, lane)])
-    acc[at(A_CMAX, lane)] = keep_if(in_late, fmax(acc[at(A_CMAX, lane)], c), acc[at(A_CMAX, lane)])
-    acc[at(A_FMAX, lane)] = keep_if(in_late, fmax(acc[at(A_FMAX, lane)], top_fear), acc[at(A_FMAX, lane)])
-    acc[at(A_FLOOR, lane)] = acc[at(A_FLOOR, lane)] + in_late * (c < FLOOR)
     acc[at(A_SAFE, lane)] = acc[at(A_SAFE, lane)] + 1.0 * (top_fear < SAFE)
     acc[at(A_DMAX, lane)] = fmax(acc[at(A_DMAX, lane)], dmax)
-    acc[at(A_DEND, lane)] = dmax
-    in_q3 = in_late * (n <= late + (steps - late) // 2)
-    acc[at(A_DQ3, lane)] = acc[at(A_DQ3, lane)] + in_q3 * dmax
-    acc[at(A_DQ4, lane)] = acc[at(A_DQ4, lane)] + (in_late - in_q3) * dmax
-    acc[at(A_CEND, lane)] = c
-    acc[at(A_FEND, lane)] = top_fear
     # speed of the slow part of the state: closeness, the felt fears and the doubt
     speed = fmax(fmax(np.abs(rate[at(0, lane)]), fmax(np.abs(rate[at(7, lane)]), np.abs(rate[at(8, lane)]))),
                  fmax(fmax(np.abs(rate[at(9, lane)]), np.abs(rate[at(10, lane)])),
                       fmax(np.abs(rate[at(11, lane)]), np.abs(rate[at(12, lane)]))))
-    acc[at(A_MOVING, lane)] = keep_if(1.0 * (speed > MOVE_TOL), t, acc[at(A_MOVING, lane)])
-    # the largest speed in the third and in the last quarter: maxima, so that a fast wiggle
-    # does not make the verdict depend on the phase at which one step sampled it
-    acc[at(A_SPEED0, lane)] = fmax(acc[at(A_SPEED0, lane)], in_q3 * speed)
-    acc[at(A_SPEED, lane)] = fmax(acc[at(A_SPEED, lane)], (in_late - in_q3) * speed)
-    # rounds: a zig-zag with hysteresis finds the prominent peaks and troughs of closeness
+    acc[at(A_MOVING, lane)] = keep_if(1.0 * (speed > MOVE_TOL), n * dt, acc[at(A_MOVING, lane)])
+    return c, tension, top_fear, dmax, speed
+
+
+@jitable_inline
+def _zigzag(acc: Any, c: Any, t: float, lane: Any) -> tuple[Any, Any, Any]:
+    """Rounds: a zig-zag with hysteresis finds the prominent peaks and troughs of closeness.
+
+    Moves the zig-zag on by closeness ``c`` at day ``t``; returns (turn, swing, t_ext): whether it
+    turned here, the swing of the leg that ended, and the day of its extreme.
+    """
     direction, last = acc[at(A_DIR, lane)], acc[at(A_LAST, lane)]
     extreme, t_extreme = acc[at(A_EXT, lane)], acc[at(A_TEXT, lane)]
     back, t_back = acc[at(A_BACK, lane)], acc[at(A_TBACK, lane)]
@@ -134,17 +169,6 @@ def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: f
     # a turn: closeness came back by h, or the extreme has stood for longer than the swing took to build
     stale = (t - t_ext > t_ext - acc[at(A_TTURN, lane)]) * (np.abs(ext - back) > H_ABS)
     turn = fmax(1.0 * stale, rising * (c < ext - h) + (1.0 - rising) * (c > ext + h))
-    counted = turn * (t_ext > late * dt) * (swing > H_ABS)
-    n_rounds = acc[at(A_N, lane)] + counted
-    acc[at(A_N, lane)] = n_rounds
-    acc[at(A_ST, lane)] = acc[at(A_ST, lane)] + counted * t_ext
-    acc[at(A_STT, lane)] = acc[at(A_STT, lane)] + counted * t_ext * t_ext
-    acc[at(A_COUNTED, lane)] = counted
-    acc[at(A_TFIRST, lane)] = keep_if(counted * (n_rounds == 1.0), t_ext, acc[at(A_TFIRST, lane)])
-    acc[at(A_TLAST, lane)] = keep_if(counted, t_ext, acc[at(A_TLAST, lane)])
-    in_q3_ext = counted * (t_ext <= (late + (steps - late) // 2) * dt)
-    acc[at(A_Q3MAX, lane)] = keep_if(in_q3_ext, fmax(acc[at(A_Q3MAX, lane)], swing), acc[at(A_Q3MAX, lane)])
-    acc[at(A_Q3MIN, lane)] = keep_if(in_q3_ext, fmin(acc[at(A_Q3MIN, lane)], swing), acc[at(A_Q3MIN, lane)])
     acc[at(A_SWING, lane)] = keep_if(turn, swing, acc[at(A_SWING, lane)])
     acc[at(A_LAST, lane)] = keep_if(turn, ext, last)
     acc[at(A_DIR, lane)] = keep_if(turn, -direction, direction)
@@ -154,6 +178,31 @@ def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: f
     acc[at(A_TTURN, lane)] = keep_if(turn, t_ext, acc[at(A_TTURN, lane)])
     acc[at(A_BACK, lane)] = keep_if(turn, c, back)
     acc[at(A_TBACK, lane)] = keep_if(turn, t, t_back)
+    return turn, swing, t_ext
+
+
+@jitable_inline
+def _count_round(acc: Any, turn: Any, swing: Any, t_ext: Any, t_late: float, t_q3: float, lane: Any) -> None:
+    """Count a turn as a round of the late window: its extreme lies in it and it is not a wiggle."""
+    counted = turn * (t_ext > t_late) * (swing > H_ABS)
+    n_rounds = acc[at(A_N, lane)] + counted
+    acc[at(A_N, lane)] = n_rounds
+    acc[at(A_ST, lane)] = acc[at(A_ST, lane)] + counted * t_ext
+    acc[at(A_STT, lane)] = acc[at(A_STT, lane)] + counted * t_ext * t_ext
+    acc[at(A_COUNTED, lane)] = counted
+    acc[at(A_TFIRST, lane)] = keep_if(counted * (n_rounds == 1.0), t_ext, acc[at(A_TFIRST, lane)])
+    acc[at(A_TLAST, lane)] = keep_if(counted, t_ext, acc[at(A_TLAST, lane)])
+    in_q3_ext = counted * (t_ext <= t_q3)
+    acc[at(A_Q3MAX, lane)] = keep_if(in_q3_ext, fmax(acc[at(A_Q3MAX, lane)], swing), acc[at(A_Q3MAX, lane)])
+    acc[at(A_Q3MIN, lane)] = keep_if(in_q3_ext, fmin(acc[at(A_Q3MIN, lane)], swing), acc[at(A_Q3MIN, lane)])
+
+
+@jitable_inline
+def finish(acc: Any, x: Any, lane: Any = 0) -> None:
+    """The values a run ends with (doubt, closeness, top fear), from its last state."""
+    acc[at(A_DEND, lane)] = fmax(x[at(11, lane)], x[at(12, lane)])
+    acc[at(A_CEND, lane)] = x[at(0, lane)]
+    acc[at(A_FEND, lane)] = fmax(fmax(x[at(7, lane)], x[at(8, lane)]), fmax(x[at(9, lane)], x[at(10, lane)]))
 
 
 @jitable_inline
@@ -287,5 +336,6 @@ def series_metrics(closeness: np.ndarray, dt: float) -> dict[str, Any]:
         rate[0] = slope[k]
         accumulate(acc, x, rate, k + 1, steps // 2, steps, dt)
         fold_round(acc)
+    finish(acc, x)
     out = summarize(acc[None, :], steps, dt, np.array([1.0]))
     return {k: (str(v[0]) if v.dtype.kind == "U" else float(v[0])) for k, v in out.items()}

@@ -222,3 +222,27 @@ def test_the_regime_map_is_the_sweep_of_its_grid():
     chunks = list(sim.sweep.iter_sweep(grid, steps=300))
     np.testing.assert_array_equal(m.verdict.ravel(), np.concatenate([c.verdict for c in chunks]))
     np.testing.assert_array_equal(m.metrics["tension"].ravel(), np.concatenate([c.metrics["tension"] for c in chunks]))
+
+
+def test_the_analysis_beside_the_batch_gives_what_it_gives_after_it(monkeypatch):
+    """Where the threading layer allows it, a chunk's analysis runs in a second thread while the
+    batch runs; the regime map (run and analytic boundary) is the same either way."""
+    import sim.sweep.chunks as chunks
+
+    beside = sim.regime_map(n=5, steps=200, chunk_size=10)
+    monkeypatch.setattr(chunks, "threads_may_overlap", lambda: False)
+    after = sim.regime_map(n=5, steps=200, chunk_size=10)
+    for name in ("verdict", "stable", "max_real", "rest_closeness"):
+        np.testing.assert_array_equal(getattr(beside, name), getattr(after, name))
+
+
+def test_threads_overlap_only_on_a_threading_layer_that_allows_it(monkeypatch):
+    from sim import engine
+
+    monkeypatch.setenv("ATTRACT_REPEL_BACKEND", "numpy")
+    assert engine.threads_may_overlap()
+    monkeypatch.delenv("ATTRACT_REPEL_BACKEND")
+    if engine.default_backend() == "numba":
+        import numba
+
+        assert engine.threads_may_overlap() == (numba.threading_layer() in engine.SAFE_LAYERS)

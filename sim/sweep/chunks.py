@@ -7,6 +7,7 @@ import math
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..batch import DEFAULT_DT, DEFAULT_STEPS, simulate_batch
+from ..engine import threads_may_overlap
 from ..events import Event
 from ..frozen import FrozenMap, ReadOnlyArrays, frozen
 from ..interventions import Intervention
@@ -83,11 +85,23 @@ def run_chunk(population: Population, start: int, stop: int, run: Mapping[str, A
     arguments of :func:`sim.simulate_batch` (summary mode), ``analyse`` what else to compute from
     the same couples. The unit of work of every sweep."""
     couples = tuple(population.couples(start, stop))
-    with _RUN_LOCK:
-        batch = simulate_batch(couples, keep="summary", **run)
+    analysis: Mapping[str, np.ndarray] = {}
+    if analyse is not None and threads_may_overlap():
+        # the analysis (mostly numpy on one core) runs beside the batch, whose kernel frees the
+        # interpreter: the two fill both cores instead of taking turns
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyse") as pool:
+            later = pool.submit(analyse, couples)
+            with _RUN_LOCK:
+                batch = simulate_batch(couples, keep="summary", **run)
+            analysis = later.result()
+    else:
+        with _RUN_LOCK:
+            batch = simulate_batch(couples, keep="summary", **run)
+        if analyse is not None:
+            analysis = analyse(couples)
     values = {k: np.asarray(v) for k, v in population.values(start, stop).items()}
     return SweepChunk(start=start, stop=stop, values=values, verdict=batch.verdict, metrics=batch.metrics,
-                      analysis=analyse(couples) if analyse is not None else {})
+                      analysis=analysis)
 
 
 def _run_kwargs(steps: int, dt: float, seed: int, events: Iterable[Event],
