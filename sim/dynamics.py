@@ -147,10 +147,14 @@ def feel(c: Any, m_self: Any, m_other: Any, p: Any, ceiling: Any, lane: Any = 0)
     -------
     (alarm, fear): ``S(phi(u))`` entering the alarm chain, and ``S(v)`` that B relaxes to.
     """
-    u = (p[at(GE, lane)] * phi(c - p[at(HI, lane)]) + p[at(HE, lane)] * phi(m_other)
-         - p[at(RHO, lane)] * phi(-m_self))
+    # phi(-m) = phi(m) - m (kept >= 0 against rounding): the two partners' feel() then share
+    # phi of both moves, two rectifiers fewer per right-hand side
+    toward = phi(m_other)
+    away_self = fmax(phi(m_self) - m_self, 0.0)
+    away_other = fmax(toward - m_other, 0.0)
+    u = p[at(GE, lane)] * phi(c - p[at(HI, lane)]) + p[at(HE, lane)] * toward - p[at(RHO, lane)] * away_self
     alarm = saturate(phi(u), ceiling)
-    fear = saturate(p[at(GB, lane)] * phi(p[at(LO, lane)] - c) + p[at(HB, lane)] * phi(-m_other), ceiling)
+    fear = saturate(p[at(GB, lane)] * phi(p[at(LO, lane)] - c) + p[at(HB, lane)] * away_other, ceiling)
     return alarm, fear
 
 
