@@ -84,7 +84,7 @@ def phi(x: Any) -> Any:
     Written without branches (``min``/``max`` only) so that it is cheap on arrays and in compiled code.
     """
     y = fmin(fmax(x + EPS, 0.0), 2.0 * EPS)
-    return y * y * (0.25 / EPS) + fmax(x - EPS, 0.0)
+    return fmax(x, y * y * (0.25 / EPS))  # the parabola lies above x, and meets it at EPS
 
 
 @jitable

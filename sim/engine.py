@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from itertools import chain
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -25,7 +23,7 @@ from ._accel import HAVE_NUMBA, LANES, any_true, at, borrowed, jitable, use_cach
 from .dynamics import N_STATE
 from .events import Event, event_table
 from .interventions import SECURE_SCORE, Intervention, coaching_rates, in_force_at, secure_params, segments
-from .partners import PARTNER_PARAMS, Couple, param_matrix
+from .partners import PARTNER_PARAMS, Couple, couple_arrays
 
 __all__ = ["BACKENDS", "SECURE_SCORE", "default_backend", "parameter_segments", "run_arrays", "secure_params",
            "threads_may_overlap"]
@@ -99,10 +97,9 @@ def _loop(x: Any, acc: Any, seg_params: Any, seg_steps: Any, secure: Any, coach_
                 for lane in range(lanes):
                     learned[at(i, lane)] = 1.0 - (1.0 - learned[at(i, lane)]) * coach_keep[at(i, lane)]
         rate = work[0]
-        if n + 1 <= late:  # before the late window: its accumulators wait, no round counts
-            for lane in range(lanes):
-                metrics.accumulate_early(acc, x, rate, n + 1, dt, lane)
-        else:
+        for lane in range(lanes):
+            metrics.accumulate_early(acc, x, rate, n + 1, dt, lane)
+        if n + 1 > late:  # before the late window its accumulators wait and no round counts
             for lane in range(lanes):
                 metrics.accumulate_late(acc, x, rate, n + 1, late, steps, dt, lane)
             # the lanes that counted a round, listed first: a loop over all of them would take the
@@ -289,9 +286,6 @@ def _run_numpy(x0: np.ndarray, acc: np.ndarray, seg_params: np.ndarray, seg_step
     return np.transpose(traj[0], (2, 1, 0)), np.transpose(learn[0], (2, 1, 0))
 
 
-_A, _B, _PAIR = attrgetter("a"), attrgetter("b"), attrgetter("closeness0", "fading", "fear_ceiling")
-
-
 def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tuple[Event, ...],
                interventions: tuple[Intervention, ...], record: bool, backend: str | None = None,
                drawn: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, Any]:
@@ -308,10 +302,7 @@ def run_arrays(couples: Sequence[Couple], *, steps: int, dt: float, events: tupl
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
     n = len(couples)
-    base = np.empty((n, 2, N_PARAM))
-    base[:, 0] = param_matrix(list(map(_A, couples)))
-    base[:, 1] = param_matrix(list(map(_B, couples)))
-    pair = np.fromiter(chain.from_iterable(map(_PAIR, couples)), float, 3 * n).reshape(n, 3)
+    base, pair = couple_arrays(couples)
     x0 = np.zeros((n, N_STATE))
     x0[:, 0] = pair[:, 0]
     x0[:, 1:3] = base[:, :, dynamics.K] * base[:, :, dynamics.W]  # at ease: the calm pull of longing

@@ -78,23 +78,41 @@ def accumulate(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: f
     """Fold the state after step n (lane of x, see :data:`sim.dynamics.LANE`) into ``acc``.
 
     ``rate`` is the time derivative at the start of step n (shape like x); ``late`` is the last
-    step before the late window. Steps up to ``late`` go to :func:`accumulate_early`, later ones
-    to :func:`accumulate_late` (the engine calls them directly: whether a step is late is the same
-    for every couple). A round counted at this step is marked in ``A_COUNTED`` and its logarithm
-    is folded in by :func:`fold_round`, which only such steps need. The values that a run ends
-    with are taken once, after its last step, by :func:`finish`.
+    step before the late window. Every step goes to :func:`accumulate_early`, and a step of the
+    late window then to :func:`accumulate_late` (the engine calls them directly: whether a step is
+    late is the same for every couple). A round counted at this step is marked in ``A_COUNTED``
+    and its logarithm is folded in by :func:`fold_round`, which only such steps need. The values
+    that a run ends with are taken once, after its last step, by :func:`finish`.
     """
+    accumulate_early(acc, x, rate, n, dt, lane)
     if n > late:
         accumulate_late(acc, x, rate, n, late, steps, dt, lane)
     else:
-        accumulate_early(acc, x, rate, n, dt, lane)
+        acc[at(A_COUNTED, lane)] = 0.0  # a turn before the late window is no round
+
+
+@jitable_inline
+def accumulate_early(acc: Any, x: Any, rate: Any, n: int, dt: float, lane: Any = 0) -> None:
+    """What every step n adds: the whole run's accumulators and the round finder's zig-zag.
+
+    Whether the zig-zag turned is left in ``A_COUNTED`` for :func:`accumulate_late`. Before the
+    late window nothing else is needed (a round counts only once its extreme lies in the late
+    window): a quarter of a run's work was its accumulators, and half of them only wait for it.
+    """
+    c, tension, top_fear, dmax, speed = _step_values(x, rate, lane)
+    acc[at(A_TENSION_ALL, lane)] = acc[at(A_TENSION_ALL, lane)] + tension
+    acc[at(A_SAFE, lane)] = acc[at(A_SAFE, lane)] + 1.0 * (top_fear < SAFE)
+    acc[at(A_DMAX, lane)] = fmax(acc[at(A_DMAX, lane)], dmax)
+    acc[at(A_MOVING, lane)] = keep_if(1.0 * (speed > MOVE_TOL), n * dt, acc[at(A_MOVING, lane)])
+    acc[at(A_COUNTED, lane)] = _zigzag(acc, c, n * dt, lane)
 
 
 @jitable_inline
 def accumulate_late(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, dt: float, lane: Any = 0) -> None:
-    """:func:`accumulate` for a step n of the late window (n > late). Arithmetic only, so that
+    """What a step n of the late window (n > late) adds after :func:`accumulate_early`: the late
+    window's sums and extremes, and the round, if the zig-zag turned. Arithmetic only, so that
     compiled code runs it on a block of couples in vector lanes."""
-    c, tension, top_fear, dmax, speed = _whole_run(acc, x, rate, n, dt, lane)
+    c, tension, top_fear, dmax, speed = _step_values(x, rate, lane)
     in_q3 = 1.0 * (n <= late + (steps - late) // 2)
     acc[at(A_TENSION, lane)] = acc[at(A_TENSION, lane)] + tension
     acc[at(A_CSUM, lane)] = acc[at(A_CSUM, lane)] + c
@@ -108,47 +126,33 @@ def accumulate_late(acc: Any, x: Any, rate: Any, n: int, late: int, steps: int, 
     # does not make the verdict depend on the phase at which one step sampled it
     acc[at(A_SPEED0, lane)] = fmax(acc[at(A_SPEED0, lane)], in_q3 * speed)
     acc[at(A_SPEED, lane)] = fmax(acc[at(A_SPEED, lane)], (1.0 - in_q3) * speed)
-    turn, swing, t_ext = _zigzag(acc, c, n * dt, lane)
-    _count_round(acc, turn, swing, t_ext, late * dt, (late + (steps - late) // 2) * dt, lane)
+    # a turn left the leg's swing and its extreme's day in A_SWING and A_TTURN
+    _count_round(acc, acc[at(A_COUNTED, lane)], acc[at(A_SWING, lane)], acc[at(A_TTURN, lane)], late * dt,
+                 (late + (steps - late) // 2) * dt, lane)
 
 
 @jitable_inline
-def accumulate_early(acc: Any, x: Any, rate: Any, n: int, dt: float, lane: Any = 0) -> None:
-    """:func:`accumulate` for a step n before the late window (n <= late).
-
-    Before the late window the late accumulators stay as they are and no round is counted (a
-    round counts only once its extreme lies in the late window), so this leaves them out: a
-    quarter of a run's work was its accumulators, and half of them only wait for the late window.
-    """
-    c, _, _, _, _ = _whole_run(acc, x, rate, n, dt, lane)
-    _zigzag(acc, c, n * dt, lane)
-
-
-@jitable_inline
-def _whole_run(acc: Any, x: Any, rate: Any, n: int, dt: float, lane: Any) -> tuple[Any, Any, Any, Any, Any]:
-    """The accumulators of the whole run; returns what the late window's use of the step."""
+def _step_values(x: Any, rate: Any, lane: Any) -> tuple[Any, Any, Any, Any, Any]:
+    """What the accumulators take from a step: closeness, tension, the top fear, the top doubt and
+    the speed of the slow part of the state (closeness, the felt fears and the doubt)."""
     c = x[at(0, lane)]
     e_a, e_b, b_a, b_b = x[at(7, lane)], x[at(8, lane)], x[at(9, lane)], x[at(10, lane)]
     tension = 0.5 * (e_a + e_b + b_a + b_b)
     top_fear = fmax(fmax(e_a, e_b), fmax(b_a, b_b))
     dmax = fmax(x[at(11, lane)], x[at(12, lane)])
-    acc[at(A_TENSION_ALL, lane)] = acc[at(A_TENSION_ALL, lane)] + tension
-    acc[at(A_SAFE, lane)] = acc[at(A_SAFE, lane)] + 1.0 * (top_fear < SAFE)
-    acc[at(A_DMAX, lane)] = fmax(acc[at(A_DMAX, lane)], dmax)
-    # speed of the slow part of the state: closeness, the felt fears and the doubt
     speed = fmax(fmax(np.abs(rate[at(0, lane)]), fmax(np.abs(rate[at(7, lane)]), np.abs(rate[at(8, lane)]))),
                  fmax(fmax(np.abs(rate[at(9, lane)]), np.abs(rate[at(10, lane)])),
                       fmax(np.abs(rate[at(11, lane)]), np.abs(rate[at(12, lane)]))))
-    acc[at(A_MOVING, lane)] = keep_if(1.0 * (speed > MOVE_TOL), n * dt, acc[at(A_MOVING, lane)])
     return c, tension, top_fear, dmax, speed
 
 
 @jitable_inline
-def _zigzag(acc: Any, c: Any, t: float, lane: Any) -> tuple[Any, Any, Any]:
+def _zigzag(acc: Any, c: Any, t: float, lane: Any) -> Any:
     """Rounds: a zig-zag with hysteresis finds the prominent peaks and troughs of closeness.
 
-    Moves the zig-zag on by closeness ``c`` at day ``t``; returns (turn, swing, t_ext): whether it
-    turned here, the swing of the leg that ended, and the day of its extreme.
+    Moves the zig-zag on by closeness ``c`` at day ``t``; returns whether it turned here (1.0 or
+    0.0). After a turn ``A_SWING`` holds the swing of the leg that ended, ``A_TTURN`` the day of its
+    extreme.
     """
     direction, last = acc[at(A_DIR, lane)], acc[at(A_LAST, lane)]
     extreme, t_extreme = acc[at(A_EXT, lane)], acc[at(A_TEXT, lane)]
@@ -178,7 +182,7 @@ def _zigzag(acc: Any, c: Any, t: float, lane: Any) -> tuple[Any, Any, Any]:
     acc[at(A_TTURN, lane)] = keep_if(turn, t_ext, acc[at(A_TTURN, lane)])
     acc[at(A_BACK, lane)] = keep_if(turn, c, back)
     acc[at(A_TBACK, lane)] = keep_if(turn, t, t_back)
-    return turn, swing, t_ext
+    return turn
 
 
 @jitable_inline

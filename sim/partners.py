@@ -46,6 +46,7 @@ __all__ = [
     "ParamSpec",
     "PARTNER_PARAMS",
     "COUPLE_PARAMS",
+    "couple_arrays",
     "param_matrix",
     "param_spec",
     "style_of",
@@ -320,6 +321,29 @@ def param_matrix(partners: Sequence[Partner]) -> np.ndarray:
 
 _SCORES_OF = attrgetter("anxiety", "avoidance")
 _OVERRIDDEN = attrgetter("_overridden")
+
+
+def couple_arrays(couples: Sequence[Couple]) -> tuple[np.ndarray, np.ndarray]:
+    """Both partners' effective parameters and the pair's values of many couples, in one pass.
+
+    Returns
+    -------
+    params : array (N, 2, P), partner a then b, as :func:`param_matrix` of each
+    pair : array (N, 3), ``closeness0``, ``fading`` and ``fear_ceiling``
+    """
+    n = len(couples)
+    flat = np.fromiter(chain.from_iterable(map(_COUPLE_VALUES, couples)), float, 9 * n).reshape(n, 9)
+    scores = flat[:, :4].reshape(n, 2, 2)
+    driver = np.where(_BY_ANXIETY, scores[:, :, :1], np.where(_BY_AVOIDANCE, scores[:, :, 1:], 0.0))
+    params = _BASE + _SLOPE * driver
+    for k, i in zip(*np.nonzero(flat[:, 4:6]), strict=True):
+        partner = couples[k].b if i else couples[k].a
+        params[k, i] = param_matrix((partner,))[0]
+    return params, flat[:, 6:]
+
+
+_COUPLE_VALUES = attrgetter("a.anxiety", "a.avoidance", "b.anxiety", "b.avoidance", "a._overridden",
+                            "b._overridden", "closeness0", "fading", "fear_ceiling")
 
 
 def param_spec(name: str) -> ParamSpec:

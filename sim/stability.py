@@ -105,7 +105,7 @@ from .dynamics import (
 from .frozen import ReadOnlyArrays, frozen
 from .interventions import Intervention, long_run
 from .limits import check_items
-from .partners import PARTNER_PARAMS, Couple, param_matrix
+from .partners import Couple, couple_arrays
 
 __all__ = ["BRANCHES", "KINDS", "KIND_TEXT", "Stability", "analyse", "effective_param_arrays", "effective_params",
            "equilibria", "follow", "is_complex", "linearise", "pick", "stability", "stability_arrays"]
@@ -865,10 +865,7 @@ def effective_param_arrays(couples: Sequence[Couple], interventions: Iterable[In
     """Long-run parameters of N couples, shape (N, 2, P), lag form: every intervention in force,
     coaching fully learned (a coached partner has a secure partner's parameters)."""
     interventions = check_items(interventions, Intervention, "interventions")
-    base = np.empty((len(couples), 2, len(PARTNER_PARAMS)))
-    base[:, 0] = param_matrix([c.a for c in couples])
-    base[:, 1] = param_matrix([c.b for c in couples])
-    return long_run(base, interventions)
+    return long_run(couple_arrays(couples)[0], interventions)
 
 
 def effective_params(couple: Couple, interventions: Iterable[Intervention] = ()) -> np.ndarray:

@@ -132,3 +132,27 @@ def test_the_trap_has_a_structural_gap_and_a_secure_pair_a_shared_comfort_zone()
 def test_every_partner_parameter_has_a_source():
     for name, spec in PARTNER_PARAMS.items():
         assert spec.source, name
+
+
+def test_couple_arrays_give_each_partners_own_parameters_and_the_pairs_values():
+    """One pass over many couples gives what each partner's ``params()`` says, overrides included
+    (on a, on b, on both, on neither), and each couple's closeness, fading and fear ceiling."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    couples = []
+    for k in range(40):
+        a = sim.Partner(anxiety=rng.uniform(), avoidance=rng.uniform(),
+                        **({"longing": 0.7} if k % 3 == 0 else {}))
+        b = sim.Partner(anxiety=rng.uniform(), avoidance=rng.uniform(),
+                        **({"alarm_lag": 9.0, "relief": 0.2} if k % 4 == 1 else {}))
+        couples.append(sim.Couple(a=a, b=b, closeness0=rng.uniform(0.2, 2.0), fading=rng.uniform(0.1, 1.0),
+                                  fear_ceiling=rng.uniform(1.0, 6.0)))
+    params, pair = sim.partners.couple_arrays(couples)
+    assert params.shape == (40, 2, len(PARTNER_PARAMS)) and pair.shape == (40, 3)
+    for k, c in enumerate(couples):
+        for i, partner in enumerate((c.a, c.b)):
+            assert params[k, i].tolist() == [partner.params()[name] for name in PARTNER_PARAMS]
+        assert pair[k].tolist() == [c.closeness0, c.fading, c.fear_ceiling]
+    assert params[0, 0, list(PARTNER_PARAMS).index("longing")] == 0.7
+    assert params[1, 1, list(PARTNER_PARAMS).index("alarm_lag")] == 9.0
