@@ -2,7 +2,8 @@
 
 This file is the router: it runs the page asked for, the main page (``app_pages/main.py``: adjust two
 partners and watch the dance) or the workshop (``app_pages/workshop.py``: the story step by step for
-a room), and links both in the sidebar in the language of the address bar.
+a room) or a participant's phone voting in the workshop's room (``app_pages/vote.py``, ``/vote``), and
+links the first two in the sidebar in the language of the address bar.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ui.text import texts
 
 MAIN = "app_pages/main.py"
 WORKSHOP = "app_pages/workshop.py"
+VOTE = "app_pages/vote.py"
 
 
 def link_lang() -> str:
@@ -34,7 +36,8 @@ def navigation() -> None:
     # fonts.gstatic.com, which a room without internet cannot reach. The links use the bundled icon font.
     home = st.Page(MAIN, title=tr("nav.main"), icon="💞", default=True)
     workshop = st.Page(WORKSHOP, title=tr("nav.workshop"), icon="💞", url_path="workshop")
-    st.navigation([home, workshop], position="hidden").run()
+    vote = st.Page(VOTE, title=tr("nav.vote"), icon="💞", url_path="vote")
+    st.navigation([home, workshop, vote], position="hidden").run()
     tr = texts(link_lang())
     with links:
         st.page_link(home, label=tr("nav.main"), icon=":material/favorite:")

@@ -16,8 +16,13 @@ the step, the day, the language).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
+import io
 from functools import partial
 from typing import NamedTuple
+from urllib.parse import urlencode, urlsplit
 
 import numpy as np
 import streamlit as st
@@ -27,6 +32,7 @@ from sim import story as stories
 from sim.presets import CLASSIC
 from sim.scenario import LANG_FIELD, Scenario, load_scenario, save_scenario
 from ui.i18n import LANGS
+from ui.room import Question, RoomError, RoomStore, default_store
 from ui.workshop import animation, captions, charts, cycle, handout
 from ui.workshop.texts import colored, md, text
 
@@ -35,6 +41,7 @@ MAIN = "main"  # the couple choice that means: the couple on the main page (st.s
 DEFAULT_PRESET = CLASSIC
 DEFAULT_INTERVENTION = "safety"
 PLAY_SECONDS = 0.4  # time between two frames while playing (one fragment rerun per frame)
+POLL_SECONDS = 2.0  # how often the coach's view counts the room's votes
 SCRUB_FRAMES = 81  # positions of the day slider in a scene
 VERDICT_BOX = {"settles": st.success, "cycles": st.warning, "escalates": st.error}
 STYLE = """
@@ -71,11 +78,13 @@ def main() -> None:
 
 
 class Choice(NamedTuple):
-    """What the coach chose: the couple (as scenario JSON, the cache key), the intervention, predict mode."""
+    """What the coach chose: the couple (as scenario JSON, the cache key), the intervention, predict
+    mode, and the code of the room that votes from its phones (None: the room answers aloud)."""
 
     couple_key: str
     intervention: str
     predict: bool
+    room: str | None = None
 
 
 # --- cached runs and pictures (keyed on the couple's JSON, the intervention, the step, the language) ---
@@ -188,7 +197,73 @@ def story_ui(lang: str) -> Choice:
                          options=list(sim.INTERVENTION_KINDS), key="ws_intervention",
                          format_func=lambda k: captions.intervention_label(k, lang))
     predict = bar.toggle(text("predict_label", lang), value=True, key="ws_predict", help=text("predict_help", lang))
-    return Choice(couple_key(couple), str(kind), bool(predict))
+    room = room_ui(lang) if predict else None
+    return Choice(couple_key(couple), str(kind), bool(predict), room)
+
+
+@st.cache_resource(show_spinner=False)
+def rooms() -> RoomStore:
+    """The rooms of this server (shared by every session: the coach's and the phones')."""
+    return default_store()
+
+
+def join_url(code: str, lang: str) -> str:
+    """The address a phone opens to vote in room ``code``: this server's ``/vote`` page."""
+    here = urlsplit(st.context.url or "")
+    base = f"{here.scheme}://{here.netloc}" if here.scheme and here.netloc else ""
+    return f"{base}/vote?{urlencode({'room': code, 'lang': lang})}"
+
+
+def qr_png(url: str) -> bytes:
+    """A QR code of ``url`` as PNG (segno: no network, no Pillow)."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=10, border=2)
+    return out.getvalue()
+
+
+def room_ui(lang: str) -> str | None:
+    """The room's switch (sidebar): opens a room, shows its code, QR code and phones; returns its code."""
+    bar = st.sidebar
+    if not bar.toggle(text("room_toggle", lang), key="ws_room_on", help=text("room_toggle_help", lang)):
+        return None
+    code = st.session_state.get("ws_room")
+    try:
+        if not code:
+            code = st.session_state["ws_room"] = rooms().open_room()
+        phones = rooms().phones(code)
+    except RoomError as err:  # the room expired: open a new one at the next rerun
+        st.session_state.pop("ws_room", None)
+        bar.warning(text(f"room_err_{err.code}", lang))
+        return None
+    url = join_url(code, lang)
+    bar.markdown("### " + text("room_code", lang, code=code))
+    alt = html.escape(text("room_qr_alt", lang, code=code), quote=True)
+    bar.html(f'<img src="data:image/png;base64,{base64.b64encode(qr_png(url)).decode()}" alt="{alt}" '
+             'width="220" height="220" style="image-rendering: pixelated">')
+    bar.caption(md(text("room_join", lang, url=url)))
+    bar.caption(text("room_phones", lang, n=phones))
+    if st.session_state.get("ws_room_closed") == code:
+        bar.caption(text("room_closed", lang))
+    else:
+        bar.button(text("room_close", lang), key="ws_room_close", on_click=close_room, args=(code,),
+                   icon=":material/lock:")
+    return str(code)
+
+
+def close_room(code: str) -> None:
+    """Take no more votes in the room (its tallies stay on screen)."""
+    rooms().close(code)
+    st.session_state["ws_room_closed"] = code
+
+
+def room_question(choice: Choice, story: stories.Story, view: stories.StepView, lang: str) -> Question:
+    """The question of step ``view`` as the room's phones see it (names as typed: the phone escapes them)."""
+    tag = hashlib.sha256((choice.couple_key + choice.intervention).encode()).hexdigest()[:8]
+    options = tuple(stories.CHOICES[view.key])
+    return Question(f"{view.index + 1}-{view.key}-{tag}", options, captions.question(view, story, lang),
+                    tuple(captions.choice_label(view, story, c, lang) for c in options))
 
 
 def step_index() -> int:
@@ -251,6 +326,22 @@ def predict_ui(choice: Choice, story: stories.Story, view: stories.StepView, lan
                  format_func=lambda c: captions.choice_label(view, story, c, lang, literal))
         st.button(text("reveal", lang), key="ws_reveal", type="primary", on_click=on_reveal,
                   args=(choice, view.index), icon=":material/visibility:")
+        if choice.room:
+            asked = room_question(choice, story, view, lang)
+            try:
+                rooms().ask(choice.room, asked)
+            except RoomError as err:
+                st.warning(text(f"room_err_{err.code}", lang))
+            else:
+                st.fragment(run_every=POLL_SECONDS)(draw_votes_so_far)(choice.room, asked.qid, lang)
+
+
+def draw_votes_so_far(code: str, qid: str, lang: str) -> None:
+    """How many phones have voted on the question asked (counted again every few seconds)."""
+    try:
+        st.caption(text("room_votes_now", lang, n=sum(rooms().tally(code, qid).values())))
+    except RoomError as err:
+        st.caption(text(f"room_err_{err.code}", lang))
 
 
 def draw_step(choice: Choice, story: stories.Story, view: stories.StepView, lang: str) -> None:
@@ -277,6 +368,27 @@ def draw_answer(choice: Choice, story: stories.Story, view: stories.StepView, la
         st.success(text("answer_right", lang), icon=":material/check_circle:")
     elif guess is not None:
         st.markdown(text("answer_wrong", lang, guess=captions.choice_label(view, story, guess, lang, literal)))
+    if choice.room:
+        draw_tally(choice, story, view, lang)
+
+
+def draw_tally(choice: Choice, story: stories.Story, view: stories.StepView, lang: str) -> None:
+    """The room's votes on this step beside the model's answer (the answer is marked)."""
+    asked = room_question(choice, story, view, lang)
+    try:
+        counts = rooms().tally(str(choice.room), asked.qid)
+    except RoomError as err:
+        st.caption(text(f"room_err_{err.code}", lang))
+        return
+    total = sum(counts.values())
+    st.markdown("**" + text("room_tally_title", lang) + "**")
+    for option in asked.choices:
+        n = counts.get(option, 0)
+        share = f"{round(100 * n / total)} %" if total else "–"
+        line = text("room_tally_line", lang, label=md(asked.label(option)), n=n, share=share)
+        if option == view.answer:
+            line = f"**{line}** · " + text("room_tally_model", lang)
+        st.progress(n / total if total else 0.0, text=line)
 
 
 def scene_days(view: stories.StepView) -> list[float]:

@@ -153,12 +153,13 @@ def test_both_catalogs_hold_the_same_keys_and_the_same_fields():
 
 
 FAMILIES = ("step_", "q_", "choice_", "cap_", "mark_", "sum_", "short_", "style_", "node_", "link_", "iv_",
-            "preset_", "lang_", "course_", "handout_png", "handout_pdf")
+            "preset_", "lang_", "course_", "handout_png", "handout_pdf", "room_err_")
 """Key families the code builds from a name (f-strings); the test below exercises each family's members."""
 
 
 def test_every_key_is_used_by_the_workshop_code():
-    sources = [ROOT / "app_pages" / "workshop.py", *sorted((ROOT / "ui" / "workshop").glob("*.py"))]
+    sources = [ROOT / "app_pages" / "workshop.py", ROOT / "app_pages" / "vote.py",
+               *sorted((ROOT / "ui" / "workshop").glob("*.py"))]
     code = "".join(path.read_text(encoding="utf-8") for path in sources)
     keys = json.loads((ROOT / "ui" / "locales" / "workshop.en.json").read_text(encoding="utf-8"))
     unused = [k for k in keys if f'"{k}"' not in code and not k.startswith(FAMILIES)]
