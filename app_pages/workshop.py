@@ -33,7 +33,7 @@ from sim.presets import CLASSIC
 from sim.scenario import LANG_FIELD, Scenario, load_scenario, save_scenario
 from ui.i18n import LANGS
 from ui.room import Question, RoomError, RoomStore, default_store
-from ui.workshop import animation, captions, charts, cycle, handout
+from ui.workshop import animation, captions, charts, cycle, handout, quiz
 from ui.workshop.texts import colored, md, text
 
 # Module-level strings would be shown by Streamlit's magic, so the constants are described in comments.
@@ -66,9 +66,12 @@ def main() -> None:
     lang = lang_ui(lang)
     choice = story_ui(lang)
     story = cached_story(choice.couple_key, choice.intervention)
+    if choice.room and st.session_state.get("ws_quiz"):
+        quiz_ui(choice.room, lang)
+        return
     index = step_index()
     view = story.steps[index]
-    header_ui(story, index, lang)
+    header_ui(story, index, lang, revealed(choice, index))
     if revealed(choice, index):
         draw_step(choice, story, view, lang)
         moment_ui(choice, story, view, lang)
@@ -247,9 +250,78 @@ def room_ui(lang: str) -> str | None:
     if st.session_state.get("ws_room_closed") == code:
         bar.caption(text("room_closed", lang))
     else:
+        with bar.container(horizontal=True):
+            for phase in quiz.PHASES:
+                st.button(text(f"quiz_{phase}_button", lang), key=f"ws_quiz_{phase}", on_click=start_quiz,
+                          args=(phase,), help=text("quiz_buttons_help", lang), icon=":material/quiz:")
         bar.button(text("room_close", lang), key="ws_room_close", on_click=close_room, args=(code,),
                    icon=":material/lock:")
     return str(code)
+
+
+def start_quiz(phase: str) -> None:
+    """Ask the room the ``phase`` set of the room check ("pre" or "post"), from its first question."""
+    st.session_state["ws_quiz"] = {"phase": phase, "number": 0}
+    st.session_state["ws_playing"] = False
+
+
+def next_quiz(phase: str, number: int) -> None:
+    """Move to question ``number`` of the room check; past the before-questions, back to the story's start."""
+    if phase == "pre" and number >= len(quiz.QUIZ):
+        st.session_state["ws_quiz"] = None
+        st.session_state["ws_step"] = 0
+    else:
+        st.session_state["ws_quiz"] = {"phase": phase, "number": number}
+
+
+def end_quiz() -> None:
+    """Leave the room check for the story."""
+    st.session_state["ws_quiz"] = None
+
+
+def quiz_ui(code: str, lang: str) -> None:
+    """The room check in the main area: one question at a time on the phones, then what the room understood."""
+    state = st.session_state["ws_quiz"]
+    phase, number = str(state["phase"]), int(state["number"])
+    total = len(quiz.QUIZ)
+    st.caption(text(f"quiz_title_{phase}", lang))
+    if number >= total:
+        draw_quiz_results(code, lang)
+        st.button(text("quiz_back", lang), key="ws_quiz_back", type="primary", on_click=end_quiz,
+                  icon=":material/arrow_back:")
+        return
+    asked = quiz.question(phase, number, lang)
+    st.title(text("quiz_counter", lang, n=number + 1, total=total))
+    st.progress((number + 1) / total)
+    st.header(md(asked.prompt))
+    st.markdown("\n".join(f"- {md(label)}" for label in asked.labels))
+    try:
+        rooms().ask(code, asked)
+    except RoomError as err:
+        st.warning(text(f"room_err_{err.code}", lang))
+    else:
+        st.fragment(run_every=POLL_SECONDS)(draw_votes_so_far)(code, asked.qid, lang)
+    last = number == total - 1
+    label = ("quiz_start_story" if phase == "pre" else "quiz_show_results") if last else "quiz_next"
+    st.button(text(label, lang), key="ws_quiz_next", type="primary", on_click=next_quiz, args=(phase, number + 1),
+              icon=":material/arrow_forward:", shortcut="PageDown")
+
+
+def draw_quiz_results(code: str, lang: str) -> None:
+    """Per question, the share of the room that chose the model's answer before the story and after it."""
+    st.title(text("quiz_results_title", lang))
+    for number, item in enumerate(quiz.QUIZ):
+        st.subheader(text(f"quiz_q_{item.key}", lang))
+        st.caption(text("quiz_model_answer", lang, label=text(f"quiz_{item.key}_{item.answer}", lang)))
+        for phase in quiz.PHASES:
+            try:
+                counts = rooms().tally(code, quiz.question(phase, number, lang).qid)
+            except RoomError as err:
+                st.caption(text(f"room_err_{err.code}", lang))
+                return
+            share = quiz.right_share(counts, item)
+            shown = f"{round(100 * share)} %" if share is not None else "–"
+            st.progress(share or 0.0, text=text(f"quiz_result_{phase}", lang, share=shown, n=sum(counts.values())))
 
 
 def close_room(code: str) -> None:
@@ -297,18 +369,23 @@ def on_reveal(choice: Choice, index: int) -> None:
     st.session_state["ws_revealed"] = done
 
 
-def header_ui(story: stories.Story, index: int, lang: str) -> None:
-    """Step counter, title, and Back / Next."""
+def header_ui(story: stories.Story, index: int, lang: str, shown: bool = True) -> None:
+    """Step counter, title, and Back / Next.
+
+    A presenter's clicker sends Page Down and Page Up: Page Up goes back, Page Down shows the
+    answer of a step not yet revealed and goes on from one that is (as a slide's next build does).
+    """
     title, nav = st.columns([3, 2], vertical_alignment="bottom")
     with title:
         st.caption(text("step_counter", lang, n=index + 1, total=len(stories.STEPS)) + " · " + text("title", lang))
         st.title(captions.step_title(index, lang))
     with nav, st.container(horizontal=True, horizontal_alignment="right"):
         st.button(text("back", lang), key="ws_back", on_click=go, args=(-1,), disabled=index == 0,
-                  icon=":material/arrow_back:")
+                  icon=":material/arrow_back:", shortcut="PageUp")
         last = index == len(stories.STEPS) - 1
         st.button(text("restart" if last else "next", lang), key="ws_next", on_click=go, args=(1,), type="primary",
-                  icon=":material/restart_alt:" if last else ":material/arrow_forward:")
+                  icon=":material/restart_alt:" if last else ":material/arrow_forward:",
+                  shortcut="PageDown" if shown else "Right")
     st.progress((index + 1) / len(stories.STEPS))
 
 
@@ -325,7 +402,7 @@ def predict_ui(choice: Choice, story: stories.Story, view: stories.StepView, lan
                  key=f"ws_guess_{view.index}",
                  format_func=lambda c: captions.choice_label(view, story, c, lang, literal))
         st.button(text("reveal", lang), key="ws_reveal", type="primary", on_click=on_reveal,
-                  args=(choice, view.index), icon=":material/visibility:")
+                  args=(choice, view.index), icon=":material/visibility:", shortcut="PageDown")
         if choice.room:
             asked = room_question(choice, story, view, lang)
             try:

@@ -7,11 +7,15 @@ import threading
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import sim
+from sim import story as stories
 from ui.room import CODE_ALPHABET, CODE_LENGTH, STORE_ENV, Question, RoomError, SQLiteRoomStore, new_token
 from ui.text import md
+from ui.workshop import captions, quiz
 from ui.workshop.texts import text
 
 Q1 = Question("step1", ("a", "b", "both", "neither"))
@@ -231,3 +235,91 @@ def test_the_coach_closes_the_room_and_its_votes_stay(rooms_file) -> None:
     assert coach.warning[0].value == text("room_err_closed", "en")  # the step's question is not asked any more
     coach.button(key="ws_reveal").click().run()
     assert any("B: 1" in p.proto.text for p in coach.get("progress"))
+
+
+# --- the room check: the same questions before and after the story -------------------------------
+
+def _trap_couples(n: int, seed: int) -> list[sim.Couple]:
+    """Couples across the trap quadrant: A anxious and hardly avoidant, B avoidant and hardly anxious."""
+    rng = np.random.default_rng(seed)
+    return [sim.Couple(a=sim.Partner(anxiety=rng.uniform(0.65, 1.0), avoidance=rng.uniform(0.0, 0.3)),
+                       b=sim.Partner(anxiety=rng.uniform(0.0, 0.3), avoidance=rng.uniform(0.65, 1.0)))
+            for _ in range(n)]
+
+
+def test_the_room_checks_answers_are_what_the_story_shows_across_the_trap() -> None:
+    """Each answer of the room check is the answer of a story step, for every couple drawn in the trap."""
+    answers = {item.key: item.answer for item in quiz.QUIZ}
+    for couple in _trap_couples(10, seed=141):
+        story = stories.build_story(couple, "safety")
+        steps = {view.key: view.answer for view in story.steps}
+        shown = {"reflex": {"distance": "pulls_away", "closer": "closer", "stays": "no_change"}[steps["withdrawal"]],
+                 "pursuit": {"pursues": "pursues", "space": "gives_space", "withdraws": "withdraws"}[steps["pursuit"]],
+                 "course": "settles" if steps["rounds"] == "settles" else "goes_on",
+                 "safety": steps["intervention"]}
+        assert shown == answers, couple
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_room_check_asks_the_same_questions_twice_under_other_ids(lang) -> None:
+    for number, item in enumerate(quiz.QUIZ):
+        before, after = quiz.question("pre", number, lang), quiz.question("post", number, lang)
+        assert before.qid != after.qid and before.choices == after.choices == item.choices
+        assert item.answer in item.choices and before.prompt == after.prompt and before.prompt
+        assert len(set(before.labels)) == len(item.choices)
+    assert quiz.right_share({}, quiz.QUIZ[0]) is None
+    assert quiz.right_share({"pulls_away": 3, "closer": 1}, quiz.QUIZ[0]) == 0.75
+    with pytest.raises(ValueError):
+        quiz.question("during", 0, lang)
+
+
+def _vote_all(store: SQLiteRoomStore, code: str, picks: list[str]) -> str:
+    """Phones p0.. vote ``picks`` on the question asked now; returns its id."""
+    asked = store.current(code)
+    for i, pick in enumerate(picks):
+        store.join(code, f"p{i}")
+        store.vote(code, f"p{i}", asked.qid, pick)
+    return asked.qid
+
+
+def test_the_coach_asks_the_room_before_and_after_and_sees_what_changed(rooms_file) -> None:
+    coach = _coach()
+    code = coach.session_state["ws_room"]
+    store = SQLiteRoomStore(rooms_file)
+    coach.button(key="ws_quiz_pre").click().run()
+    assert coach.title[0].value == text("quiz_counter", "en", n=1, total=len(quiz.QUIZ))
+    for number, item in enumerate(quiz.QUIZ):  # before: one of four phones right on each question
+        assert store.current(code).qid == f"pre-{number + 1}-{item.key}"
+        wrong = next(c for c in item.choices if c != item.answer)
+        _vote_all(store, code, [item.answer, wrong, wrong, wrong])
+        coach.button(key="ws_quiz_next").click().run()
+    assert coach.session_state["ws_quiz"] is None and coach.session_state["ws_step"] == 0
+    assert coach.title[0].value == captions.step_title(0, "en")  # the story starts
+    assert store.current(code).qid.startswith("1-intimate-")
+
+    coach.button(key="ws_quiz_post").click().run()
+    for number, item in enumerate(quiz.QUIZ):  # after: three of four right
+        assert store.current(code).qid == f"post-{number + 1}-{item.key}"
+        wrong = next(c for c in item.choices if c != item.answer)
+        _vote_all(store, code, [item.answer, item.answer, item.answer, wrong])
+        coach.button(key="ws_quiz_next").click().run()
+    assert coach.title[0].value == text("quiz_results_title", "en")
+    lines = [p.proto.text for p in coach.get("progress")]
+    assert lines.count(text("quiz_result_pre", "en", share="25 %", n=4)) == len(quiz.QUIZ)
+    assert lines.count(text("quiz_result_post", "en", share="75 %", n=4)) == len(quiz.QUIZ)
+    coach.button(key="ws_quiz_back").click().run()
+    assert coach.session_state["ws_quiz"] is None and not coach.exception
+
+
+def test_a_clicker_reveals_a_step_then_moves_on() -> None:
+    """Page Down shows the answer of a step not yet revealed and goes on from one that is; Page Up goes back."""
+    at = AppTest.from_file(WORKSHOP, default_timeout=30)
+    at.session_state["ws_step"] = 1
+    at.session_state["ws_predict"] = True
+    at.run()
+    assert at.button(key="ws_reveal").proto.shortcut == "pagedown"
+    assert at.button(key="ws_next").proto.shortcut != "pagedown"
+    assert at.button(key="ws_back").proto.shortcut == "pageup"
+    at.button(key="ws_reveal").click().run()
+    assert at.button(key="ws_next").proto.shortcut == "pagedown"
+    assert not [b for b in at.button if b.key == "ws_reveal"]

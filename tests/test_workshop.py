@@ -153,7 +153,9 @@ def test_both_catalogs_hold_the_same_keys_and_the_same_fields():
 
 
 FAMILIES = ("step_", "q_", "choice_", "cap_", "mark_", "sum_", "short_", "style_", "node_", "link_", "iv_",
-            "preset_", "lang_", "course_", "handout_png", "handout_pdf", "room_err_")
+            "preset_", "lang_", "course_", "handout_png", "handout_pdf", "room_err_",
+            "quiz_q_", "quiz_reflex_", "quiz_pursuit_", "quiz_course_", "quiz_safety_", "quiz_title_", "quiz_result_",
+            "quiz_pre_", "quiz_post_")
 """Key families the code builds from a name (f-strings); the test below exercises each family's members."""
 
 
