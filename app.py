@@ -16,6 +16,7 @@ from ui.text import texts
 MAIN = "app_pages/main.py"
 WORKSHOP = "app_pages/workshop.py"
 VOTE = "app_pages/vote.py"
+NOTES = "app_pages/notes.py"
 
 
 def link_lang() -> str:
@@ -37,7 +38,8 @@ def navigation() -> None:
     home = st.Page(MAIN, title=tr("nav.main"), icon="💞", default=True)
     workshop = st.Page(WORKSHOP, title=tr("nav.workshop"), icon="💞", url_path="workshop")
     vote = st.Page(VOTE, title=tr("nav.vote"), icon="💞", url_path="vote")
-    st.navigation([home, workshop, vote], position="hidden").run()
+    notes = st.Page(NOTES, title=tr("nav.notes"), icon="💞", url_path="notes")
+    st.navigation([home, workshop, vote, notes], position="hidden").run()
     tr = texts(link_lang())
     with links:
         st.page_link(home, label=tr("nav.main"), icon=":material/favorite:")

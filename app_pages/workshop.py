@@ -20,6 +20,9 @@ import base64
 import hashlib
 import html
 import io
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from functools import partial
 from typing import NamedTuple
 from urllib.parse import urlencode, urlsplit
@@ -33,14 +36,13 @@ from sim.presets import CLASSIC
 from sim.scenario import LANG_FIELD, Scenario, load_scenario, save_scenario
 from ui.i18n import LANGS
 from ui.room import Question, RoomError, RoomStore, default_store
-from ui.workshop import animation, captions, charts, cycle, handout, quiz
+from ui.workshop import animation, captions, charts, cycle, deck, handout, quiz
 from ui.workshop.texts import colored, md, text
 
 # Module-level strings would be shown by Streamlit's magic, so the constants are described in comments.
 MAIN = "main"  # the couple choice that means: the couple on the main page (st.session_state["scenario"])
 DEFAULT_PRESET = CLASSIC
 DEFAULT_INTERVENTION = "safety"
-PLAY_SECONDS = 0.4  # time between two frames while playing (one fragment rerun per frame)
 POLL_SECONDS = 2.0  # how often the coach's view counts the room's votes
 SCRUB_FRAMES = 81  # positions of the day slider in a scene
 VERDICT_BOX = {"settles": st.success, "cycles": st.warning, "escalates": st.error}
@@ -56,27 +58,55 @@ STYLE = """
 .stMain [data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
 </style>
 """  # projector type: bigger text in the main area (the coach's sidebar keeps its size)
+PRESENT_STYLE = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+.stMain .block-container { padding: 0.5rem 1rem 0.4rem 1rem; max-width: none; }
+.stMain h1 { font-size: 2.0rem; padding: 0; }
+.stMain h2 { font-size: 1.6rem; }
+.stMain [data-testid="stMarkdownContainer"] p, .stMain [data-testid="stMarkdownContainer"] li
+  { font-size: 1.15rem; line-height: 1.3; margin-bottom: 0.2rem; }
+.stMain [data-testid="stVerticalBlock"] { gap: 0.35rem; }
+.stMain [data-testid="stCaptionContainer"] p { font-size: 1.15rem; }
+.stMain [data-testid="stImage"] img { max-width: none; }
+</style>
+"""  # presenter mode: no sidebar or header, tight spacing, every text at least 18 px on a 1280 x 720 screen
+STAGE_WIDTH = 510  # pixels of the stage chart (shown at its own size: its text stays >= 18 px)
+SCENE_WIDTH = 720  # pixels of a scene's figure in presenter mode (its own size)
 
 
 def main() -> None:
     """The page, top to bottom."""
     lang = initial_lang()
-    st.set_page_config(page_title=text("page_title", lang), page_icon="💞", layout="wide")
+    present = presenting()
+    st.set_page_config(page_title=text("page_title", lang), page_icon="💞", layout="wide",
+                       initial_sidebar_state="collapsed" if present else "auto")
     st.html(STYLE)
+    if present:
+        st.html(PRESENT_STYLE)
     lang = lang_ui(lang)
     choice = story_ui(lang)
     story = cached_story(choice.couple_key, choice.intervention)
-    if choice.room and st.session_state.get("ws_quiz"):
+    code = presenter_ui(lang)
+    quiz_state = st.session_state.get("ws_quiz") if choice.room else None
+    index = step_index()
+    shown = revealed(choice, index)
+    deck.shared().publish(code, deck.Slide(choice.couple_key, choice.intervention, index, shown, lang, choice.room,
+                                           (str(quiz_state["phase"]), int(quiz_state["number"])) if quiz_state
+                                           else None))
+    if choice.room and quiz_state:
         quiz_ui(choice.room, lang)
         return
-    index = step_index()
     view = story.steps[index]
-    header_ui(story, index, lang, revealed(choice, index))
-    if revealed(choice, index):
+    header_ui(story, index, lang, shown, present)
+    if shown and present:
+        stage_ui(choice, story, view, lang)
+    elif shown:
         draw_step(choice, story, view, lang)
         moment_ui(choice, story, view, lang)
     else:
-        predict_ui(choice, story, view, lang)
+        predict_ui(choice, story, view, lang, present)
     downloads_ui(choice, story, view, lang)
 
 
@@ -107,14 +137,27 @@ def cached_story(key: str, intervention: str) -> stories.Story:
 def chart_png(key: str, intervention: str, index: int, lang: str) -> bytes:
     """The story chart of step ``index``, with its moment marked."""
     story = cached_story(key, intervention)
-    return charts.png(charts.story_chart(story.steps[index], story, lang))
+    return charts.png(charts.story_chart(story.steps[index], story, lang, until=stories.shown_until(story, index)))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def stage_png(key: str, intervention: str, index: int, lang: str) -> bytes:
+    """The stage chart of step ``index`` for presenter mode (its own size: every text >= 18 px)."""
+    story = cached_story(key, intervention)
+    view = story.steps[index]
+    figure = charts.stage_chart(view.result, story.names(), lang, until=stories.shown_until(story, index),
+                                start=view.start if index >= 3 else 0.0, baseline=view.baseline,
+                                moment=view.moment, label=charts.moment_label(view, story, lang),
+                                band=(stories.ESCALATION[0][1], stories.ESCALATION[-1][1]) if view.key == "escalation"
+                                else None)
+    return charts.png(figure, dpi=charts.STAGE_DPI)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def before_png(key: str, intervention: str, index: int, lang: str) -> bytes:
     """The run up to the start of step ``index``, while the room predicts."""
     result, _ = stories.before_step(cached_story(key, intervention), index, load_scenario(key).couple)
-    return charts.png(charts.before_chart(result, lang))
+    return charts.png(charts.before_chart(result, lang, width=STAGE_WIDTH / charts.STAGE_DPI), dpi=charts.STAGE_DPI)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -122,6 +165,40 @@ def frame_png(key: str, intervention: str, index: int, day: float, lang: str) ->
     """The two partners on their line at ``day`` of step ``index``."""
     story = cached_story(key, intervention)
     return charts.png(animation.dance_figure(story.steps[index].result, day, story.names(), lang))
+
+
+GIFS_KEPT = 32  # scenes' GIFs kept in memory (each a few hundred kB)
+GIF_LOCK = threading.Lock()  # the sessions of one server share the GIFs (one thread per session)
+
+
+@st.cache_resource(show_spinner=False)
+def gif_shelf() -> OrderedDict[tuple[str, str, int, str], bytes]:
+    """The scenes' GIFs made so far (newest last), shared by the sessions of this server.
+
+    Not an ``st.cache_data`` function: a GIF is drawn with a progress bar on the page, and a cached
+    function may not write to a block made outside it.
+    """
+    return OrderedDict()
+
+
+def scene_gif(key: str, intervention: str, index: int, lang: str,
+              progress: Callable[[float], None] | None = None) -> bytes:
+    """The scene of step ``index`` as an animated GIF: what Play shows, and what the download gives."""
+    shelf, name = gif_shelf(), (key, intervention, index, lang)
+    with GIF_LOCK:
+        kept = shelf.get(name)
+        if kept is not None:
+            shelf.move_to_end(name)
+            return kept
+    story = cached_story(key, intervention)
+    view = story.steps[index]
+    data = animation.dance_gif(view.result, view.start, stories.shown_until(story, index), story.names(), lang,
+                               progress=progress)
+    with GIF_LOCK:
+        shelf[name] = data
+        while len(shelf) > GIFS_KEPT:
+            shelf.popitem(last=False)
+    return data
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -324,6 +401,35 @@ def draw_quiz_results(code: str, lang: str) -> None:
             st.progress(share or 0.0, text=text(f"quiz_result_{phase}", lang, share=shown, n=sum(counts.values())))
 
 
+def presenting() -> bool:
+    """Whether the page is in presenter mode (the projected view: ``?present=1`` in its link)."""
+    if "ws_present" not in st.session_state:
+        st.session_state["ws_present"] = st.query_params.get("present") == "1"
+    return bool(st.session_state["ws_present"])
+
+
+def set_presenting(on: bool) -> None:
+    """Enter or leave presenter mode (the link keeps it, so a reload stays in it)."""
+    st.session_state["ws_present"] = on
+    st.session_state["ws_playing"] = False
+    if on:
+        st.query_params["present"] = "1"
+    elif "present" in st.query_params:
+        del st.query_params["present"]
+
+
+def presenter_ui(lang: str) -> str:
+    """Presenter mode and the speaker notes (sidebar); returns the code the notes tab follows."""
+    code = st.session_state.setdefault("ws_deck", deck.Decks.new_code())
+    bar = st.sidebar
+    bar.subheader(text("present_title", lang))
+    bar.button(text("present_on", lang), key="ws_present_on", on_click=set_presenting, args=(True,),
+               help=text("present_on_help", lang), icon=":material/slideshow:", width="stretch")
+    bar.link_button(text("notes_link", lang), url=f"/notes?{urlencode({'deck': code})}",
+                    help=text("notes_link_help", lang), icon=":material/speaker_notes:", width="stretch")
+    return str(code)
+
+
 def close_room(code: str) -> None:
     """Take no more votes in the room (its tallies stay on screen)."""
     rooms().close(code)
@@ -369,13 +475,13 @@ def on_reveal(choice: Choice, index: int) -> None:
     st.session_state["ws_revealed"] = done
 
 
-def header_ui(story: stories.Story, index: int, lang: str, shown: bool = True) -> None:
-    """Step counter, title, and Back / Next.
+def header_ui(story: stories.Story, index: int, lang: str, shown: bool = True, present: bool = False) -> None:
+    """Step counter, title, and Back / Next (and, in presenter mode, the way out: Esc).
 
     A presenter's clicker sends Page Down and Page Up: Page Up goes back, Page Down shows the
     answer of a step not yet revealed and goes on from one that is (as a slide's next build does).
     """
-    title, nav = st.columns([3, 2], vertical_alignment="bottom")
+    title, nav = st.columns([5, 4] if present else [3, 2], vertical_alignment="bottom")
     with title:
         st.caption(text("step_counter", lang, n=index + 1, total=len(stories.STEPS)) + " · " + text("title", lang))
         st.title(captions.step_title(index, lang))
@@ -386,16 +492,24 @@ def header_ui(story: stories.Story, index: int, lang: str, shown: bool = True) -
         st.button(text("restart" if last else "next", lang), key="ws_next", on_click=go, args=(1,), type="primary",
                   icon=":material/restart_alt:" if last else ":material/arrow_forward:",
                   shortcut="PageDown" if shown else "Right")
+        if present:
+            st.button(text("present_off", lang), key="ws_present_off", on_click=set_presenting, args=(False,),
+                      icon=":material/close_fullscreen:", shortcut="Escape", help=text("present_off_help", lang))
     st.progress((index + 1) / len(stories.STEPS))
 
 
-def predict_ui(choice: Choice, story: stories.Story, view: stories.StepView, lang: str) -> None:
-    """The question to the room, its answers and the reveal button, beside the run so far."""
-    chart, ask = st.columns([3, 2], gap="large")
+def predict_ui(choice: Choice, story: stories.Story, view: stories.StepView, lang: str,
+               present: bool = False) -> None:
+    """The question to the room, its answers and the reveal button, beside the run so far (closeness only,
+    up to the last day shown so far: what the room is asked has not happened on screen)."""
+    chart, ask = st.columns([STAGE_WIDTH, SCENE_WIDTH] if present else [3, 2], gap="small" if present else "large")
     with chart:
         day = stories.before_day(story, view.index)
-        st.image(before_png(choice.couple_key, choice.intervention, view.index, lang), width="stretch")
+        st.image(before_png(choice.couple_key, choice.intervention, view.index, lang),
+                 width=STAGE_WIDTH if present else "stretch")
         st.caption(text("before_note", lang, day=day))
+        if present and choice.room:
+            draw_join(choice.room, lang)
     with ask:
         st.header(captions.question(view, story, lang, lambda name, i: colored(name, i)))
         st.radio(text("guess_label", lang), options=list(stories.CHOICES[view.key]), index=None,
@@ -411,6 +525,47 @@ def predict_ui(choice: Choice, story: stories.Story, view: stories.StepView, lan
                 st.warning(text(f"room_err_{err.code}", lang))
             else:
                 st.fragment(run_every=POLL_SECONDS)(draw_votes_so_far)(choice.room, asked.qid, lang)
+
+
+def draw_join(code: str, lang: str) -> None:
+    """How the room joins, on the projected view (the sidebar is hidden in presenter mode): code and QR code."""
+    qr, words = st.columns([1, 2], vertical_alignment="center")
+    alt = html.escape(text("room_qr_alt", lang, code=code), quote=True)
+    qr.html(f'<img src="data:image/png;base64,{base64.b64encode(qr_png(join_url(code, lang))).decode()}" '
+            f'alt="{alt}" width="150" height="150" style="image-rendering: pixelated">')
+    words.markdown(text("room_code", lang, code=code))
+    words.caption(md(text("room_join", lang, url=join_url(code, lang))))
+
+
+def stage_ui(choice: Choice, story: stories.Story, view: stories.StepView, lang: str) -> None:
+    """A revealed step in presenter mode, on one 1280 x 720 screen: the chart, the scene and the words."""
+    chart, scene = st.columns([STAGE_WIDTH, SCENE_WIDTH], gap="small")
+    with chart:
+        st.image(stage_png(choice.couple_key, choice.intervention, view.index, lang), width=STAGE_WIDTH)
+    with scene:
+        draw_moment(choice, story, view, lang, present=True)
+        if choice.predict:
+            answer = captions.choice_label(view, story, view.answer, lang, literal)
+            line = text("answer_model", lang, answer=answer)
+            if choice.room:
+                line += " · " + room_share(choice, story, view, lang)
+            st.markdown(f":blue-background[:material/psychology: {line}]")
+        for line in captions.caption(view, story, lang, lambda name, i: colored(name, i)):
+            st.markdown(line)
+        if view.key in ("rounds", "settling"):
+            verdict = view.result.verdict
+            VERDICT_BOX[verdict](captions.verdict_line(verdict, lang))
+
+
+def room_share(choice: Choice, story: stories.Story, view: stories.StepView, lang: str) -> str:
+    """The room's votes for the model's answer in one phrase ("the room: 12 of 20 chose this")."""
+    try:
+        counts = rooms().tally(str(choice.room), room_question(choice, story, view, lang).qid)
+    except RoomError as err:
+        return text(f"room_err_{err.code}", lang)
+    total = sum(counts.values())
+    share = f"{round(100 * counts.get(view.answer, 0) / total)} %" if total else "–"
+    return text("room_tally_short", lang, n=counts.get(view.answer, 0), total=total, share=share)
 
 
 def draw_votes_so_far(code: str, qid: str, lang: str) -> None:
@@ -468,39 +623,56 @@ def draw_tally(choice: Choice, story: stories.Story, view: stories.StepView, lan
         st.progress(n / total if total else 0.0, text=line)
 
 
-def scene_days(view: stories.StepView) -> list[float]:
+def scene_days(story: stories.Story, view: stories.StepView) -> list[float]:
     """The days the slider can show in a step's scene (about SCRUB_FRAMES, one decimal), its moment among them."""
-    days = animation.frame_days(view.start, view.until, view.result, SCRUB_FRAMES)
+    days = animation.frame_days(view.start, stories.shown_until(story, view.index), view.result, SCRUB_FRAMES)
     return sorted({round(float(d), 1) for d in days} | {round(view.moment, 1)})
 
 
 def moment_ui(choice: Choice, story: stories.Story, view: stories.StepView, lang: str) -> None:
-    """The scene moment by moment: play or pause, scrub through the days, the figures and the cycle map."""
+    """The scene moment by moment: play it, or scrub through the days; the figures and the cycle map."""
     st.subheader(text("moment_title", lang))
-    playing = bool(st.session_state.get("ws_playing", False))
-    st.fragment(run_every=PLAY_SECONDS if playing else None)(draw_moment)(choice, story, view, lang, playing)
+    draw_moment(choice, story, view, lang)
 
 
-def draw_moment(choice: Choice, story: stories.Story, view: stories.StepView, lang: str, playing: bool) -> None:
-    """One frame of the scene (reruns on its own while playing)."""
-    days = scene_days(view)
+def toggle_play() -> None:
+    """Play the scene, or stop it."""
+    st.session_state["ws_playing"] = not st.session_state.get("ws_playing", False)
+
+
+def draw_moment(choice: Choice, story: stories.Story, view: stories.StepView, lang: str,
+                present: bool = False) -> None:
+    """One moment of the scene, or the whole scene playing.
+
+    Play shows the scene's GIF (drawn once, with a progress bar, then cached): the browser plays
+    it from the scene's start at :data:`ui.workshop.animation.PACE`, the same file the download
+    gives. Stopped, the slider picks the day and the cycle map shows the link active then.
+    """
+    days = scene_days(story, view)
     key = f"ws_day_{view.index}"
     if st.session_state.get(key) not in days:
         st.session_state[key] = min(days, key=lambda d: abs(d - view.moment))
-    elif playing:
-        st.session_state[key] = days[(days.index(st.session_state[key]) + 1) % len(days)]
-    button, slider = st.columns([1, 5], vertical_alignment="center")
+    playing = bool(st.session_state.get("ws_playing", False))
+    button, slider = st.columns([1, 4] if present else [1, 5], vertical_alignment="center")
     with button:
-        if st.button(text("pause" if playing else "play", lang), key="ws_play",
-                     icon=":material/pause:" if playing else ":material/play_arrow:"):
-            st.session_state["ws_playing"] = not playing
-            st.rerun()
+        st.button(text("pause" if playing else "play", lang), key="ws_play", on_click=toggle_play,
+                  icon=":material/stop:" if playing else ":material/play_arrow:", shortcut="p")
     with slider:
-        day = st.select_slider(text("day_label", lang), options=days, key=key,
+        day = st.select_slider(text("day_label", lang), options=days, key=key, disabled=playing,
+                               label_visibility="collapsed" if present else "visible",
                                format_func=lambda d: text("anim_day", lang, day=float(d)))
-    figures, loop = st.columns([5, 4], gap="medium")
+    if present:
+        figures, loop = st.container(), None
+    else:
+        figures, loop = st.columns([5, 4], gap="medium")
     with figures:
-        st.image(frame_png(choice.couple_key, choice.intervention, view.index, float(day), lang), width="stretch")
+        if playing:
+            st.image(play_gif(choice, view, lang), width=SCENE_WIDTH if present else "stretch")
+        else:
+            st.image(frame_png(choice.couple_key, choice.intervention, view.index, float(day), lang),
+                     width=SCENE_WIDTH if present else "stretch")
+    if loop is None:
+        return
     with loop:
         index = int(np.clip(round(float(day) / view.result.dt), 0, view.result.steps))
         active = int(states(choice.couple_key, choice.intervention, view.index)[index])
@@ -509,16 +681,35 @@ def draw_moment(choice: Choice, story: stories.Story, view: stories.StepView, la
         st.caption(text("cycle_now", lang, text=cycle.describe(active, names, story.withdrawer, story.pursuer, lang)))
 
 
+def play_gif(choice: Choice, view: stories.StepView, lang: str) -> bytes:
+    """The scene's GIF, with a progress bar while its frames are drawn (the first time only)."""
+    bar = st.empty()
+
+    def progress(share: float) -> None:
+        bar.progress(share, text=text("gif_making", lang, share=round(100 * share)))
+
+    data = scene_gif(choice.couple_key, choice.intervention, view.index, lang, progress)
+    bar.empty()
+    return data
+
+
 def downloads_ui(choice: Choice, story: stories.Story, view: stories.StepView, lang: str) -> None:
     """The scene as GIF and the story as a handout (made only when clicked)."""
     bar = st.sidebar
     bar.subheader(text("downloads", lang))
-    names = story.names()
     step = stories.STEPS[view.index]
-    bar.download_button(text("gif_download", lang), key="ws_gif", mime="image/gif", on_click="ignore",
-                        file_name=f"dance-{view.index + 1}-{step}-{lang}.gif", icon=":material/animated_images:",
-                        data=partial(animation.dance_gif, view.result, view.start, view.until, names, lang),
-                        width="stretch")
+    made = st.session_state.setdefault("ws_gifs", set())
+    gif_key = (choice.couple_key, choice.intervention, view.index, lang)
+    if gif_key in made or st.session_state.get("ws_playing"):
+        with bar:
+            data = play_gif(choice, view, lang)
+        made.add(gif_key)
+        bar.download_button(text("gif_download", lang), key="ws_gif", mime="image/gif", on_click="ignore",
+                            file_name=f"dance-{view.index + 1}-{step}-{lang}.gif", icon=":material/animated_images:",
+                            data=data, width="stretch")
+    else:
+        bar.button(text("gif_make", lang), key="ws_gif_make", on_click=made.add, args=(gif_key,),
+                   icon=":material/animated_images:", width="stretch", help=text("gif_make_help", lang))
     for fmt, mime in (("png", "image/png"), ("pdf", "application/pdf")):
         bar.download_button(text(f"handout_{fmt}", lang), key=f"ws_handout_{fmt}", mime=mime, on_click="ignore",
                             file_name=f"handout-{choice.intervention}-{lang}.{fmt}", icon=":material/description:",

@@ -54,6 +54,7 @@ __all__ = [
     "StepView",
     "before_day",
     "before_step",
+    "shown_until",
     "build_story",
     "roles",
     "story_events",
@@ -90,6 +91,8 @@ CLOSER = 0.2
 """A withdrawer whose move grows by more than this (closeness per day) within CLOSER_DAYS of the
 intimate moment, without a visible withdrawal, comes even closer."""
 CLOSER_DAYS = 3.0
+HIDE = 0.5
+"""Days before the next step's moment at which a revealed step stops (see :func:`shown_until`)."""
 SAME_DOUBT = 0.01
 """Doubts closer than this are the same: both partners doubt alike."""
 COURSES = ("break", "frozen", "doubt", "growing", "drift")
@@ -453,10 +456,28 @@ def build_story(couple: Couple, intervention: str = "safety") -> Story:
                  treated=treated, untreated=untreated)
 
 
+def shown_until(story: Story, index: int) -> float:
+    """The last day a revealed step ``index`` shows (its chart and its scene), so that the next answer stays hidden.
+
+    A step's run goes on for a few days past its moment, and the next step's answer can lie in
+    them (the withdrawal run shows the pursuit starting). A revealed step therefore stops
+    :data:`HIDE` days before the next step's moment, but never before its own moment.
+    """
+    view = story.steps[index]
+    if index + 1 == len(story.steps):
+        return view.until
+    ahead = story.steps[index + 1].moment - HIDE
+    return float(min(view.until, max(ahead, view.moment)))
+
+
 def before_day(story: Story, index: int) -> float:
-    """The last day the room sees before step ``index`` is revealed: the end of the step before."""
-    start = INTIMATE_AT if index == 0 else story.steps[index - 1].until
-    return min(start, story.steps[index].until)
+    """The last day the room sees before step ``index`` is revealed: as far as the step before was shown.
+
+    Never past the step's own moment: what the room is asked about has not happened yet on screen.
+    """
+    if index == 0:
+        return INTIMATE_AT
+    return min(shown_until(story, index - 1), story.steps[index].moment)
 
 
 def before_step(story: Story, index: int, couple: Couple | None = None) -> tuple[Result, float]:

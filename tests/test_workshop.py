@@ -155,12 +155,12 @@ def test_both_catalogs_hold_the_same_keys_and_the_same_fields():
 FAMILIES = ("step_", "q_", "choice_", "cap_", "mark_", "sum_", "short_", "style_", "node_", "link_", "iv_",
             "preset_", "lang_", "course_", "handout_png", "handout_pdf", "room_err_",
             "quiz_q_", "quiz_reflex_", "quiz_pursuit_", "quiz_course_", "quiz_safety_", "quiz_title_", "quiz_result_",
-            "quiz_pre_", "quiz_post_")
+            "quiz_pre_", "quiz_post_", "notes_tip_", "notes_status_")
 """Key families the code builds from a name (f-strings); the test below exercises each family's members."""
 
 
 def test_every_key_is_used_by_the_workshop_code():
-    sources = [ROOT / "app_pages" / "workshop.py", ROOT / "app_pages" / "vote.py",
+    sources = [ROOT / "app_pages" / "workshop.py", ROOT / "app_pages" / "vote.py", ROOT / "app_pages" / "notes.py",
                *sorted((ROOT / "ui" / "workshop").glob("*.py"))]
     code = "".join(path.read_text(encoding="utf-8") for path in sources)
     keys = json.loads((ROOT / "ui" / "locales" / "workshop.en.json").read_text(encoding="utf-8"))
@@ -427,6 +427,12 @@ def _page_module():
     return module
 
 
+def _scene_image(at: AppTest) -> str:
+    """The address of the scene's figure (the first picture of the main area after the chart)."""
+    urls = [img.url for element in at.main.get("image") for img in element.proto.imgs]
+    return urls[1]
+
+
 def _markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
@@ -513,30 +519,48 @@ def test_the_couple_and_the_language_of_the_main_page_are_the_default():
     assert "Noor" not in _markdown(at)
 
 
-def test_play_advances_the_day_and_pause_holds_it():
+def test_play_shows_the_scene_from_its_start_as_the_gif_the_download_gives_and_stop_keeps_the_day(trap_story):
     at = _page(step=3, predict=False)
-    slider = at.select_slider(key="ws_day_3")
-    before = slider.value
+    view = trap_story.step("rounds")
+    at.select_slider(key="ws_day_3").set_value(_page_module().scene_days(trap_story, view)[5]).run()
+    before = at.select_slider(key="ws_day_3").value
+    assert _scene_image(at).endswith(".png")
     at.button(key="ws_play").click().run()
+    assert not at.exception
     assert at.session_state["ws_playing"] is True
     assert at.button(key="ws_play").label == text("pause", "en")
-    playing = at.select_slider(key="ws_day_3").value
-    assert playing > before
-    at.run()
-    assert at.select_slider(key="ws_day_3").value > playing  # each rerun is the next frame
+    assert at.select_slider(key="ws_day_3").proto.disabled  # the browser plays; the slider waits
+    assert _scene_image(at).endswith(".gif")  # the browser plays the scene's GIF
+    gifs = [b for b in at.sidebar.get("download_button") if b.proto.label == text("gif_download", "en")]
+    assert len(gifs) == 1  # ... and the download gives the same file, made once
     at.button(key="ws_play").click().run()
-    held = at.select_slider(key="ws_day_3").value
-    at.run()
-    assert at.select_slider(key="ws_day_3").value == held
+    assert at.session_state["ws_playing"] is False
+    assert _scene_image(at).endswith(".png")
+    assert at.select_slider(key="ws_day_3").value == before
+    at.button(key="ws_play").click().run()
     at.button(key="ws_next").click().run()
     assert at.session_state["ws_playing"] is False
+
+
+def test_a_scene_plays_at_one_watchable_pace_within_its_bounds(trap_story):
+    """Short scenes slow down, long ones speed up; none is shorter or longer than SCENE_SECONDS."""
+    for index, view in enumerate(trap_story.steps):
+        until = stories.shown_until(trap_story, index)
+        plan = animation.scene_plan(view.start, until, view.result)
+        seconds = len(plan.days) * plan.frame_ms / 1000.0
+        low, high = animation.SCENE_SECONDS
+        assert low - 0.3 <= seconds <= high + 0.3, (index, seconds)
+        assert plan.frame_ms >= 1000 / animation.FPS - 10
+        assert plan.days[-1] == pytest.approx(until, abs=stories.DT)
+        pace = (until - view.start) / seconds
+        assert pace <= animation.PACE + 1e-9 or seconds >= high - 0.3, (index, pace)
 
 
 def test_scrubbing_moves_the_cycle_map_with_the_model_state(trap_story):
     at = _page(step=3, predict=False)
     view = trap_story.step("rounds")
     links = cycle.link_states(view.result, trap_story.withdrawer, trap_story.pursuer)
-    days = _page_module().scene_days(view)
+    days = _page_module().scene_days(trap_story, view)
     assert len(at.select_slider(key="ws_day_3").options) == len(days)
     shown = set()
     for day in days[::4]:

@@ -11,7 +11,8 @@ page's slider), :func:`dance_gif` exports a scene as an animated GIF for slides
 from __future__ import annotations
 
 import io
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -23,12 +24,19 @@ from sim.plots.palette import CLOSENESS_COLOR, PARTNER_COLORS
 
 from .texts import plain, short, text
 
-__all__ = ["FEAR_COLOR", "FRAMES", "FPS", "dance_figure", "dance_gif", "draw_dance", "frame_days", "gap"]
+__all__ = ["FEAR_COLOR", "FRAMES", "FPS", "PACE", "SCENE_SECONDS", "ScenePlan", "dance_figure", "dance_gif",
+           "draw_dance", "frame_days", "gap", "scene_plan"]
 
 FRAMES = 48
-"""Frames of an exported GIF."""
-FPS = 12
-"""Frames per second of an exported GIF (48 frames: a 4-second loop)."""
+"""Frames of an exported GIF when the caller fixes the count (see :func:`scene_plan` for a scene's own)."""
+FPS = 10
+"""The most frames per second of a scene (and of a GIF with a fixed count)."""
+PACE = 3.0
+"""Days of the dance per second of animation: about one round of the classic trap in two seconds."""
+SCENE_SECONDS = (4.0, 10.0)
+"""The shortest and the longest a scene plays, in seconds (short scenes slow down, long ones speed up)."""
+HOLD_MS = 1500
+"""How long the last frame stays before the scene starts again (so the loop reads as a restart)."""
 FEAR_COLOR = "#E8112D"
 """The glow of fear (a red distinct from both partner colours)."""
 GAP_MAX = 3.2
@@ -59,6 +67,24 @@ def frame_days(start: float, until: float, result: sim.Result, frames: int = FRA
     return np.asarray(result.t[index], dtype=float)
 
 
+class ScenePlan(NamedTuple):
+    """How a scene plays: the day of each frame and how long each frame shows (ms)."""
+
+    days: np.ndarray
+    frame_ms: int
+
+
+def scene_plan(start: float, until: float, result: sim.Result) -> ScenePlan:
+    """The frames of the scene from ``start`` to ``until`` at :data:`PACE`, within :data:`SCENE_SECONDS`.
+
+    The page's Play and the exported GIF both use this plan, so they run at the same pace. A GIF
+    counts time in hundredths of a second, so a frame lasts a multiple of 10 ms (20 ms at least).
+    """
+    seconds = float(np.clip((until - start) / PACE, *SCENE_SECONDS))
+    days = frame_days(start, until, result, max(2, round(seconds * FPS)))
+    return ScenePlan(days, max(20, int(round(100.0 * seconds / len(days))) * 10))
+
+
 def _person(ax: Any, x: float, color: str, glow: float, label: str) -> None:
     """One partner: a red glow (its radius and strength grow with fear), a body and a head."""
     if glow > 0.02:
@@ -77,7 +103,7 @@ def _bars(ax: Any, left: float, color: str, name: str, closeness_fear: float, le
     ax.text(left, -0.2, name, ha="left", va="center", fontsize=15, fontweight="bold", color=color)
     for row, (key, value) in enumerate((("bar_close", closeness_fear), ("bar_left", left_fear))):
         y = -0.66 - 0.44 * row
-        ax.text(left, y + 0.14, text(key, lang), ha="left", va="bottom", fontsize=12, color=color)
+        ax.text(left, y + 0.14, text(key, lang), ha="left", va="bottom", fontsize=13.5, color=color)
         ax.add_patch(Rectangle((left, y - 0.08), BAR, 0.16, facecolor="#eeeeee", edgecolor="none", zorder=2))
         share = float(np.clip(value / ceiling, 0.0, 1.0))
         ax.add_patch(Rectangle((left, y - 0.08), BAR * share, 0.16, facecolor=FEAR_COLOR,
@@ -118,7 +144,7 @@ def draw_dance(ax: Any, result: sim.Result, day: float, names: tuple[str, str], 
               float(abandon[i]), ceiling, lang)
     ax.text(-2.55, 1.52, text("anim_day", lang, day=now), ha="left", va="top", fontsize=22, fontweight="bold",
             color="#222222")
-    ax.text(2.55, 1.52, text("anim_legend", lang), ha="right", va="top", fontsize=11, color="#666666")
+    ax.text(2.55, 1.52, text("anim_legend", lang), ha="right", va="top", fontsize=13.5, color="#666666")
     recent = _recent_signals(result, now, names, lang)
     if recent:
         i, line = recent[-1]
@@ -153,8 +179,9 @@ def dance_figure(result: sim.Result, day: float, names: tuple[str, str], lang: s
 
 
 def dance_gif(result: sim.Result, start: float, until: float, names: tuple[str, str], lang: str = "en",
-              *, frames: int = FRAMES, fps: int = FPS, dpi: int = 100) -> bytes:
-    """A scene of the dance as an animated GIF that loops, for slides.
+              *, frames: int | None = None, fps: int = FPS, dpi: int = 100,
+              progress: Callable[[float], None] | None = None) -> bytes:
+    """A scene of the dance as an animated GIF that loops: the page's Play, for slides.
 
     Parameters
     ----------
@@ -162,15 +189,19 @@ def dance_gif(result: sim.Result, start: float, until: float, names: tuple[str, 
     start, until : the scene, in days
     names : the partners' names (a, b)
     lang : "en" or "nl"
-    frames : number of frames (fewer when the scene has fewer instants; see :func:`frame_days`)
-    fps : frames per second
+    frames : a fixed number of frames shown at ``fps`` (default: the scene's own plan, :func:`scene_plan`)
+    fps : frames per second, with ``frames``
     dpi : resolution (100 dpi gives 720 x 360 pixels)
+    progress : called with the share of frames drawn (0..1) after each frame, for a progress bar
 
     Returns
     -------
-    The GIF file's bytes.
+    The GIF file's bytes (the last frame held :data:`HOLD_MS` before the loop starts again).
     """
-    days = frame_days(start, until, result, frames)
+    if frames is None:
+        days, frame_ms = scene_plan(start, until, result)
+    else:
+        days, frame_ms = frame_days(start, until, result, frames), int(round(1000 / fps))
     fig = Figure(figsize=(WIDTH, HEIGHT), dpi=dpi)
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
 
@@ -178,12 +209,16 @@ def dance_gif(result: sim.Result, start: float, until: float, names: tuple[str, 
     # are what a user typed, and nothing of theirs is written to the server's disk
     size = tuple(round(v) for v in fig.get_size_inches() * dpi)
     frames_out = []
-    for day in days:
+    for number, day in enumerate(days, start=1):
         draw_dance(ax, result, float(day), names, lang)
         raw = io.BytesIO()
         fig.savefig(raw, format="rgba", dpi=dpi, facecolor="white")
         frames_out.append(Image.frombuffer("RGBA", size, raw.getbuffer(), "raw", "RGBA", 0, 1))
+        if progress is not None:
+            progress(number / len(days))
+    durations = [frame_ms] * len(frames_out)
+    durations[-1] = max(frame_ms, HOLD_MS)
     out = io.BytesIO()
-    frames_out[0].save(out, format="GIF", save_all=True, append_images=frames_out[1:], duration=int(1000 / fps),
+    frames_out[0].save(out, format="GIF", save_all=True, append_images=frames_out[1:], duration=durations,
                        loop=0)
     return out.getvalue()
