@@ -3,10 +3,13 @@
 The phone joins the room the coach opened (by the code on the screen, or the QR code that carries
 it), then shows the question the coach is asking and takes one vote per question. It follows the
 coach by itself: a fragment asks the room's store every few seconds what is asked now. The phone
-is an anonymous token made in this browser session; nothing about the person is kept.
+is an anonymous token made in this browser session and kept in the page's address (``&phone=``), so
+that reloading the page is the same phone and cannot vote twice; nothing about the person is kept.
 """
 
 from __future__ import annotations
+
+import re
 
 import streamlit as st
 
@@ -15,6 +18,7 @@ from ui.room import RoomError, RoomStore, default_store, new_token, normalise_co
 from ui.text import md
 from ui.workshop.texts import text
 
+TOKEN = re.compile(r"[0-9a-f]{32}")  # the form of ui.room.new_token()
 POLL_SECONDS = 2.0  # how often a phone asks what the coach is asking now
 
 
@@ -46,9 +50,15 @@ def refusal(err: RoomError, lang: str) -> str:
     return text(f"room_err_{err.code}", lang)
 
 
+def phone_token() -> str:
+    """This phone's token: the one in the address after a reload, else a new one."""
+    kept = str(st.query_params.get("phone", ""))
+    return kept if TOKEN.fullmatch(kept) else new_token()
+
+
 def join_ui(rooms: RoomStore, lang: str) -> str | None:
     """Join the room of the link, or of the code typed; returns the room's code once in it."""
-    token = st.session_state.setdefault("vote_token", new_token())
+    token = st.session_state.setdefault("vote_token", phone_token())
     joined = st.session_state.get("vote_room")
     if joined:
         st.caption(text("vote_joined", lang, code=joined))
@@ -67,6 +77,7 @@ def join_ui(rooms: RoomStore, lang: str) -> str | None:
         return None
     st.session_state["vote_room"] = code
     st.query_params["room"] = code
+    st.query_params["phone"] = token
     st.caption(text("vote_joined", lang, code=code))
     return code
 

@@ -3,6 +3,7 @@ and thirty phones voting at once without a lost or doubled vote."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from pathlib import Path
@@ -323,3 +324,29 @@ def test_a_clicker_reveals_a_step_then_moves_on() -> None:
     at.button(key="ws_reveal").click().run()
     assert at.button(key="ws_next").proto.shortcut == "pagedown"
     assert not [b for b in at.button if b.key == "ws_reveal"]
+
+
+def test_a_phone_that_reloads_its_page_is_the_same_phone_and_cannot_vote_twice(rooms_file) -> None:
+    coach = _coach()
+    code = coach.session_state["ws_room"]
+    store = SQLiteRoomStore(rooms_file)
+    qid = store.current(code).qid
+    phone = _phone(code)
+    token = phone.query_params["phone"]
+    assert token == phone.session_state["vote_token"]
+    phone.radio(key=f"vote_choice_{qid}").set_value("b").run()
+    phone.button(key=f"vote_send_{qid}").click().run()
+    assert phone.success[0].value == text("vote_thanks", "en")
+    reloaded = AppTest.from_file(VOTE, default_timeout=30)  # a new session from the same address
+    reloaded.query_params.update({"room": code, "lang": "en", "phone": token})
+    reloaded.run()
+    assert reloaded.session_state["vote_token"] == token and store.phones(code) == 1
+    reloaded.radio(key=f"vote_choice_{qid}").set_value("a").run()
+    reloaded.button(key=f"vote_send_{qid}").click().run()
+    assert reloaded.error[0].value == text("room_err_repeated", "en")
+    counts = store.tally(code, qid)
+    assert counts["b"] == 1 and sum(counts.values()) == 1
+    forged = AppTest.from_file(VOTE, default_timeout=30)  # an address with something else is not taken as a token
+    forged.query_params.update({"room": code, "phone": "x' OR 1=1"})
+    forged.run()
+    assert re.fullmatch(r"[0-9a-f]{32}", forged.session_state["vote_token"])
