@@ -14,11 +14,11 @@ from typing import Any
 
 import sim
 from sim.signals import DOUBT_AT
-from sim.story import CHOICES, ESCALATION, INTIMATE_AT, STEPS, StepView, Story
+from sim.story import CHOICES, ESCALATION, INTERVENTION_AT, INTIMATE_AT, LOWER, STEPS, StepView, Story
 
 from .texts import text
 
-__all__ = ["caption", "choice_label", "couple_label", "intervention_label", "question", "step_title",
+__all__ = ["caption", "caption_keys", "choice_label", "couple_label", "intervention_label", "question", "step_title",
            "summary", "verdict_line"]
 
 Escape = Callable[[str, int], str]
@@ -89,37 +89,81 @@ def _fields(view: StepView, story: Story, lang: str, escape: Escape) -> dict[str
     return f
 
 
+def caption_keys(view: StepView, story: Story) -> list[str]:
+    """The catalog keys of a revealed step's caption, one per line, in order (see :func:`caption`).
+
+    ``cap_escalation_floor`` is spoken as part of the line before it.
+    """
+    keys = [_head_key(view, story)]
+    if view.key == "escalation" and view.fields.get("floor") and keys[0] != "cap_escalation_grows_floor":
+        keys.append("cap_escalation_floor")
+    if view.fields.get("course"):
+        keys.append(f"course_{view.fields['course']}")
+    if view.key == "intervention" and view.fields.get("gradual"):
+        keys.append("cap_intervention_gradual")
+    if view.key == "settling" and view.result.verdict != "escalates" and view.fields["doubt"] > DOUBT_AT:
+        keys.append("cap_settling_doubt")
+    if view.key in ("withdrawal", "pursuit") and "signal_key" in view.fields:
+        keys += ["seen", "felt"]
+    return keys
+
+
+def _head_key(view: StepView, story: Story) -> str:
+    """The key of a caption's first line: what happened at the step's moment.
+
+    Mostly ``cap_<step>_<variant>``; where that wording would say more than the run shows, the
+    line it would need instead: after a withdrawer who stayed close, the pursuer's answer does not
+    speak of distance (``_close``); rounds too few to mark (the verdict "cycles" counts at least
+    three in its late window) are not counted; a dance made worse only by closeness dropping to
+    zero does not call its fear higher; a dance at rest before the intervention is not said to
+    settle with it; and rounds with more fear than without it are not "about the same".
+    """
+    key, f = f"cap_{view.key}_{view.variant}", view.fields
+    if view.key == "pursuit" and story.step("withdrawal").variant == "none":
+        return f"{key}_close"
+    if key == "cap_rounds_cycles" and int(f["rounds"]) < 3:
+        return "cap_rounds_cycles_small"
+    if key == "cap_escalation_grows" and f["floor"] and f["tension_after"] <= f["tension_before"]:
+        return "cap_escalation_grows_floor"
+    if key == "cap_settling_settles" and f["settle"] < INTERVENTION_AT:
+        return "cap_settling_settled"
+    if key == "cap_settling_cycles_same" and f["tension"] > f["tension_without"] / LOWER:
+        return "cap_settling_cycles_higher"
+    return key
+
+
 def caption(view: StepView, story: Story, lang: str, escape: Escape = _same) -> list[str]:
     """The caption of a revealed step: one to three short sentences a coach can speak to.
 
     The first line says what happened at the step's moment; for the withdrawal and the pursuit the
     next lines give the visible signal and how it feels to each partner; for a run that escalates,
     how it escalates (:func:`sim.story.course`); for coaching, how far it has come; for a
-    run that calms down while a doubt is still felt, that doubt.
+    run that calms down while a doubt is still felt, that doubt. The lines' catalog keys are
+    :func:`caption_keys`.
     """
     names = _names(story, escape)
     fields = _fields(view, story, lang, escape)
-    lines = [text(f"cap_{view.key}_{view.variant}", lang, **fields)]
-    if view.key == "escalation" and view.fields.get("floor"):
-        lines[0] += " " + text("cap_escalation_floor", lang)
-    if view.fields.get("course"):
-        lines.append(text(f"course_{view.fields['course']}", lang, **fields))
-    if view.key == "intervention" and view.fields.get("gradual"):
-        lines.append(text("cap_intervention_gradual", lang, **fields))
-    if view.key == "settling" and view.result.verdict != "escalates" and view.fields["doubt"] > DOUBT_AT:
-        lines.append(text("cap_settling_doubt", lang, **fields))
-    if view.key in ("withdrawal", "pursuit") and "signal_key" in view.fields:
-        actor = names["w"] if view.key == "withdrawal" else names["p"]
-        other = names["p"] if view.key == "withdrawal" else names["w"]
-        lines.append(text("seen", lang, who=actor, signal=view.fields[f"signal_{lang}"]))
-        lines.append(text("felt", lang, who=actor, other=other, self_feel=view.fields[f"signal_self_{lang}"],
-                          other_feel=view.fields[f"signal_other_{lang}"]))
+    actor = names["w"] if view.key == "withdrawal" else names["p"]
+    other = names["p"] if view.key == "withdrawal" else names["w"]
+    lines: list[str] = []
+    for key in caption_keys(view, story):
+        if key == "seen":
+            lines.append(text("seen", lang, who=actor, signal=view.fields[f"signal_{lang}"]))
+        elif key == "felt":
+            lines.append(text("felt", lang, who=actor, other=other, self_feel=view.fields[f"signal_self_{lang}"],
+                              other_feel=view.fields[f"signal_other_{lang}"]))
+        elif key == "cap_escalation_floor":
+            lines[-1] += " " + text(key, lang, **fields)
+        else:
+            lines.append(text(key, lang, **fields))
     return lines
 
 
 def summary(view: StepView, story: Story, lang: str, escape: Escape = _same) -> str:
-    """The step in one short line (for the handout)."""
-    return text(f"sum_{view.key}_{view.variant}", lang, **_fields(view, story, lang, escape))
+    """The step in one short line (for the handout); it quotes no number its caption does not."""
+    small = _head_key(view, story) == "cap_rounds_cycles_small"
+    key = "sum_rounds_cycles_small" if small else f"sum_{view.key}_{view.variant}"
+    return text(key, lang, **_fields(view, story, lang, escape))
 
 
 def _mean_gap(days: tuple[float, ...]) -> float:
