@@ -133,13 +133,19 @@ def header_ui(tr: Any, lang: str) -> None:
 
 
 def couple_ui(tr: Any, lang: str) -> sim.Couple:
-    """Preset picker, the two partner panels and the pair's own parameters."""
-    st.session_state["preset"] = page_state.matching_preset(st.session_state)
+    """Preset picker, the two partner panels and the pair's own parameters.
+
+    The picker is an action, not a state: a pick puts the couple in the panels and the picker goes
+    back to its placeholder, and the caption says which typical couple the panels show now. The
+    page never sets the picker's value while someone moves a slider: a rerun sent before the page
+    had answered would carry the picker's old value back as a new pick, and reload the couple.
+    """
     st.selectbox(tr("preset.label"), options=list(sim.PRESETS), key="preset", index=None,
-                 format_func=lambda name: tr(f"preset.{name}"), placeholder=tr("preset.custom"),
+                 format_func=lambda name: tr(f"preset.{name}"), placeholder=tr("preset.pick"),
                  on_change=on_preset, help=tr("preset.help"))
-    preset = st.session_state.get("preset")
-    st.caption(md(sim.PRESET_TEXT[preset][lang]) if preset else tr("preset.custom_text"))
+    preset = page_state.matching_preset(st.session_state)
+    st.caption(tr("preset.now", name=tr(f"preset.{preset}"), text=md(sim.PRESET_TEXT[preset][lang])) if preset
+               else tr("preset.custom_text"))
     a = partner_ui(tr, lang, 0)
     b = partner_ui(tr, lang, 1)
     pair = dict(st.session_state["pair"])
@@ -157,6 +163,7 @@ def on_preset() -> None:
     name = st.session_state.get("preset")
     if name:
         page_state.load_preset(st.session_state, name)
+    st.session_state["preset"] = None
 
 
 def partner_ui(tr: Any, lang: str, index: int) -> sim.Partner:
@@ -191,7 +198,8 @@ def expert_ui(tr: Any, lang: str, who: str, anxiety: float, avoidance: float) ->
             st.caption(tr("expert.intro"))
             for name, spec in sim.PARTNER_PARAMS.items():
                 key = page_state.param_key(who, name)
-                st.session_state[key] = overrides.get(name, page_state.derived_value(name, anxiety, avoidance))
+                page_state.seed(st.session_state, key, overrides.get(name, page_state.derived_value(name, anxiety,
+                                                                                                    avoidance)))
                 label = tr("expert.set_by_hand", label=spec.label[lang]) if name in overrides else None
                 spec_slider(tr, lang, spec, key=key, label=label, on_change=page_state.write_back,
                             args=(st.session_state, store, name, key))
@@ -226,7 +234,7 @@ def bound(store: str, field: str | None, key: str) -> dict[str, Any]:
     value when ``field`` is None), and a change is written back there.
     """
     value = st.session_state[store]
-    st.session_state[key] = value if field is None else value[field]
+    page_state.seed(st.session_state, key, value if field is None else value[field])
     return {"key": key, "on_change": page_state.write_back, "args": (st.session_state, store, field, key)}
 
 

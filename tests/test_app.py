@@ -29,6 +29,7 @@ from sim.scenario import Scenario, load_scenario, save_scenario
 from ui import files, query, state
 from ui.charts import run_charts
 from ui.i18n import catalog, t
+from ui.text import md
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -261,8 +262,9 @@ def test_each_preset_puts_its_couple_in_the_panels_and_shows_its_verdict(name: s
     preset = sim.PRESETS[name]
     couple = scenario(at).couple
     assert couple == replace(preset, a=replace(preset.a, name="Sam"))
-    assert at.selectbox(key="preset").value == name
-    assert sim.PRESET_TEXT[name]["en"] in [plain(c.value) for c in at.caption]
+    assert at.selectbox(key="preset").value is None  # a pick is an action: the picker waits for the next one
+    now = tr("preset.now", name=tr(f"preset.{name}"), text=md(sim.PRESET_TEXT[name]["en"]))
+    assert now in [c.value for c in at.caption]
     verdict = sim.simulate(couple, seed=0).verdict
     kind, text = banner(at)
     assert kind == BOX[verdict] and text.startswith("**" + sim.VERDICT_TEXT[verdict]["en"])
@@ -693,3 +695,41 @@ def test_coming_back_from_another_page_keeps_the_language_chosen_there():
     state = {page_state.READY: True, "scenario": Scenario(lang="en"), "lang": "nl"}
     page_state.ensure(state, {})
     assert state["lang"] == "nl" and "a.anxiety" in state
+
+
+def test_the_preset_picker_is_an_action_and_the_caption_says_which_couple_the_panels_show() -> None:
+    """A pick puts the couple in the panels and the picker goes back to its placeholder; the page
+    never sets the picker while someone moves a slider (a rerun the browser sent before it saw such
+    a change would carry the old pick back and reload the preset: see tests/e2e/test_one_state_browser.py)."""
+    at = ok(run_app())
+    at.selectbox(key="preset").set_value("secure").run()
+    assert at.selectbox(key="preset").value is None
+    now = tr("preset.now", name=tr("preset.secure"), text=md(sim.PRESET_TEXT["secure"]["en"]))
+    assert now in [c.value for c in at.caption]
+    at.slider(key="a.anxiety").set_value(0.55).run()
+    assert scenario(ok(at)).couple.a.anxiety == 0.55
+    assert at.selectbox(key="preset").value is None
+    assert tr("preset.custom_text") in [c.value for c in at.caption]
+
+
+def test_a_stale_echo_of_a_derived_parameter_is_not_kept_as_set_by_hand() -> None:
+    """With the expert section open, moving a score moves the derived parameters; a rerun sent
+    before the browser saw the new ones carries the old values back. Those are the page's own
+    earlier values, not a person's: nothing becomes "set by hand". A value never shown is kept."""
+    at = ok(run_app())
+    at.session_state["open.expert.a"] = True
+    at.run()
+    name = next(n for n in sim.PARTNER_PARAMS  # a parameter that follows the fear of being left
+                if abs(state.derived_value(n, 0.3, TRAP.a.avoidance) - state.derived_value(n, 0.75, TRAP.a.avoidance))
+                > 0.05)
+    key = state.param_key("a", name)
+    old = at.slider(key=key).value
+    at.slider(key="a.anxiety").set_value(0.3).run()
+    new = at.slider(key=key).value
+    assert new != old
+    at.slider(key=key).set_value(old).run()  # the echo: a value the page itself had put there
+    assert scenario(ok(at)).couple.a.overrides() == {}
+    spec = sim.PARTNER_PARAMS[name]
+    chosen = round(min(spec.high, max(spec.low, new + (spec.high - spec.low) / 7)), 2)
+    at.slider(key=key).set_value(chosen).run()  # a person's own value
+    assert scenario(ok(at)).couple.a.overrides() == {name: pytest.approx(chosen)}

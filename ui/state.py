@@ -36,10 +36,14 @@ __all__ = [
     "matching_preset",
     "param_key",
     "remove_event",
+    "seed",
     "write_back",
 ]
 
 PARTNERS = ("a", "b")
+SEEDED = "_seeded"
+"""Per control key, the last values the page itself put in that control (see :func:`seed`)."""
+SEEDS_KEPT = 4
 READY = "_page_ready"
 """Set once the page has read its link in this session."""
 IV_START = 60.0
@@ -78,7 +82,7 @@ def load(state: MutableMapping[Any, Any], s: Scenario, *, with_lang: bool = True
                                "who": iv.who if iv else "both", "strength": float(iv.strength) if iv else 1.0}
     if with_lang:
         state["lang"] = s.lang
-    state["preset"] = matching_preset(state)
+    state["preset"] = None
 
 
 def _load_couple(state: MutableMapping[Any, Any], couple: Couple, *, with_names: bool) -> None:
@@ -111,12 +115,33 @@ def matching_preset(state: MutableMapping[Any, Any]) -> str | None:
     return None
 
 
+def seed(state: MutableMapping[Any, Any], key: str, value: Any) -> None:
+    """Put ``value`` in control ``key`` only when the control shows something else.
+
+    Writing a control's value makes the browser show it even when the person has moved the control
+    on since the rerun began: on a busy server fast key presses then see the thumb jump back to a
+    value the page no longer holds (the thumb, the link and the results disagree). So the page
+    writes only what changed, and remembers what it wrote: a rerun the browser sent before it had
+    seen the write carries the old value back, and :func:`write_back` knows it for an echo.
+    """
+    if key in state and state[key] == value:
+        return
+    state[key] = value
+    seeds = state.setdefault(SEEDED, {})
+    seeds[key] = (*seeds.get(key, ())[-(SEEDS_KEPT - 1):], value)
+
+
 def write_back(state: MutableMapping[Any, Any], store: str, field: str | None, widget_key: str) -> None:
     """Callback of a control drawn only while its section is open: keep its value in ``store``.
 
     ``field`` None: the store is the value itself; else the store is a dict and ``field`` its entry.
+    A value the page put in the control itself before its latest one (:func:`seed`) is the echo of
+    a rerun sent before the browser saw the newer one, not a person's choice: it is not kept.
     """
     value = state[widget_key]
+    earlier = state.get(SEEDED, {}).get(widget_key, ())[:-1]
+    if value in earlier:
+        return
     state[store] = value if field is None else {**state.get(store, {}), field: value}
 
 
