@@ -173,18 +173,20 @@ def partner_ui(tr: Any, lang: str, index: int) -> sim.Partner:
         heading, style_col = st.columns(2, vertical_alignment="center")
         shown = str(st.session_state.get(f"{who}.name", "")).strip() or who.upper()
         heading.markdown(colored(f"**{md(tr('partner.heading', name=shown))}**", index))
-        name = st.text_input(query.PAGE_NAME.label[lang], key=f"{who}.name", max_chars=query.PAGE_NAME.max_length,
-                             help=query.PAGE_NAME.help[lang])
-        scores = {score: spec_slider(tr, lang, spec, key=f"{who}.{score}", step=0.01)
+        name = st.text_input(tr("partner.name_label", label=query.PAGE_NAME.label[lang], who=who.upper()),
+                             key=f"{who}.name", max_chars=query.PAGE_NAME.max_length, help=query.PAGE_NAME.help[lang])
+        # every control names its partner: a screen reader reads the label alone, not the panel around it
+        scores = {score: spec_slider(tr, lang, spec, key=f"{who}.{score}", step=0.01,
+                                     label=tr("partner.control", label=spec.label[lang], name=md(shown)))
                   for score, spec in sim.PARTNER_SCORES.items()}
         style = sim.style_of(scores["anxiety"], scores["avoidance"])
         with style_col, st.container(horizontal=True, horizontal_alignment="right"):
             st.badge(tr(f"style.{style}"), color=STYLE_COLOR[style], help=tr(f"style.{style}.help"))
-        overrides = expert_ui(tr, lang, who, scores["anxiety"], scores["avoidance"])
+        overrides = expert_ui(tr, lang, who, scores["anxiety"], scores["avoidance"], shown)
     return sim.Partner(name=name.strip() or who.upper(), **scores, **overrides)
 
 
-def expert_ui(tr: Any, lang: str, who: str, anxiety: float, avoidance: float) -> dict[str, float]:
+def expert_ui(tr: Any, lang: str, who: str, anxiety: float, avoidance: float, shown: str) -> dict[str, float]:
     """Every model parameter of a partner, built from ``sim.PARTNER_PARAMS``; returns those set by hand.
 
     A parameter follows the two scores until it is moved; then it keeps the value it was given.
@@ -200,7 +202,8 @@ def expert_ui(tr: Any, lang: str, who: str, anxiety: float, avoidance: float) ->
                 key = page_state.param_key(who, name)
                 page_state.seed(st.session_state, key, overrides.get(name, page_state.derived_value(name, anxiety,
                                                                                                     avoidance)))
-                label = tr("expert.set_by_hand", label=spec.label[lang]) if name in overrides else None
+                label = tr("expert.set_by_hand", label=spec.label[lang]) if name in overrides else spec.label[lang]
+                label = tr("partner.control", label=label, name=md(shown))
                 spec_slider(tr, lang, spec, key=key, label=label, on_change=page_state.write_back,
                             args=(st.session_state, store, name, key))
             if overrides:
@@ -220,10 +223,10 @@ def spec_slider(tr: Any, lang: str, spec: Any, *, key: str, label: str | None = 
                            help=spec_help(spec, lang, tr), **kwargs))
 
 
-def spec_number(where: Any, lang: str, spec: Any, *, step: float, **kwargs: Any) -> Any:
+def spec_number(where: Any, lang: str, spec: Any, *, step: float, label: str | None = None, **kwargs: Any) -> Any:
     """A number field in ``where`` (a column) whose range, label and help come from a field's declaration."""
     low, high = (int(spec.low), int(spec.high)) if spec.whole else (float(spec.low), float(spec.high))
-    return where.number_input(spec.label[lang], min_value=low, max_value=high, step=step,
+    return where.number_input(label or spec.label[lang], min_value=low, max_value=high, step=step,
                               help=spec.help[lang], **kwargs)
 
 
@@ -317,13 +320,19 @@ def intervention_ui(tr: Any, lang: str, kind: str, label: str, names: dict[str, 
         values["on"] = bool(st.toggle(label, help=tr(f"iv.{kind}.help"), **bound(store, "on", f"{store}.on")))
         if values["on"]:
             start_col, strength_col = st.columns(2, vertical_alignment="bottom")
-            values["start"] = float(spec_number(start_col, lang, query.PAGE_FIELDS["start"], step=5.0, format="%.0f",
+            # each control names its intervention: a screen reader reads the label alone
+            start = query.PAGE_FIELDS["start"]
+            values["start"] = float(spec_number(start_col, lang, start, step=5.0, format="%.0f",
+                                                label=tr("iv.control", label=start.label[lang], kind=label),
                                                 **bound(store, "start", f"{store}.start")))
             with strength_col:
-                values["strength"] = spec_slider(tr, lang, query.PAGE_FIELDS["strength"], step=0.05,
+                strength = query.PAGE_FIELDS["strength"]
+                values["strength"] = spec_slider(tr, lang, strength, step=0.05,
+                                                 label=tr("iv.control", label=strength.label[lang], kind=label),
                                                  **bound(store, "strength", f"{store}.strength"))
             values["who"] = st.segmented_control(
-                WHO_FIELD.label[lang], options=list(WHO_FIELD.choices), format_func=names.__getitem__, required=True,
+                tr("iv.control", label=WHO_FIELD.label[lang], kind=label), options=list(WHO_FIELD.choices),
+                format_func=names.__getitem__, required=True,
                 **bound(store, "who", f"{store}.who")) or "both"
     return values
 

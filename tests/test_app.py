@@ -156,7 +156,8 @@ def test_lang_nl_in_the_link_shows_the_page_in_dutch() -> None:
     assert at.title[0].value == tr("title", "nl")
     assert at.markdown[0].value == tr("intro", "nl")
     assert banner(at)[1].startswith("**" + sim.VERDICT_TEXT["cycles"]["nl"])
-    assert at.slider(key="a.anxiety").label == sim.PARTNER_SCORES["anxiety"].label["nl"]
+    label = sim.PARTNER_SCORES["anxiety"].label["nl"]
+    assert at.slider(key="a.anxiety").label == tr("partner.control", "nl", label=label, name="A")
     assert scenario(at).lang == "nl"
     assert at.table[0].value.columns[0] == tr("signals.day", "nl")
 
@@ -182,7 +183,8 @@ def test_partner_panels_hold_a_name_two_felt_scores_and_a_style_that_follows_the
     for who in ("a", "b"):
         for name, spec in sim.PARTNER_SCORES.items():
             slider = at.slider(key=f"{who}.{name}")
-            assert (slider.label, slider.help) == (spec.label["en"], spec.help["en"])
+            assert (slider.label, slider.help) == (tr("partner.control", label=spec.label["en"], name=who.upper()),
+                                                   spec.help["en"])
             assert (slider.min, slider.max) == (spec.low, spec.high)
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
     assert badges == [f":violet-badge[{tr('style.anxious')}]", f":gray-badge[{tr('style.avoidant')}]"]
@@ -221,7 +223,8 @@ def test_the_expert_section_is_built_from_the_metadata_and_keeps_what_is_set_by_
     assert set(sliders) == {f"a.p.{name}" for name in sim.PARTNER_PARAMS}
     for name, spec in sim.PARTNER_PARAMS.items():
         slider = sliders[f"a.p.{name}"]
-        assert (slider.label, slider.min, slider.max) == (spec.label["en"], spec.low, spec.high)
+        assert (slider.label, slider.min, slider.max) == (tr("partner.control", label=spec.label["en"], name="A"),
+                                                          spec.low, spec.high)
         assert slider.help.startswith(spec.help["en"])
         assert slider.value == pytest.approx(derived[name])
     at.slider(key="a.p.alarm_lag").set_value(3.0).run()
@@ -232,7 +235,8 @@ def test_the_expert_section_is_built_from_the_metadata_and_keeps_what_is_set_by_
     assert at.slider(key="a.p.security_floor").value == pytest.approx(
         sim.PARTNER_PARAMS["security_floor"].derive(0.5, a.avoidance))
     label = sim.PARTNER_PARAMS["alarm_lag"].label["en"]
-    assert at.slider(key="a.p.alarm_lag").label == tr("expert.set_by_hand", label=label)
+    assert at.slider(key="a.p.alarm_lag").label == tr("partner.control", label=tr("expert.set_by_hand", label=label),
+                                                      name="A")
     assert tr("expert.set", count=1, names=label.lower()) in [c.value for c in at.caption]
     at.session_state["open.expert.a"] = False
     at.run()
@@ -733,3 +737,21 @@ def test_a_stale_echo_of_a_derived_parameter_is_not_kept_as_set_by_hand() -> Non
     chosen = round(min(spec.high, max(spec.low, new + (spec.high - spec.low) / 7)), 2)
     at.slider(key=key).set_value(chosen).run()  # a person's own value
     assert scenario(ok(at)).couple.a.overrides() == {name: pytest.approx(chosen)}
+
+
+def test_every_control_has_an_accessible_name_of_its_own_naming_its_partner() -> None:
+    """A screen reader reads a control's label, not the panel around it: no two controls share a
+    label, and each partner's controls carry that partner's name (as typed, escaped)."""
+    at = ok(run_app())
+    at.text_input(key="b.name").set_value("Mijn partner").run()
+    for section in ("open.expert.a", "open.expert.b", "open.pair", "open.interventions"):
+        at.session_state[section] = True
+    at.run()
+    for kind in ("safety", "coaching"):
+        at.toggle(key=f"iv.{kind}.on").set_value(True).run()
+    labels = [w.label for kind in ("slider", "text_input", "number_input", "selectbox", "toggle", "checkbox",
+                                   "button_group") for w in at.get(kind)]
+    assert len(labels) > 20 and len(labels) == len(set(labels)), [x for x in labels if labels.count(x) > 1]
+    partner_b = [w.label for w in at.get("slider") if str(w.key).startswith("b.")]
+    assert partner_b and all(label.endswith("· Mijn partner") for label in partner_b)
+    assert at.text_input(key="a.name").label == tr("partner.name_label", label="Name", who="A")
