@@ -27,6 +27,7 @@ from sim.result import Result
 from sim.scenario import LANG_FIELD, Scenario
 from ui import files, query, runs
 from ui import state as page_state
+from ui.chart_words import chart_words
 from ui.charts import run_charts
 from ui.i18n import LANGS
 from ui.params import slider_format, slider_step, spec_help
@@ -144,7 +145,7 @@ def couple_ui(tr: Any, lang: str) -> sim.Couple:
                  format_func=lambda name: tr(f"preset.{name}"), placeholder=tr("preset.pick"),
                  on_change=on_preset, help=tr("preset.help"))
     preset = page_state.matching_preset(st.session_state)
-    st.caption(tr("preset.now", name=tr(f"preset.{preset}"), text=md(sim.PRESET_TEXT[preset][lang])) if preset
+    st.caption(tr("preset.now", text=md(sim.PRESET_TEXT[preset][lang])) if preset
                else tr("preset.custom_text"))
     a = partner_ui(tr, lang, 0)
     b = partner_ui(tr, lang, 1)
@@ -469,15 +470,18 @@ def metric_text(tr: Any, lang: str, name: str, value: float | None, *, signed: b
 
 def draw_run(tr: Any, lang: str, result: Result, baseline: Result | None, large: bool) -> None:
     """The run, drawn by the browser: closeness, each partner's moves, both partners' fears, their doubt."""
-    for spec in run_charts(result, baseline, lang=lang, large=large):
-        st.vega_lite_chart(spec, width="stretch")
+    words = chart_words(result, lang)
+    for spec, line in zip(run_charts(result, baseline, lang=lang, large=large), words, strict=True):
+        st.vega_lite_chart({**spec, "description": line}, width="stretch")  # the chart's text alternative
     st.caption(tr("chart.run_caption"))
+    with st.expander(tr("words.title"), icon=":material/notes:"):  # always in the page, for screen readers too
+        st.markdown("\n".join(f"- {line}" for line in words))
 
 
 def draw_phase(tr: Any, key: Scenario, base_key: Scenario | None, lang: str, large: bool) -> None:
     """The phase portrait with a short reading guide."""
     image, guide = st.columns([3, 2], vertical_alignment="center")
-    image.image(phase_png(key, base_key, lang, large), width="stretch", output_format="PNG")
+    image.image(phase_png(key, base_key, lang, large), width="stretch", output_format="PNG", alt=tr("phase.alt"))
     guide.caption(tr("phase.caption"))
 
 

@@ -267,7 +267,7 @@ def test_each_preset_puts_its_couple_in_the_panels_and_shows_its_verdict(name: s
     couple = scenario(at).couple
     assert couple == replace(preset, a=replace(preset.a, name="Sam"))
     assert at.selectbox(key="preset").value is None  # a pick is an action: the picker waits for the next one
-    now = tr("preset.now", name=tr(f"preset.{name}"), text=md(sim.PRESET_TEXT[name]["en"]))
+    now = tr("preset.now", text=md(sim.PRESET_TEXT[name]["en"]))
     assert now in [c.value for c in at.caption]
     verdict = sim.simulate(couple, seed=0).verdict
     kind, text = banner(at)
@@ -708,7 +708,7 @@ def test_the_preset_picker_is_an_action_and_the_caption_says_which_couple_the_pa
     at = ok(run_app())
     at.selectbox(key="preset").set_value("secure").run()
     assert at.selectbox(key="preset").value is None
-    now = tr("preset.now", name=tr("preset.secure"), text=md(sim.PRESET_TEXT["secure"]["en"]))
+    now = tr("preset.now", text=md(sim.PRESET_TEXT["secure"]["en"]))
     assert now in [c.value for c in at.caption]
     at.slider(key="a.anxiety").set_value(0.55).run()
     assert scenario(ok(at)).couple.a.anxiety == 0.55

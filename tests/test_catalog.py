@@ -89,6 +89,11 @@ def _dynamic_keys() -> set[str]:
     for name in ("tension", "amplitude", "period", "settle_time", "safe_share", "mean_closeness"):
         keys |= {f"metric.{name}", f"metric.{name}.help"}
     keys |= set(UNIT_KEYS.values())
+    # ui/chart_words.py, by level
+    for family, names in (("level", ("little", "some", "much")), ("swing", ("hardly", "little", "strongly")),
+                          ("move", ("out", "away", "both", "calm")), ("fear", ("close", "left")),
+                          ("fear_level", ("low", "moderate", "high")), ("doubt", ("low", "there", "tipped"))):
+        keys |= {f"words.{family}.{name}" for name in names}
     # ui/files.py, by the loader's error code (a file too large has its own notice)
     keys |= {f"notice.upload_bad.{code}" for code in ERROR_CODES if code != "too_large"}
     return keys
