@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 """The router (app.py) and the main page (app_pages/main.py): the code of the ``app`` catalog."""
 PAGE_FILES = (APP, ROOT / "app_pages" / "main.py")
-UI_FILES = [ROOT / "ui" / name for name in ("query.py", "files.py", "state.py", "text.py", "params.py", "runs.py")]
+UI_FILES = [ROOT / "ui" / name for name in ("query.py", "files.py", "state.py", "text.py", "params.py", "runs.py",
+                                                 "chart_words.py")]
 LOOKUPS = {"tr", "t"}
 """Names of the catalog lookup functions in the page code."""
 KEY_HELPERS = {"bound"}
