@@ -506,7 +506,7 @@ def predict_ui(choice: Choice, story: stories.Story, view: stories.StepView, lan
     with chart:
         day = stories.before_day(story, view.index)
         st.image(before_png(choice.couple_key, choice.intervention, view.index, lang),
-                 width=STAGE_WIDTH if present else "stretch")
+                 width=STAGE_WIDTH if present else "stretch", alt=text("alt_before", lang, day=day))
         st.caption(text("before_note", lang, day=day))
         if present and choice.room:
             draw_join(choice.room, lang)
@@ -541,7 +541,8 @@ def stage_ui(choice: Choice, story: stories.Story, view: stories.StepView, lang:
     """A revealed step in presenter mode, on one 1280 x 720 screen: the chart, the scene and the words."""
     chart, scene = st.columns([STAGE_WIDTH, SCENE_WIDTH], gap="small")
     with chart:
-        st.image(stage_png(choice.couple_key, choice.intervention, view.index, lang), width=STAGE_WIDTH)
+        st.image(stage_png(choice.couple_key, choice.intervention, view.index, lang), width=STAGE_WIDTH,
+                 alt=chart_alt(story, view, lang))
     with scene:
         draw_moment(choice, story, view, lang, present=True)
         if choice.predict:
@@ -555,6 +556,12 @@ def stage_ui(choice: Choice, story: stories.Story, view: stories.StepView, lang:
         if view.key in ("rounds", "settling"):
             verdict = view.result.verdict
             VERDICT_BOX[verdict](captions.verdict_line(verdict, lang))
+
+
+def chart_alt(story: stories.Story, view: stories.StepView, lang: str) -> str:
+    """The text alternative of a revealed step's chart: what it shows, up to which day, and its mark."""
+    return text("alt_chart", lang, day=stories.shown_until(story, view.index),
+                mark=charts.moment_label(view, story, lang))
 
 
 def room_share(choice: Choice, story: stories.Story, view: stories.StepView, lang: str) -> str:
@@ -580,7 +587,8 @@ def draw_step(choice: Choice, story: stories.Story, view: stories.StepView, lang
     """The revealed step: the chart with its moment, the answer and the caption."""
     chart, words = st.columns([3, 2], gap="large")
     with chart:
-        st.image(chart_png(choice.couple_key, choice.intervention, view.index, lang), width="stretch")
+        st.image(chart_png(choice.couple_key, choice.intervention, view.index, lang), width="stretch",
+                 alt=chart_alt(story, view, lang))
     with words:
         if choice.predict:
             draw_answer(choice, story, view, lang)
@@ -667,18 +675,23 @@ def draw_moment(choice: Choice, story: stories.Story, view: stories.StepView, la
         figures, loop = st.columns([5, 4], gap="medium")
     with figures:
         if playing:
-            st.image(play_gif(choice, view, lang), width=SCENE_WIDTH if present else "stretch")
+            st.image(play_gif(choice, view, lang), width=SCENE_WIDTH if present else "stretch",
+                     alt=text("alt_scene_playing", lang, a=story.names()[0], b=story.names()[1]))
         else:
             st.image(frame_png(choice.couple_key, choice.intervention, view.index, float(day), lang),
-                     width=SCENE_WIDTH if present else "stretch")
+                     width=SCENE_WIDTH if present else "stretch",
+                     alt=text("alt_scene", lang, a=story.names()[0], b=story.names()[1], day=float(day)))
     if loop is None:
         return
     with loop:
         index = int(np.clip(round(float(day) / view.result.dt), 0, view.result.steps))
         active = int(states(choice.couple_key, choice.intervention, view.index)[index])
-        st.image(cycle_png(active, story.names(), story.withdrawer, story.pursuer, lang), width="stretch")
         names = (literal(story.names()[0], 0), literal(story.names()[1], 1))
-        st.caption(text("cycle_now", lang, text=cycle.describe(active, names, story.withdrawer, story.pursuer, lang)))
+        now = text("cycle_now", lang, text=cycle.describe(active, names, story.withdrawer, story.pursuer, lang))
+        st.image(cycle_png(active, story.names(), story.withdrawer, story.pursuer, lang), width="stretch",
+                 alt=text("alt_cycle", lang, now=cycle.describe(active, story.names(), story.withdrawer, story.pursuer,
+                                                               lang)))
+        st.caption(now)
 
 
 def play_gif(choice: Choice, view: stories.StepView, lang: str) -> bytes:

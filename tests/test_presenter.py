@@ -263,3 +263,26 @@ def test_the_notes_page_without_a_deck_says_where_to_open_it():
     page.query_params["deck"] = "no-such-deck"
     page.run()
     assert page.info[0].value == text("notes_waiting", "en")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_every_picture_of_the_workshop_has_a_text_alternative(lang):
+    """Predicting, revealed, playing and in presenter mode: no image without alt text, and a chart's
+    alt text says up to which day it shows."""
+    views = [_present(step=1, predict=True), _present(step=4, predict=False)]
+    normal = AppTest.from_file(PAGE, default_timeout=60)
+    normal.session_state["ws_step"] = 2
+    normal.session_state["ws_predict"] = False
+    normal.query_params["lang"] = lang
+    views.append(normal.run())
+    normal.button(key="ws_play").click().run()
+    views.append(normal)
+    for at in views:
+        at.query_params["lang"] = lang
+        at.run()
+        assert not at.exception
+        alts = [img.alt for element in at.main.get("image") for img in element.proto.imgs]
+        assert alts and all(alt.strip() for alt in alts), alts
+    story = stories.build_story(sim.PRESETS[CLASSIC], "safety")
+    day = round(stories.shown_until(story, 2))
+    assert any(f"{day}" in alt for alt in (img.alt for e in views[2].main.get("image") for img in e.proto.imgs))
