@@ -30,3 +30,17 @@ def secure_story() -> Any:
     from sim import story
 
     return story.build_story(sim.PRESETS["secure"], "safety")
+
+
+@pytest.fixture
+def rooms_file(tmp_path, monkeypatch):
+    """A fresh SQLite file of rooms for the pages (their store is cached per server process)."""
+    import streamlit as st
+
+    from ui.room import STORE_ENV
+
+    path = tmp_path / "rooms.sqlite3"
+    monkeypatch.setenv(STORE_ENV, str(path))
+    st.cache_resource.clear()
+    yield path
+    st.cache_resource.clear()

@@ -24,25 +24,12 @@ from sim import story as stories
 from sim.plots.palette import CLOSENESS_COLOR
 from sim.presets import CLASSIC
 from sim.signals import Signal
-from ui.room import STORE_ENV
 from ui.workshop import animation, charts, deck, notes
 from ui.workshop.texts import text
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "app_pages" / "workshop.py")
 NOTES_PAGE = str(ROOT / "app_pages" / "notes.py")
-
-
-@pytest.fixture
-def rooms_file(tmp_path, monkeypatch):
-    """A fresh SQLite file of rooms for the pages (their store is cached per server process)."""
-    import streamlit as st
-
-    path = tmp_path / "rooms.sqlite3"
-    monkeypatch.setenv(STORE_ENV, str(path))
-    st.cache_resource.clear()
-    yield path
-    st.cache_resource.clear()
 
 
 def _couples(n: int, seed: int) -> list[sim.Couple]:

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 import sim
 from sim import story as stories
-from ui.room import CODE_ALPHABET, CODE_LENGTH, STORE_ENV, Question, RoomError, SQLiteRoomStore, new_token
+from ui.room import CODE_ALPHABET, CODE_LENGTH, Question, RoomError, SQLiteRoomStore, new_token
 from ui.text import md
 from ui.workshop import captions, quiz
 from ui.workshop.texts import text
@@ -145,18 +145,6 @@ def test_phones_see_the_words_the_coach_asked_with(store) -> None:
 ROOT = Path(__file__).resolve().parents[1]
 WORKSHOP = str(ROOT / "app_pages" / "workshop.py")
 VOTE = str(ROOT / "app_pages" / "vote.py")
-
-
-@pytest.fixture
-def rooms_file(tmp_path, monkeypatch):
-    """A fresh SQLite file of rooms for the pages (their store is cached per server process)."""
-    import streamlit as st
-
-    path = tmp_path / "rooms.sqlite3"
-    monkeypatch.setenv(STORE_ENV, str(path))
-    st.cache_resource.clear()
-    yield path
-    st.cache_resource.clear()
 
 
 def _coach(**state) -> AppTest:
