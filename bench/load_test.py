@@ -57,7 +57,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.presets import PRESETS  # noqa: E402
+from sim.presets import PRESET_TEXT, PRESETS  # noqa: E402
 from ui.i18n import catalog  # noqa: E402
 
 MAX_SESSIONS = 60
@@ -410,10 +410,14 @@ def check(run: Run, me: Person, everyone: Sequence[Person], lang_markers: dict[s
                         f"and {len(seen_mine)} of its own")
     preset = session.widget(preset_widget)
     if preset is not None and me.picked:
+        # the picker is an action: after a pick it waits for the next one, and the caption names the
+        # couple the panels show (until a moved slider makes the couple one's own)
         value = session.values.get(preset.id, current_value(preset))
-        custom = me.moved and value in (None, "")  # a moved slider makes the couple custom: no preset shown
-        if not custom and (value not in preset.options or preset.options.index(value) != me.preset):
-            problems.append(f"session {me.index} shows preset {value!r}, chose option {me.preset}")
+        if value not in (None, ""):
+            problems.append(f"session {me.index}'s picker still holds {value!r} after its pick")
+        chosen = PRESET_TEXT[list(PRESETS)[me.preset]][me.lang]
+        if not me.moved and chosen not in texts.replace("\\", ""):
+            problems.append(f"session {me.index} does not show the couple of the preset it chose (option {me.preset})")
     return problems
 
 

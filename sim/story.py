@@ -48,6 +48,7 @@ __all__ = [
     "ESCALATION",
     "INTERVENTION_AT",
     "INTIMATE_AT",
+    "LOWER",
     "ROUNDS_UNTIL",
     "STEPS",
     "Story",
