@@ -231,7 +231,7 @@ def test_couples_drawn_across_the_score_plane_are_recovered_with_honest_interval
 
 
 RECOVERY_COUPLES = 40
-RECOVERY_BOOT = 200
+RECOVERY_BOOT = 100
 RECOVERY_SEED = 2026
 
 

@@ -24,7 +24,7 @@ from playwright.sync_api import Page
 from ui.i18n import catalog
 
 PRESSES = 8
-TRIES = 2
+TRIES = 1
 START = 0.75  # A's fear of being left in the default couple (the classic trap)
 
 
