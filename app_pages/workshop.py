@@ -303,6 +303,14 @@ def qr_png(url: str) -> bytes:
     return out.getvalue()
 
 
+def qr_img(code: str, lang: str, size: int) -> str:
+    """The room's QR code as an ``<img>`` of ``size`` pixels, with its alt text (the sidebar's and the projector's)."""
+    alt = html.escape(text("room_qr_alt", lang, code=code), quote=True)
+    data = base64.b64encode(qr_png(join_url(code, lang))).decode()
+    return (f'<img src="data:image/png;base64,{data}" alt="{alt}" width="{size}" height="{size}" '
+            'style="image-rendering: pixelated">')
+
+
 def room_ui(lang: str) -> str | None:
     """The room's switch (sidebar): opens a room, shows its code, QR code and phones; returns its code."""
     bar = st.sidebar
@@ -319,9 +327,7 @@ def room_ui(lang: str) -> str | None:
         return None
     url = join_url(code, lang)
     bar.markdown("### " + text("room_code", lang, code=code))
-    alt = html.escape(text("room_qr_alt", lang, code=code), quote=True)
-    bar.html(f'<img src="data:image/png;base64,{base64.b64encode(qr_png(url)).decode()}" alt="{alt}" '
-             'width="220" height="220" style="image-rendering: pixelated">')
+    bar.html(qr_img(code, lang, 220))
     bar.caption(md(text("room_join", lang, url=url)))
     bar.caption(text("room_phones", lang, n=phones))
     if st.session_state.get("ws_room_closed") == code:
@@ -530,9 +536,7 @@ def predict_ui(choice: Choice, story: stories.Story, view: stories.StepView, lan
 def draw_join(code: str, lang: str) -> None:
     """How the room joins, on the projected view (the sidebar is hidden in presenter mode): code and QR code."""
     qr, words = st.columns([1, 2], vertical_alignment="center")
-    alt = html.escape(text("room_qr_alt", lang, code=code), quote=True)
-    qr.html(f'<img src="data:image/png;base64,{base64.b64encode(qr_png(join_url(code, lang))).decode()}" '
-            f'alt="{alt}" width="150" height="150" style="image-rendering: pixelated">')
+    qr.html(qr_img(code, lang, 150))
     words.markdown(text("room_code", lang, code=code))
     words.caption(md(text("room_join", lang, url=join_url(code, lang))))
 

@@ -18,14 +18,15 @@ from sim.story import CHOICES, ESCALATION, INTERVENTION_AT, INTIMATE_AT, LOWER, 
 
 from .texts import text
 
-__all__ = ["caption", "caption_keys", "choice_label", "couple_label", "intervention_label", "question", "step_title",
-           "summary", "verdict_line"]
+__all__ = ["caption", "caption_keys", "choice_label", "couple_label", "intervention_label", "question", "same",
+           "step_title", "summary", "verdict_line"]
 
 Escape = Callable[[str, int], str]
 """How a name is written: ``escape(name, partner index)``."""
 
 
-def _same(name: str, partner: int) -> str:
+def same(name: str, partner: int) -> str:
+    """Names as typed (the default :data:`Escape`)."""
     return name
 
 
@@ -45,13 +46,13 @@ def step_title(index: int, lang: str) -> str:
     return text(f"step_{STEPS[index]}", lang)
 
 
-def question(view: StepView, story: Story, lang: str, escape: Escape = _same) -> str:
+def question(view: StepView, story: Story, lang: str, escape: Escape = same) -> str:
     """The predict-then-reveal question of a step."""
     return text(f"q_{view.key}", lang, **_names(story, escape), day=view.moment, intimate=INTIMATE_AT,
                 start=ESCALATION[0][1], iv=intervention_label(story.intervention, lang))
 
 
-def choice_label(view: StepView, story: Story, choice: str, lang: str, escape: Escape = _same) -> str:
+def choice_label(view: StepView, story: Story, choice: str, lang: str, escape: Escape = same) -> str:
     """The text of one answer the room can choose (``choice`` is one of ``CHOICES[view.key]``)."""
     if choice not in CHOICES[view.key]:
         raise ValueError(f"{choice!r} is not a choice of step {view.key!r}")
@@ -63,7 +64,7 @@ def verdict_line(verdict: str, lang: str) -> str:
     return sim.VERDICT_TEXT[verdict][lang]
 
 
-def couple_label(couple: sim.Couple, lang: str, escape: Escape = _same) -> str:
+def couple_label(couple: sim.Couple, lang: str, escape: Escape = same) -> str:
     """"A (anxious) and B (avoidant)": both partners with their attachment style."""
     return text("couple_desc", lang, a=escape(couple.a.name or "A", 0), b=escape(couple.b.name or "B", 1),
                 style_a=text(f"style_{couple.a.style}", lang), style_b=text(f"style_{couple.b.style}", lang))
@@ -132,7 +133,7 @@ def _head_key(view: StepView, story: Story) -> str:
     return key
 
 
-def caption(view: StepView, story: Story, lang: str, escape: Escape = _same) -> list[str]:
+def caption(view: StepView, story: Story, lang: str, escape: Escape = same) -> list[str]:
     """The caption of a revealed step: one to three short sentences a coach can speak to.
 
     The first line says what happened at the step's moment; for the withdrawal and the pursuit the
@@ -159,7 +160,7 @@ def caption(view: StepView, story: Story, lang: str, escape: Escape = _same) -> 
     return lines
 
 
-def summary(view: StepView, story: Story, lang: str, escape: Escape = _same) -> str:
+def summary(view: StepView, story: Story, lang: str, escape: Escape = same) -> str:
     """The step in one short line (for the handout); it quotes no number its caption does not."""
     small = _head_key(view, story) == "cap_rounds_cycles_small"
     key = "sum_rounds_cycles_small" if small else f"sum_{view.key}_{view.variant}"

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from sim import story as stories
 
 from . import captions
-from .captions import Escape
+from .captions import Escape, same
 from .texts import text
 
 __all__ = ["Notes", "speaker_notes"]
@@ -33,11 +33,7 @@ class Notes(NamedTuple):
     next_title: str | None
 
 
-def _same(name: str, partner: int) -> str:
-    return name
-
-
-def speaker_notes(story: stories.Story, index: int, revealed: bool, lang: str, escape: Escape = _same) -> Notes:
+def speaker_notes(story: stories.Story, index: int, revealed: bool, lang: str, escape: Escape = same) -> Notes:
     """The notes for step ``index`` of ``story`` (0..6), while the room guesses or after the reveal.
 
     ``escape(name, partner)`` writes each name (the page makes them literal markdown).
