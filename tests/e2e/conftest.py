@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -52,6 +53,11 @@ WARMUP_TIMEOUT = 900.0
 """Seconds for compiling the simulator's numba kernel when its cache is cold (minutes on a busy machine)."""
 RENDER_TIMEOUT_MS = 120_000
 """Milliseconds a test waits for the first render of a page."""
+EXPECT_TIMEOUT_MS = 30_000
+"""Milliseconds every ``expect`` waits (Playwright's default is 5 s): the tests run two at a time
+under pytest-xdist on a shared two-core machine, where a rerun can take seconds."""
+
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 def free_port() -> int:
@@ -87,9 +93,11 @@ def streamlit_server(script: str = "app.py", log: Path | None = None) -> Iterato
     """Run ``streamlit run <script>`` from the repository root; yields its base address.
 
     The server listens on a free loopback port; its output goes to ``log`` (default
-    ``artifacts/e2e/streamlit.log``). On exit it is stopped: terminate, wait 10 s, then kill.
+    ``artifacts/e2e/streamlit.log``; ``streamlit<worker>.log`` under pytest-xdist). On exit it is
+    stopped: terminate, wait 10 s, then kill.
     """
-    log = log or ARTIFACTS / "e2e" / "streamlit.log"
+    # one log per pytest-xdist worker, so that two servers never write into one file
+    log = log or ARTIFACTS / "e2e" / f"streamlit{os.environ.get('PYTEST_XDIST_WORKER', '')}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}"

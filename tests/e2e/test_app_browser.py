@@ -1,16 +1,15 @@
 """The main page in a real browser: what a coach does in the first minute, in Debian's Chromium.
 
 Runs against ``streamlit run app.py`` (the ``app_url`` fixture of ``conftest.py``). Screenshots go
-to ``artifacts/`` (not in git) and the measured times to ``artifacts/e2e/app-timings.json``.
-``E2E_CHART_SECONDS`` (default 1.0) is the budget for a new chart after a slider move.
+to ``artifacts/`` (not in git) and the measured times to ``artifacts/e2e/app-timings.json``: they
+are recorded, not asserted (CI machines are shared and differ threefold in speed); the page's speed
+is measured by ``bench/bench_app.py``.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import statistics
 import time
 from dataclasses import replace
 from urllib.parse import urlencode
@@ -25,7 +24,6 @@ from ui.i18n import t
 from ui.query import scenario_to_query
 from ui.workshop.texts import text as wtext
 
-CHART_BUDGET = float(os.environ.get("E2E_CHART_SECONDS", "1.0"))
 SCREEN = {"width": 1400, "height": 2200}
 """Tall enough to show the whole page in one screenshot."""
 
@@ -77,7 +75,6 @@ def test_a_coach_opens_the_page_moves_a_slider_switches_to_dutch_and_opens_a_sha
     moves = [_move_slider(page, label, "a.anxiety", -1) for _ in range(5)]
     timings["chart_after_slider_s"] = [round(m, 2) for m in moves]
     assert "a.anxiety=0.7&" in page.url
-    assert statistics.median(moves) <= CHART_BUDGET, moves
 
     with page.expect_download() as download:
         main.get_by_role("button", name=t("app", "share.scenario", "en")).click()
