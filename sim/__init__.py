@@ -7,6 +7,7 @@ Quick start::
     result.verdict          # "cycles": the endless dance
     result.metrics["period"]
     fitted = sim.fit(observations)  # a couple's scores from observed series, with intervals
+    sim.what_helps(couple).by_who["both"]  # the five kinds of help, ranked for this couple
 
 Time is in days. See ``docs/model.md`` for the equations and every parameter.
 """
@@ -17,6 +18,7 @@ from .bifurcation import BifurcationDiagram, bifurcation_diagram
 from .continuation import BifurcationCurves, Continuation, bifurcation_curves, continuation
 from .events import EVENT_KINDS, Event
 from .fitting import Fit, Recovery, fit, fit_dyads, recovery, to_long
+from .helps import HelpRanking, what_helps
 from .interventions import INTERVENTION_KINDS, Intervention
 from .partners import COUPLE_PARAMS, PARTNER_PARAMS, PARTNER_SCORES, Couple, Partner, param_spec, style_of
 from .presets import PRESET_TEXT, PRESETS
@@ -50,6 +52,7 @@ __all__ = [
     "Couple",
     "Event",
     "Fit",
+    "HelpRanking",
     "Intervention",
     "Partner",
     "Recovery",
@@ -74,4 +77,5 @@ __all__ = [
     "stability",
     "style_of",
     "to_long",
+    "what_helps",
 ]
