@@ -8,12 +8,15 @@ Vega-Lite specs (``ui.charts``); the phase portrait and the PNG download are mat
 (``sim.plots``). The browser draws the main chart because one server must answer a room of thirty: a
 matplotlib PNG per rerun cost about 140 ms of server CPU (``bench/README.md``). The current scenario
 is kept in ``st.session_state["scenario"]`` (the workshop page reads it) and in the address bar, so
-that a copied link reopens it exactly.
+that a copied link reopens it exactly. The tab "What helps you two" runs the five kinds of help on
+the couple (``sim.what_helps``) only while it is open. On a phone, where the results come after all
+the controls, a card at the controls' end (verdict and closeness line) stays at the bottom of the screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -21,23 +24,41 @@ import pyarrow as pa
 import streamlit as st
 
 import sim
+from sim import HelpRanking
 from sim.partners import WHO_FIELD
 from sim.plots import figure_png, phase_figure, run_figure
 from sim.result import Result
 from sim.scenario import LANG_FIELD, Scenario
+from sim.story import roles
 from ui import files, query, runs
 from ui import state as page_state
 from ui.chart_words import chart_words
-from ui.charts import run_charts
+from ui.charts import run_charts, sparkline
+from ui.help_words import help_words
 from ui.i18n import LANGS
 from ui.params import slider_format, slider_step, spec_help
 from ui.text import colored, md, number, texts
 
 PARTNERS = page_state.PARTNERS
+STYLE = """
+<style>
+.stMain .block-container { padding-top: 2.5rem; }
+.st-key-now { display: none; }
+@media (max-width: 640px) {
+  .st-key-now { display: flex; padding: 0.4rem 0.6rem 0.2rem; background: #fff; border-radius: 0.5rem;
+                border: 1px solid rgba(49, 51, 63, 0.2); box-shadow: 0 -2px 8px rgba(0, 0, 0, 0.12); }
+  .st-key-now p { margin-bottom: 0; }
+  [data-testid="stLayoutWrapper"]:has(> .st-key-now) { position: sticky; bottom: 0.3rem; z-index: 10; }
+}
+</style>
+"""  # a little less room above the title, so that a laptop shows a chart; on a phone the card "now" stays in sight
 VERDICT_BOX = {"settles": st.success, "cycles": st.warning, "escalates": st.error}
 VERDICT_ICON = {"settles": ":material/spa:", "cycles": ":material/autorenew:", "escalates": ":material/trending_up:"}
 # Badge colours of the styles: never blue or orange, the colours of the partners.
 STYLE_COLOR: dict[str, Any] = {"secure": "green", "anxious": "violet", "avoidant": "gray", "fearful": "red"}
+# Badge colours of how much a kind of help changes: never blue or orange, the colours of the partners.
+HELP_COLOR: dict[str, Any] = {"much": "green", "some": "violet", "little": "gray", "none": "gray"}
+FIRST_SIGNALS = 6  # moments shown as a list under the charts; every moment is in a table behind an expander
 METRICS = ("tension", "amplitude", "period", "settle_time", "safe_share", "mean_closeness")
 LOWER_IS_BETTER = {"tension", "amplitude"}
 
@@ -48,6 +69,7 @@ def main() -> None:
     lang = str(st.session_state.get("lang", "en"))
     tr = texts(lang)
     st.set_page_config(page_title=tr("page_title"), page_icon="💞", layout="wide")
+    st.html(STYLE)
     header_ui(tr, lang)
     draw_notices(tr, notices)
     controls, results = st.columns([4, 7], gap="large")
@@ -57,25 +79,34 @@ def main() -> None:
         events, random_events = events_ui(tr, lang)
         interventions = interventions_ui(tr, lang, couple)
         draw_summary(tr, lang, couple, events, random_events, interventions)
+        # on a phone the results come after every control: this card, at the controls' end, stays
+        # at the bottom of the screen while they scroll by (hidden where the results are beside them)
+        now = st.container(key="now", gap="small")
     scenario = Scenario(couple=couple, events=events, interventions=interventions, random_events=random_events,
                         seed=run.seed, steps=run.steps, dt=run.dt, lang=lang)
     st.session_state["scenario"] = scenario
     sync_url(scenario)
     key, base_key = runs.run_key(scenario), runs.baseline_key(scenario)
     result = cached_result(key)
+    words = chart_words(result, lang)
+    draw_now(tr, result, words[0], now)
     with results:
         view = view_ui(tr, has_baseline=base_key is not None)
         shown_base = base_key if view.baseline else None
         baseline = cached_result(shown_base) if shown_base else None
         draw_verdict(tr, lang, result, cached_result(base_key) if base_key else None)
-        draw_metrics(tr, lang, result, baseline)
-        over_time, loop = st.tabs([tr("chart.tab_time"), tr("chart.tab_loop")], key="chart", on_change="rerun")
+        over_time, loop, helps = st.tabs([tr("chart.tab_time"), tr("chart.tab_loop"), tr("helps.tab")], key="chart",
+                                         on_change="rerun")
         if loop.open:
             with loop:
                 draw_phase(tr, key, shown_base, lang, view.large)
+        elif helps.open:  # fifteen runs: only while someone looks at them
+            with helps:
+                draw_helps(tr, lang, runs.run_key(replace(scenario, interventions=())), result)
         else:
             with over_time:
-                draw_run(tr, lang, result, baseline, view.large)
+                draw_run(tr, lang, result, baseline, view.large, words)
+        draw_metrics(tr, lang, result, baseline)
         draw_about(tr)
     draw_signals(tr, lang, result)
     share_ui(tr, scenario, result, partial(run_png, key, shown_base, lang, view.large))
@@ -87,6 +118,12 @@ def main() -> None:
 def cached_result(key: Scenario) -> Result:
     """The run of a scenario key (see ``ui.runs``), from the cache."""
     return runs.run(key)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_helps(key: Scenario) -> HelpRanking:
+    """The five kinds of help tried on the couple of a key without interventions, from the cache."""
+    return runs.helps(key)
 
 
 def run_png(key: Scenario, base_key: Scenario | None, lang: str, large: bool) -> bytes:
@@ -427,6 +464,15 @@ def draw_notices(tr: Any, notices: list[str]) -> None:
         (st.success if level == "success" else st.warning)(tr(key), icon=":material/info:")
 
 
+def draw_now(tr: Any, result: Result, closeness_words: str, where: Any) -> None:
+    """The card a phone keeps in sight below its controls: the verdict in a few words and the closeness line."""
+    with where:
+        verdict = tr("now.verdict", verdict=tr(f"verdict.short.{result.verdict}"))
+        st.markdown(f"{VERDICT_ICON[result.verdict]} **{verdict}**")
+        st.vega_lite_chart({**sparkline(result), "description": closeness_words}, width="stretch",
+                           key="now.chart")
+
+
 def draw_verdict(tr: Any, lang: str, result: Result, baseline: Result | None) -> None:
     """The verdict banner in plain words, which loop drives it, and the hedge.
 
@@ -468,9 +514,9 @@ def metric_text(tr: Any, lang: str, name: str, value: float | None, *, signed: b
     return sign + number(value, 2, lang)
 
 
-def draw_run(tr: Any, lang: str, result: Result, baseline: Result | None, large: bool) -> None:
-    """The run, drawn by the browser: closeness, each partner's moves, both partners' fears, their doubt."""
-    words = chart_words(result, lang)
+def draw_run(tr: Any, lang: str, result: Result, baseline: Result | None, large: bool, words: list[str]) -> None:
+    """The run, drawn by the browser: closeness, each partner's moves, both partners' fears, their doubt,
+    each with its sentence of ``words`` (``ui.chart_words``) as its text alternative."""
     for spec, line in zip(run_charts(result, baseline, lang=lang, large=large), words, strict=True):
         st.vega_lite_chart({**spec, "description": line}, width="stretch")  # the chart's text alternative
     st.caption(tr("chart.run_caption"))
@@ -485,16 +531,37 @@ def draw_phase(tr: Any, key: Scenario, base_key: Scenario | None, lang: str, lar
     guide.caption(tr("phase.caption"))
 
 
+def draw_helps(tr: Any, lang: str, key: Scenario, result: Result) -> None:
+    """What helps you two: the five kinds of help ranked by what they changed in this couple's run,
+    for the one who does them (A, B or both), each with what to try and what it changed."""
+    ranking = cached_helps(key)
+    st.caption(tr("helps.intro", day=number(ranking.start, 0, lang)))
+    if ranking.verdict == "settles":
+        st.info(tr("helps.calm"), icon=":material/spa:")
+    names = {"a": md(key.couple.a.name), "b": md(key.couple.b.name), "both": tr("helps.who.both")}
+    who = st.segmented_control(tr("helps.who"), options=list(WHO_FIELD.choices), format_func=names.__getitem__,
+                               key="helps.who", required=True, default="both") or "both"
+    withdrawer, _ = roles(key.couple, result)
+    for rank, help_ in enumerate(ranking.by_who[who], start=1):
+        words = help_words(help_, ranking, withdrawer, lang)
+        with st.container(border=True):
+            title, badge = st.columns([3, 2], vertical_alignment="center")
+            title.markdown(f"**{rank}. {md(sim.INTERVENTION_KINDS[help_.kind].label[lang])}**")
+            with badge, st.container(horizontal=True, horizontal_alignment="right"):
+                st.badge(tr(f"helps.badge.{words.badge}"), color=HELP_COLOR[words.badge])
+            st.markdown(f"**{tr('helps.try_label')}:** {md(words.attempt)}  \n"
+                        f"**{tr('helps.model_label')}:** {md(words.effect)}")
+
+
 def draw_signals(tr: Any, lang: str, result: Result) -> None:
-    """What each partner would visibly do, day by day, and how the moment feels to each of the two."""
+    """What each partner would visibly do, and how the moment feels to each of the two: the first
+    moments as a short list, and every moment in a table that scrolls with the page (never inside it)."""
     st.subheader(tr("signals.title"))
     st.caption(tr("signals.intro"))
     if not result.signals:
         st.info(tr("signals.none"), icon=":material/self_improvement:")
         return
     names = (result.couple.a.name, result.couple.b.name)
-    columns = [tr("signals.day"), tr("signals.who"), tr("signals.does"), tr("signals.feels_self"),
-               tr("signals.feels_other")]
     rows = []
     for signal in result.signals:
         entry = sim.SIGNALS[signal.key]
@@ -502,10 +569,17 @@ def draw_signals(tr: Any, lang: str, result: Result) -> None:
         who = colored(f"**{md(names[signal.partner])}**", signal.partner)
         rows.append((number(signal.t, 1, lang), who, *(md(text) for text in (str(entry[lang]), feeling["self"][lang],
                                                                            feeling["other"][lang]))))
+    st.markdown("\n".join(tr("signals.item", day=day, who=who, does=does, feels_self=own, feels_other=other)
+                           for day, who, does, own, other in rows[:FIRST_SIGNALS]))
+    if len(rows) <= FIRST_SIGNALS:
+        return
+    columns = [tr("signals.day"), tr("signals.who"), tr("signals.does"), tr("signals.feels_self"),
+               tr("signals.feels_other")]
     # Markdown cells (the name in its partner's colour) in an Arrow table: a pandas Styler cost 10 ms a
     # rerun and a DataFrame's conversion 2 ms, on a server shared by a room.
     table = pa.table({name: list(cells) for name, cells in zip(columns, zip(*rows, strict=True), strict=True)})
-    st.table(table, hide_index=True, height=min(44 + 37 * len(rows), 300))
+    with st.expander(tr("signals.all", count=len(rows)), icon=":material/table_rows:"):
+        st.table(table, hide_index=True)
 
 
 def draw_about(tr: Any) -> None:

@@ -27,6 +27,7 @@ import sim
 from sim.plots import PARTNER_COLORS, PLOT_TEXT
 from sim.scenario import Scenario, load_scenario, save_scenario
 from ui import files, query, state
+from ui.chart_words import chart_words
 from ui.charts import run_charts
 from ui.i18n import catalog, t
 from ui.text import md
@@ -89,12 +90,23 @@ def open_section(at: AppTest, key: str) -> AppTest:
 
 
 def charts(at: AppTest) -> list[tuple[dict[str, Any], pd.DataFrame]]:
-    """The run's charts as the browser receives them: each spec with its data."""
+    """The run's charts as the browser receives them: each spec with its data (the phone's closeness
+    line, a chart without a title, is :func:`card` instead)."""
+    return [chart for chart in _all_charts(at) if "title" in chart[0]]
+
+
+def _all_charts(at: AppTest) -> list[tuple[dict[str, Any], pd.DataFrame]]:
     out = []
     for element in at.get("vega_lite_chart"):
         (dataset,) = element.proto.datasets
         out.append((json.loads(element.proto.spec), convert_arrow_bytes_to_pandas_df(dataset.data.data)))
     return out
+
+
+def card(at: AppTest) -> tuple[dict[str, Any], pd.DataFrame]:
+    """The closeness line of the card a phone keeps in sight."""
+    (found,) = [chart for chart in _all_charts(at) if "title" not in chart[0]]
+    return found
 
 
 BOX = {"settles": "success", "cycles": "warning", "escalates": "error"}
@@ -371,6 +383,67 @@ def test_the_phase_portrait_tab_draws_the_loop() -> None:
     assert len(at.get("image")) == 1
     assert tr("phase.caption") in [c.value for c in at.caption]
     assert tr("chart.run_caption") not in [c.value for c in at.caption]
+
+
+def _shown_helps(at: AppTest, lang: str) -> list[tuple[str, str, str]]:
+    """What helps, as the tab shows it: (kind label, what to try, what the model did), top to bottom."""
+    labels = {kind.label[lang] for kind in sim.INTERVENTION_KINDS.values()}
+    out, current = [], None
+    for element in at.markdown:
+        value = element.value
+        if value.startswith("**") and plain(value).strip("*").split(". ", 1)[-1] in labels:
+            current = plain(value).strip("*").split(". ", 1)[-1]
+        elif current and value.startswith(f"**{tr('helps.try_label', lang)}:**"):
+            attempt, effect = (plain(line).split(":** ", 1)[1].strip() for line in value.split("  \n"))
+            out.append((current, attempt, effect))
+            current = None
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_what_helps_ranks_the_five_kinds_for_the_one_who_does_them_from_this_couples_own_runs(lang: str) -> None:
+    from sim.helps import what_helps
+    from sim.story import roles
+    from ui.help_words import help_words
+
+    names = {"a.name": "Ik", "b.name": "Mijn partner"}
+    at = ok(run_app({"lang": lang, "a.anxiety": "0.81", "b.avoidance": "0.9", **names}))
+    at.session_state["chart"] = tr("helps.tab", lang)
+    ok(at.run())
+    couple = scenario(at).couple
+    ranking = what_helps(couple, start=60.0, seed=0)
+    withdrawer = roles(couple, sim.simulate(couple, seed=0))[0]
+    assert tr("helps.intro", lang, day="60") in [c.value for c in at.caption]
+    for who in ("both", "a", "b"):
+        at.segmented_control(key="helps.who").set_value(who).run()
+        expected = [(sim.INTERVENTION_KINDS[h.kind].label[lang], *help_words(h, ranking, withdrawer, lang)[2:])
+                    for h in ranking.by_who[who]]
+        assert _shown_helps(ok(at), lang) == expected
+    assert tr("chart.run_caption", lang) not in [c.value for c in at.caption], "the other tabs are not drawn"
+
+
+def test_what_helps_says_a_calm_couple_has_little_to_change() -> None:
+    at = ok(run_app({"a.anxiety": "0.1", "a.avoidance": "0.1", "b.anxiety": "0.1", "b.avoidance": "0.1"}))
+    at.session_state["chart"] = tr("helps.tab")
+    ok(at.run())
+    assert sim.simulate(scenario(at).couple, seed=0).verdict == "settles"
+    assert tr("helps.calm") in [plain(i.value) for i in at.info]
+    assert len(_shown_helps(at, "en")) == 5
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_phone_card_tells_the_verdict_and_draws_closeness_as_the_results_do(lang: str) -> None:
+    at = ok(run_app({"lang": lang}))
+    for value in (0.75, 0.2):
+        at.slider(key="b.avoidance").set_value(value).run()
+        result = sim.simulate(scenario(ok(at)).couple, seed=0)
+        verdict = tr("now.verdict", lang, verdict=tr(f"verdict.short.{result.verdict}", lang))
+        assert any(plain(m.value).endswith(f"**{verdict}**") for m in at.markdown), verdict
+        spec, data = card(at)
+        assert spec["description"] == chart_words(result, lang)[0]
+        np.testing.assert_allclose(data["value"], run_charts(result)[0]["datasets"]["closeness"].column("value"))
+    assert {"settles", "cycles"} == {sim.simulate(replace(TRAP, b=TRAP.b.with_scores(TRAP.b.anxiety, v)),
+                                                  seed=0).verdict for v in (0.75, 0.2)}
 
 
 def test_a_slider_change_redraws_the_chart() -> None:

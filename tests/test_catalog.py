@@ -20,7 +20,7 @@ APP = ROOT / "app.py"
 """The router (app.py) and the main page (app_pages/main.py): the code of the ``app`` catalog."""
 PAGE_FILES = (APP, ROOT / "app_pages" / "main.py")
 UI_FILES = [ROOT / "ui" / name for name in ("query.py", "files.py", "state.py", "text.py", "params.py", "runs.py",
-                                                 "chart_words.py")]
+                                                 "chart_words.py", "help_words.py")]
 LOOKUPS = {"tr", "t"}
 """Names of the catalog lookup functions in the page code."""
 KEY_HELPERS = {"bound"}
@@ -95,6 +95,12 @@ def _dynamic_keys() -> set[str]:
                           ("move", ("out", "away", "both", "calm")), ("fear", ("close", "left")),
                           ("fear_level", ("low", "moderate", "high")), ("doubt", ("low", "there", "tipped"))):
         keys |= {f"words.{family}.{name}" for name in names}
+    # ui/help_words.py: what to try by kind and role, and the words of a run's change
+    keys |= {f"helps.try.{kind}.{role}" for kind in sim.INTERVENTION_KINDS
+             for role in ("withdrawer", "pursuer", "both")}
+    keys |= {f"helps.badge.{name}" for name in ("none", "little", "some", "much")}
+    keys |= {f"helps.amount.{name}" for name in ("little", "some", "good", "most")}
+    keys |= {f"helps.whose.{name}" for name in ("alike", "own", "other", "withdrawer", "pursuer")}
     # ui/files.py, by the loader's error code (a file too large has its own notice)
     keys |= {f"notice.upload_bad.{code}" for code in ERROR_CODES if code != "too_large"}
     return keys
@@ -115,7 +121,7 @@ def test_the_dynamic_key_families_are_the_ones_app_py_builds() -> None:
                 if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant)
                 and isinstance(node.values[0].value, str) and node.values[0].value.endswith(".")}
     families = {"lang.", "preset.", "style.", "iv.", "verdict.short.", "metric.", "c.", "open.expert.", "ev.del.",
-                "a.", "b."}
+                "a.", "b.", "helps.badge."}
     assert prefixes <= families, sorted(prefixes - families)
 
 

@@ -26,13 +26,15 @@ from sim.plots.palette import BASELINE_COLOR, CLOSENESS_COLOR, EVENT_COLOR, INTE
 from sim.result import Result
 from sim.signals import TIP
 
-__all__ = ["MAX_POINTS", "run_charts"]
+__all__ = ["MAX_POINTS", "SPARK_HEIGHT", "run_charts", "sparkline"]
 
 MAX_POINTS = 500
 """Points per curve sent to the browser: a chart a few hundred pixels wide cannot show more."""
 EVENT_SHAPES = {"intimate_moment": "triangle-down", "conflict": "cross", "stress": "diamond"}
 """Marker of each event kind along the top of the closeness panel (as in ``sim.plots``)."""
 SOLID, DASHED = [1, 0], [6, 4]
+SPARK_HEIGHT = 44
+"""Pixels of the small closeness line that stays in sight on a phone."""
 NL_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}}
 
 
@@ -148,6 +150,17 @@ def _intervention_layers(start: float | None, end: float, lang: str, look: _Look
 def _chart(title: str, height: int, layers: list[dict[str, Any]], config: dict[str, Any]) -> dict[str, Any]:
     return {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "title": title, "height": height,
             "autosize": {"type": "fit-x", "contains": "padding"}, "layer": layers, "config": config}
+
+
+def sparkline(result: Result) -> dict[str, Any]:
+    """Closeness over the run, small and without axes: the line on a phone's card that stays in sight."""
+    data = _series(result.t, {"closeness": result.closeness}, {"closeness": ""})
+    return {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "height": SPARK_HEIGHT,
+            "autosize": {"type": "fit-x", "contains": "padding"}, "datasets": {"closeness": data},
+            "data": {"name": "closeness"}, "mark": {"type": "line", "color": CLOSENESS_COLOR, "strokeWidth": 1.5},
+            "encoding": {"x": {"field": "day", "type": "quantitative", "axis": None},
+                         "y": {"field": "value", "type": "quantitative", "axis": None, "scale": {"zero": True}}},
+            "config": {"view": {"stroke": None}}}
 
 
 def run_charts(result: Result, baseline: Result | None = None, *, lang: str = "en", large: bool = False) -> \
