@@ -403,7 +403,7 @@ def share_ui(tr: Any, scenario: Scenario, result: Result, png: Callable[[], byte
             st.download_button(tr("share.scenario"), data=partial(files.scenario_json, scenario),
                                file_name="attract-repel-scenario.json", mime="application/json", on_click="ignore",
                                icon=":material/download:", key="dl.scenario")
-            st.download_button(tr("share.csv"), data=partial(files.trajectory_csv, result),
+            st.download_button(tr("share.csv"), data=partial(files.trajectory_csv, result, scenario.lang),
                                file_name="attract-repel-run.csv", mime="text/csv", on_click="ignore",
                                icon=":material/table:", key="dl.csv")
             st.download_button(tr("share.png"), data=png, file_name="attract-repel-run.png", mime="image/png",

@@ -7,6 +7,7 @@ arrives through the address bar or an uploaded file. The helpers behind the page
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
@@ -619,11 +620,26 @@ def test_downloads_offer_the_scenario_the_run_and_the_chart() -> None:
     lines = files.trajectory_csv(sim.simulate(made.couple, **made.run_kwargs())).splitlines()
     record = json.loads(lines[0].removeprefix("# provenance: "))
     assert record["settings"]["steps"] == made.steps and record["settings"]["seed"] == made.seed
-    assert lines[1].split(",")[:3] == ["t", "closeness", "move_a"]
+    assert lines[1].split(",")[:3] == ["day", "closeness", "move (A)"]
     assert len(lines) == made.steps + 3
     assert tr("share.link_intro") in [m.value for m in at.markdown]
     assert at.code[0].value == "?" + "&".join(f"{k}={v}" for k, v in query.scenario_to_query(made).items()).replace(
         ":", "%3A").replace(",", "%2C")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_run_downloads_in_the_pages_words_and_a_spreadsheets_numbers(lang: str) -> None:
+    couple = replace(TRAP, a=replace(TRAP.a, name="Ik"), b=replace(TRAP.b, name="Mijn partner"))
+    result = sim.simulate(couple, steps=300, seed=2)
+    text = files.trajectory_csv(result, lang)
+    table = pd.read_csv(io.StringIO(text), comment="#", **files.CSV_FORMAT[lang])
+    fear_close = sim.plots.plot_text("fear_close", lang)
+    assert f"{fear_close} (Mijn partner)" in table.columns
+    np.testing.assert_allclose(table[f"{fear_close} (Mijn partner)"], result.engulfment[1], rtol=1e-5, atol=1e-9)
+    np.testing.assert_allclose(table[tr("csv.t", lang)], result.t, atol=1e-9)
+    assert all(tr(f"csv.{k}", lang, name="x").split(" (")[0] in " ".join(table.columns) for k in ("move", "doubt"))
+    assert text.splitlines()[3].startswith({"en": "0.1,", "nl": "0,1;"}[lang])  # day 0.1, as a spreadsheet reads it
+
 
 
 def test_the_workshop_contract_scenario_is_in_session_state() -> None:

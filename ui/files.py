@@ -9,9 +9,10 @@ from __future__ import annotations
 from sim.result import Result
 from sim.scenario import MAX_BYTES, Scenario, ScenarioError, load_scenario, save_scenario
 
+from .i18n import t
 from .query import fit_to_page
 
-__all__ = ["MAX_UPLOAD_MB", "scenario_from_upload", "scenario_json", "trajectory_csv"]
+__all__ = ["CSV_FORMAT", "MAX_UPLOAD_MB", "csv_header", "scenario_from_upload", "scenario_json", "trajectory_csv"]
 
 MAX_UPLOAD_MB = max(1, MAX_BYTES // 1_000_000)
 """Upload limit of the page's file field, in megabytes (the scenario format's own limit)."""
@@ -50,7 +51,29 @@ def scenario_json(scenario: Scenario) -> str:
     return save_scenario(scenario)
 
 
-def trajectory_csv(result: Result) -> str:
+CSV_FORMAT = {"en": {"sep": ",", "decimal": "."}, "nl": {"sep": ";", "decimal": ","}}
+"""How a spreadsheet in each language reads a CSV file: a Dutch one wants decimal commas, and so semicolons."""
+
+
+def csv_header(result: Result, lang: str) -> list[str]:
+    """The columns of :meth:`Result.to_frame` named as the page names them, with each partner's name
+    (``t`` is "day"; ``engulfment_a`` is "fear of closeness (<A's name>)"; and so on; the letters when
+    the two have the same name)."""
+    names = [result.couple.a.name, result.couple.b.name]
+    if names[0] == names[1]:
+        names = ["A", "B"]
+    header = []
+    for column in result.to_frame().columns:
+        base, _, who = column.rpartition("_")
+        if who in ("a", "b") and base:
+            header.append(t("app", f"csv.{base}", lang, name=names["ab".index(who)]))
+        else:
+            header.append(t("app", f"csv.{column}", lang))
+    return header
+
+
+def trajectory_csv(result: Result, lang: str = "en") -> str:
     """The run as a tidy table, one row per time step (``Result.to_frame``), as CSV text whose first line
-    says what made it (``Result.to_csv``)."""
-    return result.to_csv(float_format="%.6g")
+    says what made it (``Result.to_csv``), its columns in the page's words of ``lang`` and its numbers
+    the way a spreadsheet of that language reads them (:data:`CSV_FORMAT`)."""
+    return result.to_csv(float_format="%.6g", header=csv_header(result, lang), **CSV_FORMAT.get(lang, CSV_FORMAT["en"]))

@@ -263,9 +263,10 @@ def _panel(ax: Any, name: str, result: sim.Result, baseline: sim.Result | None, 
         ax.set_ylim(0.0, max(0.3, 1.15 * fears))
         title = text("stage_fears", lang)
         styles = [Line2D([], [], color="#555555", linewidth=2.4, linestyle=style) for style in ("-", "--")]
-        ax.legend(styles, [plot_text("fear_close", lang), plot_text("fear_left", lang)], loc="lower right",
-                  bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False, fontsize=SMALL_PT, borderaxespad=0.1,
-                  handlelength=1.6, handletextpad=0.4, columnspacing=0.9)
+        # beside the panel's title ("Fears"), each fear by what it is of: the whole names do not fit at 18 px
+        labels = [plot_text("of_closeness", lang), plot_text("of_being_left", lang)]
+        ax.legend(styles, labels, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False,
+                  fontsize=SMALL_PT, borderaxespad=0.1, handlelength=1.3, handletextpad=0.3, columnspacing=0.7)
     lift = ScaledTranslation(0.0, TITLE_LIFT / 72.0, ax.figure.dpi_scale_trans)  # clear of the top tick label
     where = blended_transform_factory(ax.figure.transFigure, ax.transAxes) + lift
     ax.text(0.02, 1.0, title, transform=where, ha="left", va="bottom", fontweight="bold", fontsize=TEXT_PT)
