@@ -11,6 +11,15 @@ import pytest
 import sim
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``--dist loadgroup``): the browser tests run one after another on one worker,
+    so that two pages never wait for two servers on a two-core machine; every other test runs on the
+    worker of its file, so that a file's module fixtures are built once."""
+    for item in items:
+        group = "browser" if item.get_closest_marker("e2e") else str(item.path)
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def warm_numba_kernel() -> None:
     sim.simulate(sim.PRESETS["secure"], steps=10)

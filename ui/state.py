@@ -43,7 +43,10 @@ __all__ = [
 PARTNERS = ("a", "b")
 SEEDED = "_seeded"
 """Per control key, the last values the page itself put in that control (see :func:`seed`)."""
-SEEDS_KEPT = 4
+SEEDS_KEPT = 32
+"""Values kept per control: a rerun sent before the browser saw the page's writes may carry any of them
+back; with 4 kept, eight fast key presses on a loaded machine (CI with both cores busy) brought back
+values older than that, and the expert sliders were taken as set by hand."""
 READY = "_page_ready"
 """Set once the page has read its link in this session."""
 IV_START = 60.0
