@@ -40,6 +40,7 @@ from ui.params import slider_format, slider_step, spec_help
 from ui.text import colored, md, number, texts
 
 PARTNERS = page_state.PARTNERS
+GUIDE = "app_pages/guide.py"  # the guided start "You and your partner", for those who do not want sliders first
 STYLE = """
 <style>
 .stMain .block-container { padding-top: 2.5rem; }
@@ -168,6 +169,7 @@ def header_ui(tr: Any, lang: str) -> None:
         st.segmented_control(LANG_FIELD.label[lang], options=list(LANGS), key="lang", required=True,
                              format_func=lambda code: tr(f"lang.{code}"), label_visibility="collapsed")
     st.markdown(tr("intro"))
+    st.page_link(GUIDE, label=tr("guide.entry"), icon=":material/waving_hand:")
 
 
 def couple_ui(tr: Any, lang: str) -> sim.Couple:

@@ -144,14 +144,17 @@ def test_the_page_opens_on_the_classic_trap_already_run() -> None:
     assert dict(at.query_params) == query.scenario_to_query(query.default_scenario())
 
 
-def test_the_sidebar_links_both_pages_in_the_page_language() -> None:
+def test_the_sidebar_links_the_pages_in_the_page_language_and_the_page_offers_the_guided_start() -> None:
     at = ok(run_app())
     links = at.sidebar.get("page_link")
-    assert [(link.proto.label, link.proto.page) for link in links] == [(tr("nav.main"), ""),
-                                                                       (tr("nav.workshop"), "workshop")]
+    assert [(link.proto.label, link.proto.page) for link in links] == [
+        (tr("nav.main"), ""), (tr("nav.workshop"), "workshop"), (t("guide", "nav", "en"), "guide")]
+    (entry,) = at.main.get("page_link")
+    assert (entry.proto.label, entry.proto.page) == (tr("guide.entry"), "guide")
     at.segmented_control(key="lang").set_value("nl").run()
-    assert [link.proto.label for link in ok(at).sidebar.get("page_link")] == [tr("nav.main", "nl"),
-                                                                              tr("nav.workshop", "nl")]
+    assert [link.proto.label for link in ok(at).sidebar.get("page_link")] == [
+        tr("nav.main", "nl"), tr("nav.workshop", "nl"), t("guide", "nav", "nl")]
+    assert at.main.get("page_link")[0].proto.label == tr("guide.entry", "nl")
     assert tr("nav.main", "nl") != tr("nav.main")
 
 
@@ -214,10 +217,27 @@ def test_partner_panels_hold_a_name_two_felt_scores_and_a_style_that_follows_the
     assert f":red-badge[{tr('style.fearful')}]" in [m.value for m in ok(at).markdown]
 
 
-def test_the_theme_colours_text_in_the_partner_colours() -> None:
+def _contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours ``#rrggbb``."""
+    def lum(colour: str) -> float:
+        c = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    high, low = sorted((lum(a), lum(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_theme_colours_text_in_the_partner_colours_readable_on_white() -> None:
+    import colorsys
+
     theme = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["theme"]
-    assert (theme["blueColor"], theme["blueTextColor"]) == (PARTNER_COLORS[0],) * 2
-    assert (theme["orangeColor"], theme["orangeTextColor"]) == (PARTNER_COLORS[1],) * 2
+    for name, colour in zip(("blue", "orange"), PARTNER_COLORS, strict=True):
+        assert theme[f"{name}Color"] == colour
+        text = theme[f"{name}TextColor"]
+        assert _contrast(text, "#ffffff") >= 4.5, (name, text)  # WCAG 1.4.3, normal text
+        hues = [colorsys.rgb_to_hls(*(int(c.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)))[0]
+                for c in (text, colour)]
+        assert abs(hues[0] - hues[1]) < 0.02, (name, text, colour)  # the same hue: still the partner's colour
 
 
 def test_a_blank_name_falls_back_to_the_letter() -> None:

@@ -70,6 +70,8 @@ def _literal_keys(path: Path) -> set[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in LOOKUPS:
+            if node.func.id == "t" and _other_catalog(node):
+                continue  # t("guide", ...) in app.py: a key of the guide's catalog (checked below)
             args = node.args[1:] if node.func.id == "t" else node.args
             if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
                 found.add(args[0].value)
@@ -77,6 +79,11 @@ def _literal_keys(path: Path) -> set[str]:
               and not node.value.endswith(".")):  # "notice.x." begins a family of _dynamic_keys
             found.add(node.value)
     return found
+
+
+def _other_catalog(call: ast.Call) -> bool:
+    """Whether a ``t(page, key, ...)`` call names a catalog other than ``app`` as a literal."""
+    return bool(call.args) and isinstance(call.args[0], ast.Constant) and call.args[0].value != "app"
 
 
 def _dynamic_keys() -> set[str]:
@@ -101,6 +108,8 @@ def _dynamic_keys() -> set[str]:
     keys |= {f"helps.badge.{name}" for name in ("none", "little", "some", "much")}
     keys |= {f"helps.amount.{name}" for name in ("little", "some", "good", "most")}
     keys |= {f"helps.whose.{name}" for name in ("alike", "own", "other", "withdrawer", "pursuer")}
+    # ui/files.py: the download's columns, by the name of a column of Result.to_frame
+    keys |= {f"csv.{column.removesuffix('_a').removesuffix('_b')}" for column in sim.simulate(steps=1).to_frame()}
     # ui/files.py, by the loader's error code (a file too large has its own notice)
     keys |= {f"notice.upload_bad.{code}" for code in ERROR_CODES if code != "too_large"}
     return keys
@@ -173,3 +182,97 @@ def test_app_py_has_no_bare_strings_that_streamlit_magic_would_show() -> None:
         bare = [node.lineno for node in tree.body[1:]
                 if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant | ast.JoinedStr)]
         assert bare == [], path
+
+
+# --- the guided start "You and your partner": app_pages/guide.py, ui/guide.py, ui/locales/guide.*.json ---
+
+GUIDE_PAGE = ROOT / "app_pages" / "guide.py"
+GUIDE_UI = ROOT / "ui" / "guide.py"
+GUIDE_LOOKUPS = {"tr", "text"}
+"""Names of the guide's lookups: ``tr(key, ...)`` in the page, ``text(key, lang, ...)`` in ``ui/guide.py``."""
+
+
+def test_both_guide_catalogs_have_the_same_keys_and_fields() -> None:
+    en, nl = catalog("guide", "en"), catalog("guide", "nl")
+    assert set(en) == set(nl)
+    for key in en:
+        assert _fields(en[key]) == _fields(nl[key]), key
+        assert en[key].strip() and nl[key].strip(), key
+
+
+def test_the_guides_dutch_is_not_a_copy_of_english_and_has_no_decimal_points() -> None:
+    en, nl = catalog("guide", "en"), catalog("guide", "nl")
+    same = {k for k in en if en[k] == nl[k] and LETTERS.search(re.sub(r"\{[^}]*\}", "", en[k]))}
+    assert same <= {"lang.en", "lang.nl"}, sorted(same - {"lang.en", "lang.nl"})
+    assert not [k for k, text in nl.items() if re.search(r"\d\.\d", text)]
+
+
+def _guide_literal_keys() -> set[str]:
+    """Keys passed as literals to the guide's lookups, ``t("guide", ...)`` in app.py, and the summary keys
+    (``"sure.*"``) that ``ui/guide.py`` returns."""
+    found = set()
+    for path in (GUIDE_PAGE, GUIDE_UI, APP):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute):
+                name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+                args = node.args
+                if name == "t" and _other_catalog(node) and args[0].value == "guide":  # type: ignore[attr-defined]
+                    args = args[1:]
+                elif name not in GUIDE_LOOKUPS or path == APP:
+                    continue
+                if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
+                    found.add(args[0].value)
+            elif (path == GUIDE_UI and isinstance(node, ast.Constant) and isinstance(node.value, str)
+                  and node.value.startswith("sure.")):
+                found.add(node.value)
+    return found
+
+
+def _guide_dynamic_keys() -> set[str]:
+    """Keys the guide builds from a name (f-strings): each family over its whole domain."""
+    from ui import guide
+
+    keys = {f"lang.{code}" for code in LANGS}
+    keys |= {f"{step}.title" for step in ("who", "me", "partner", "dance")}
+    for who in guide.PEOPLE:
+        keys |= {f"name.{who}", f"default.{who}", f"dance.{who}", f"{who}.label", f"{who}.intro"}
+        keys |= {f"item.{s.key}.{who}" for s in guide.STATEMENTS}
+        keys |= {f"scale.{who}.{n}" for n in guide.SCALE}
+    keys |= {f"level.{name}" for name in guide.LEVEL_NAMES}
+    keys |= {f"verdict.{form}.{v}" for form in ("main", "sub") for v in sim.VERDICTS}
+    return keys
+
+
+def test_every_key_the_guide_uses_exists_and_every_key_is_used() -> None:
+    used = _guide_dynamic_keys() | _guide_literal_keys()
+    keys = set(catalog("guide", "en"))
+    assert used - keys == set(), "missing in the guide's catalogs"
+    assert keys - used == set(), "in the guide's catalogs but never used"
+
+
+def test_the_guides_dynamic_key_families_are_the_ones_its_code_builds() -> None:
+    tree = ast.parse(GUIDE_PAGE.read_text(encoding="utf-8"))
+    prefixes = {node.values[0].value for node in ast.walk(tree)
+                if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant)
+                and isinstance(node.values[0].value, str) and node.values[0].value.endswith(".")}
+    families = {"lang.", "name.", "default.", "item.", "scale.", "level.", "dance.", "verdict.sub.", "verdict.main.",
+                "guide.back.", "guide.next."}
+    assert prefixes <= families, sorted(prefixes - families)
+
+
+def test_the_guide_page_holds_no_inline_user_facing_text() -> None:
+    calls = _display_calls(ast.parse(GUIDE_PAGE.read_text(encoding="utf-8")))
+    assert len(calls) > 15
+    offenders = []
+    for call in calls:
+        shown = [*call.args, *(kw.value for kw in call.keywords if kw.arg not in NOT_TEXT | {"query_params"})]
+        offenders += [(call.lineno, call.func.attr, text) for arg in shown for text in _inline_text(arg)]
+    assert offenders == []
+
+
+def test_the_guide_page_has_no_bare_strings_that_streamlit_magic_would_show() -> None:
+    tree = ast.parse(GUIDE_PAGE.read_text(encoding="utf-8"))
+    bodies = [tree.body[1:]] + [node.body for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]
+    bare = [node.lineno for body in bodies for node in body[1:]
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant | ast.JoinedStr)]
+    assert bare == []

@@ -31,6 +31,7 @@ __all__ = [
     "derived_value",
     "ensure",
     "event_size_default",
+    "hand_over",
     "load",
     "load_preset",
     "matching_preset",
@@ -166,6 +167,20 @@ def ensure(state: MutableMapping[Any, Any], query: dict[str, Any]) -> list[str]:
         load(state, last if isinstance(last, Scenario) else default_scenario(str(state.get("lang", "en"))),
              with_lang="lang" not in state)
     return []
+
+
+def hand_over(state: MutableMapping[Any, Any], scenario: Scenario) -> None:
+    """Make the main page show ``scenario`` when it runs next (another page, such as the guided start, hands it over).
+
+    It works whether or not the main page has run in this session: the controls' keys are written
+    (:func:`load`), the scenario is kept where the main page looks for it after a visit elsewhere
+    (``state["scenario"]``), and the page counts as having read its link, so that :func:`ensure`
+    neither reads the address bar nor loads the default couple over it. The language is the
+    scenario's.
+    """
+    load(state, scenario)
+    state["scenario"] = scenario
+    state[READY] = True
 
 
 def add_event(state: MutableMapping[Any, Any], max_events: int) -> bool:
