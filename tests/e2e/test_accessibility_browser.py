@@ -3,7 +3,7 @@
 axe-core runs the WCAG 2.1 A and AA rules on what Chromium has drawn: text contrast (4.5:1), names
 of controls and images, landmarks, lists, language of the page. Each page is checked as a visitor
 leaves it after a first look: the main page on a laptop and on a phone, in both languages, with the
-tab "What helps you two" open, and the workshop's first step. A second test walks the main page by
+tab "What helps you two" open, the workshop's first step and the guided start's first screen. A second test walks the main page by
 keyboard alone: Tab reaches every slider of both partners, in the order they are drawn, and an arrow
 key moves the one that has the focus.
 """
@@ -52,8 +52,10 @@ def test_the_main_page_passes_axe_on_a_laptop_and_a_phone(app_url: str, page: Pa
 
 
 @pytest.mark.e2e
-def test_the_workshop_passes_axe(app_url: str, page: Page) -> None:
+def test_the_workshop_and_the_guided_start_pass_axe(app_url: str, page: Page) -> None:
     _open(page, f"{app_url}/workshop", LAPTOP)
+    assert _violations(page) == []
+    _open(page, f"{app_url}/guide?lang=nl", PHONE)
     assert _violations(page) == []
 
 
