@@ -53,6 +53,14 @@ WARMUP_TIMEOUT = 900.0
 """Seconds for compiling the simulator's numba kernel when its cache is cold (minutes on a busy machine)."""
 RENDER_TIMEOUT_MS = 120_000
 """Milliseconds a test waits for the first render of a page."""
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}
+"""A phone's and a laptop's viewport, as the small-screen and guided-start walks use them."""
+INNER_SCROLL = """() => Array.from(document.querySelectorAll('[data-testid="stMain"] *')).filter(e => {
+    const s = getComputedStyle(e);
+    return /(auto|scroll)/.test(s.overflowY) && e.scrollHeight > e.clientHeight + 2 && e.clientHeight > 0;
+  }).map(e => (e.getAttribute('data-testid') || e.className.toString()).slice(0, 60))"""
+"""Elements of the main area that scroll by themselves (the main area itself is the page's scroller)."""
 EXPECT_TIMEOUT_MS = 30_000
 """Milliseconds every ``expect`` waits (Playwright's default is 5 s): the tests run two at a time
 under pytest-xdist on a shared two-core machine, where a rerun can take seconds."""

@@ -3,9 +3,9 @@
 axe-core runs the WCAG 2.1 A and AA rules on what Chromium has drawn: text contrast (4.5:1), names
 of controls and images, landmarks, lists, language of the page. Each page is checked as a visitor
 leaves it after a first look: the main page on a laptop and on a phone, in both languages, with the
-tab "What helps you two" open, the workshop's first step and the guided start's first screen. A second test walks the main page by
-keyboard alone: Tab reaches every slider of both partners, in the order they are drawn, and an arrow
-key moves the one that has the focus.
+tab "What helps you two" open, the workshop's first step and the guided start's first screen. A
+second test walks the main page by keyboard alone: Tab reaches every slider of both partners, in the
+order they are drawn, and an arrow key moves the one that has the focus.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import ARTIFACTS, RENDER_TIMEOUT_MS, wait_for_app
+from conftest import ARTIFACTS, INNER_SCROLL, LAPTOP, PHONE, RENDER_TIMEOUT_MS, wait_for_app
 from playwright.sync_api import Page, expect
 
 import sim
@@ -24,14 +24,7 @@ from ui import guide, query
 from ui.i18n import t
 from ui.text import md
 
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1366, "height": 768}
 SHOTS = ARTIFACTS / "guide"
-INNER_SCROLL = """() => Array.from(document.querySelectorAll('[data-testid="stMain"] *')).filter(e => {
-    const s = getComputedStyle(e);
-    return /(auto|scroll)/.test(s.overflowY) && e.scrollHeight > e.clientHeight + 2 && e.clientHeight > 0;
-  }).map(e => (e.getAttribute('data-testid') || e.className.toString()).slice(0, 60))"""
-"""Elements of the main area that scroll by themselves (the main area itself is the page's scroller)."""
 OVERFLOW = """() => Array.from(document.querySelectorAll(
     '[data-testid="stMain"] p, [data-testid="stMain"] label, [data-testid="stMain"] button'))
     .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)

@@ -10,20 +10,13 @@ above the fold. Screenshots go to ``artifacts/small-screens/``.
 from __future__ import annotations
 
 import pytest
-from conftest import ARTIFACTS, RENDER_TIMEOUT_MS, wait_for_app
+from conftest import ARTIFACTS, INNER_SCROLL, LAPTOP, PHONE, RENDER_TIMEOUT_MS, wait_for_app
 from playwright.sync_api import Page, expect
 
 import sim
 from ui.i18n import t
 
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1366, "height": 768}
 SHOTS = ARTIFACTS / "small-screens"
-INNER_SCROLL = """() => Array.from(document.querySelectorAll('[data-testid="stMain"] *')).filter(e => {
-    const s = getComputedStyle(e);
-    return /(auto|scroll)/.test(s.overflowY) && e.scrollHeight > e.clientHeight + 2 && e.clientHeight > 0;
-  }).map(e => (e.getAttribute('data-testid') || e.className.toString()).slice(0, 60))"""
-"""Elements of the main area that scroll by themselves (the main area itself is the page's scroller)."""
 
 
 def _card(page: Page):
