@@ -4,9 +4,14 @@ Couples are drawn across the whole score plane (both partners' anxiety and avoid
 [0, 1], a seeded generator), each told with every intervention. For every step the test reads
 which texts the room is shown (:func:`ui.workshop.captions.caption_keys`) and checks each one's
 claim on the runs, measured from their arrays: what a line says happened, happened; every number
-it quotes is the run's, to the digits shown; and what one step says is not contradicted by the
-runs a later step shows (step 7's faded line is the untreated run to day 500, of which steps 5
-and 6 show the start). A claim's wording is quoted beside its check in :data:`CLAIMS`.
+it quotes (days and counts only: no model number) is the run's, to the digits shown; every level
+word it uses ("the fear of being left is high", "very close") names the band the run's value lies
+in, and every change word ("clearly lower than without it") the band of the measured change, in
+both languages; and what one step says is not contradicted by the runs a later step shows (step
+7's faded line is the untreated run to day 500, of which steps 5 and 6 show the start). A claim's
+wording is quoted beside its check in :data:`CLAIMS`. The bands themselves are pinned to
+hand-picked values in :func:`test_level_words_name_the_pages_bands` and
+:func:`test_change_words_name_the_size_of_a_change`.
 
 The partners are Sam (A) and Noor (B), so that a line's names can be read.
 """
@@ -25,7 +30,8 @@ from sim import story as stories
 from sim.dynamics import TIP
 from sim.metrics import FLOOR, FROZEN_CLOSENESS, MOVE_TOL, REST_SWING, RISING_DOUBT, SAFE
 from sim.signals import DOUBT_AT, FEELINGS, PURSUE_AT, PURSUIT_FEAR, SIGNALS, WITHDRAW_AT
-from ui.workshop import captions
+from ui.workshop import captions, handout
+from ui.workshop.captions import CLEARLY, LEVELS, MUCH
 from ui.workshop.texts import text
 
 SEED = 14
@@ -43,7 +49,8 @@ all the same, should one turn up."""
 LANGS = ("en", "nl")
 NUMBER = re.compile(r"(?<![\w.,])(\d+)(?:([.,])(\d+))?")
 SLACK = 2e-3
-"""A quoted number may differ from the run's by half its last digit and this (window edges)."""
+"""A quoted number may differ from the run's by half its last digit and this (window edges); a measured
+value (or a ratio of two) may lie this far outside the band its word names."""
 VISIBLE = 0.05
 """A swing of closeness (peak to trough) a room can see on the chart (2 % of its axis): less is at rest."""
 KNOWN = "[needs sim] "
@@ -132,6 +139,88 @@ def _quotes(lines: dict[str, str], *expected: float) -> Problems:
                 yield f"{lang}: decimal mark {mark!r} in {line!r}"
 
 
+def _found(line: str, words: dict[str, str]) -> list[str]:
+    """The keys of ``words`` whose text ``line`` holds as whole words, in the order they appear."""
+    hits = [(m.start(), key) for key, word in words.items()
+            for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", line)]
+    return [key for _, key in sorted(hits)]
+
+
+def _bands(kind: str, lang: str) -> dict[str, str]:
+    """Band -> its word in ``lang``, for a kind of level (the catalog's ``level_<kind>_<band>``)."""
+    return {band: text(f"level_{kind}_{band}", lang) for band in LEVELS[kind][1]}
+
+
+def _in_band(kind: str, band: str, value: float) -> bool:
+    """``value`` lies in ``band`` of the levels of ``kind`` (give or take SLACK)."""
+    bounds, bands = LEVELS[kind]
+    edges = (-np.inf, *bounds, np.inf)
+    at = bands.index(band)
+    return edges[at] - SLACK <= value <= edges[at + 1] + SLACK
+
+
+def _levels(lines: dict[str, str], kind: str, *values: float) -> Problems:
+    """Each language's line names, in order, one level word of ``kind`` per value, in the value's band."""
+    for lang, line in lines.items():
+        said = _found(line, _bands(kind, lang))
+        if len(said) != len(values):
+            yield f"{lang}: {len(said)} words for the {kind} ({said}), the runs give {np.round(values, 3)}: {line!r}"
+            continue
+        for band, value in zip(said, values, strict=True):
+            if not _in_band(kind, band, value):
+                yield f"{lang}: calls the {kind} {band!r}, but it is {value:.3f}: {line!r}"
+
+
+CHANGES: dict[tuple[str, str], tuple[float, float]] = {
+    ("lower", "much"): (0.0, 1.0 / MUCH),
+    ("lower", "clearly"): (1.0 / MUCH, 1.0 / CLEARLY),
+    ("lower", "little"): (1.0 / CLEARLY, stories.LOWER),
+    ("same", ""): (stories.LOWER, 1.0 / stories.LOWER),
+    ("higher", "little"): (1.0 / stories.LOWER, CLEARLY),
+    ("higher", "clearly"): (CLEARLY, MUCH),
+    ("higher", "much"): (MUCH, np.inf),
+}
+"""(direction, size) of a change -> the ratios (new / old) it may name."""
+
+
+def _change_phrases(lang: str) -> dict[tuple[str, str], str]:
+    """(direction, size) -> its words in ``lang``: "somewhat lower than", "about as high as"..."""
+    return {(d, size): text(f"compare_{d}", lang, size=text(f"change_{size}", lang) if size else "")
+            for d, size in CHANGES}
+
+
+def _ratio_in(change: tuple[str, str], ratio: float) -> bool:
+    low, high = CHANGES[change]
+    return low * (1.0 - SLACK) <= ratio <= high * (1.0 + SLACK)
+
+
+def _compares(lines: dict[str, str], new: float, old: float, what: str = "the fear") -> Problems:
+    """Each line compares ``new`` with ``old`` once ("clearly lower than"), in the band of their ratio."""
+    ratio = new / old if old > 1e-9 else 1.0
+    for lang, line in lines.items():
+        said = _found(line, _change_phrases(lang))
+        if len(said) != 1:
+            yield f"{lang}: {len(said)} comparisons ({said}) of {what}, ratio {ratio:.3f}: {line!r}"
+        elif not _ratio_in(said[0], ratio):
+            yield (f"{lang}: {what} is {' '.join(said[0])}, but the ratio is {ratio:.3f} ({new:.3f} / {old:.3f}): "
+                   f"{line!r}")
+
+
+def _sized(lines: dict[str, str], direction: str, new: float, old: float) -> Problems:
+    """Each line says how much ``new`` is ``direction`` than ``old`` with one size word ("clearly less fear"),
+    in the band of their ratio; "same" lines use none."""
+    ratio = new / old if old > 1e-9 else 1.0
+    for lang, line in lines.items():
+        said = _found(line, {size: text(f"change_{size}", lang) for size in ("little", "clearly", "much")})
+        if direction == "same":
+            if said or not _ratio_in(("same", ""), ratio):
+                yield f"{lang}: about the same ({said}), but the ratio is {ratio:.3f}: {line!r}"
+        elif len(said) != 1:
+            yield f"{lang}: {len(said)} size words ({said}), ratio {ratio:.3f}: {line!r}"
+        elif not _ratio_in((direction, said[0]), ratio):
+            yield f"{lang}: {said[0]} {direction}, but the ratio is {ratio:.3f} ({new:.3f} / {old:.3f}): {line!r}"
+
+
 def _after_pursuit_window(story: stories.Story) -> tuple[float, float]:
     start = story.step("withdrawal").moment
     return start, start + stories.REACTION_WINDOW
@@ -148,7 +237,13 @@ def _intimate(kind: str) -> Claim:
         r = view.result
         i0 = _i(r, stories.INTIMATE_AT)
         window = _span(r, stories.INTIMATE_AT, stories.INTIMATE_AT + 2.0)
-        yield from _quotes(lines, stories.INTIMATE_AT, r.closeness[i0 - 1], r.closeness[window].max())
+        yield from _quotes(lines, stories.INTIMATE_AT)
+        before, after = float(r.closeness[i0 - 1]), float(r.closeness[window].max())
+        if _same_band("closeness", before, after):  # "from very close to closer still"
+            yield from _levels(lines, "closeness", before)
+            yield from _levels(lines, "closeness", after)
+        else:  # "from fairly close to very close"
+            yield from _levels(lines, "closeness", before, after)
         rise = r.engulfment[:, window].max(axis=1) - r.engulfment[:, i0]
         if kind == "one":  # "For Sam this is more than feels safe: the inner alarm starts to rise."
             first = int(np.argmax(rise))
@@ -162,15 +257,25 @@ def _intimate(kind: str) -> Claim:
     return check
 
 
+def _same_band(kind: str, *values: float) -> bool:
+    """The values lie in one band of ``kind`` (then a line names it once)."""
+    return len({sum(v >= b for b in LEVELS[kind][0]) for v in values}) == 1
+
+
 def _withdrawal_yes(story: stories.Story, view: stories.StepView, lines: dict[str, str]) -> Problems:
-    """"Day 2.7: Noor takes distance. ... the alarm about closeness is at 0.9, and distance brings it down."""
+    """"Day 2.7: Noor takes distance. ... the fear of closeness has risen to a moderate level, and distance
+    brings it down." (the fear at that moment, as a share of the couple's fear ceiling)."""
     w, r = story.withdrawer, story.untreated
     seen = _signals(r, w, "withdraw", stories.INTIMATE_AT, stories.INTIMATE_AT + stories.REACTION_WINDOW)
     if not seen:
         yield "takes distance, but no visible withdrawal follows the evening"
         return
     day = seen[0].t
-    yield from _quotes(lines, day, r.engulfment[w, _i(r, day)])
+    yield from _quotes(lines, day)
+    fear = float(r.engulfment[w, _i(r, day)])
+    yield from _levels(lines, "fear", fear / float(r.couple.fear_ceiling))
+    if fear <= r.engulfment[w, _i(r, stories.INTIMATE_AT)]:
+        yield f"the fear of closeness has risen, but it is {fear:.3f}, as low as on the evening"
     peak = _i(r, day) + int(np.argmax(r.engulfment[w, _span(r, day, day + 5.0)]))
     if r.engulfment[w, peak:peak + _i(r, 5.0)].min() > 0.9 * r.engulfment[w, peak]:
         yield "distance brings the alarm down, but it stays within 10 % of its peak for five days"
@@ -213,7 +318,8 @@ def _pursuit(kind: str, after_distance: bool) -> Claim:
             day = seen[0].t
             i = _i(r, day)
             if kind == "pursue":
-                yield from _quotes(lines, day, r.abandonment[p, i])
+                yield from _quotes(lines, day)  # "... the fear of being left is high, and it drives Sam ..."
+                yield from _levels(lines, "fear", float(r.abandonment[p, i]) / float(r.couple.fear_ceiling))
                 if r.move[p, i] <= PURSUE_AT:
                     yield "pursues, but does not move toward"
             else:
@@ -294,9 +400,9 @@ def _names_doubter(story: stories.Story, r: sim.Result, lines: dict[str, str]) -
 
 
 def _course_break(story: stories.Story, view: stories.StepView, lines: dict[str, str]) -> Problems:
-    """"For Sam the doubt has tipped past 0.5: the decision to leave is made, and the bond is gone."
+    """"For Sam the doubt has tipped into a break-up: the decision to leave is made, and the bond is gone."
     A bond gone in the rounds stays gone in every later run."""
-    yield from _quotes(lines, TIP)
+    yield from _quotes(lines)
     yield from _names_doubter(story, view.result, lines)
     later = (story.untreated, story.treated) if view.key == "rounds" else (view.result,)
     for run in later:
@@ -316,11 +422,13 @@ def _course_frozen(story: stories.Story, view: stories.StepView, lines: dict[str
 
 
 def _course_doubt(story: stories.Story, view: stories.StepView, lines: dict[str, str]) -> Problems:
-    """"The rounds wear the bond down: for Sam the doubt whether to stay or to go is growing. At the
-    end it is at 0.12 and still rising; past 0.5 it would tip into a break-up.\""""
+    """"The rounds wear the bond down: for Sam the doubt whether to stay or to go keeps growing to the end;
+    it does not show yet." / "...; it shows, and it is nearing the point where it tips into a break-up."
+    (below or above the doubt that shows, ``sim.signals.DOUBT_AT``; below the tipping point)."""
     r = view.result
     d = r.doubt[_doubter(r)]
-    yield from _quotes(lines, d[-1], TIP)
+    yield from _quotes(lines)
+    yield from _levels(lines, "doubt", float(d[-1]))
     yield from _names_doubter(story, r, lines)
     if not RISING_DOUBT < d[-1] < TIP:
         yield f"a growing doubt below the tipping point, but it is {d[-1]:.3f}"
@@ -352,16 +460,18 @@ def _course_drift(story: stories.Story, view: stories.StepView, lines: dict[str,
 
 
 def _escalation(kind: str) -> Claim:
-    """"Stress and quarrels from day 100 to 124 ..."; mean fear before (the 45 days before the
-    stress) and after (from six days after the last quarrel to day 145), in the untreated run."""
+    """"Stress and quarrels from day 100 to 124 ... afterwards the fear is somewhat higher than before";
+    mean fear before (the 45 days before the stress) and after (from six days after the last quarrel
+    to day 145), in the untreated run."""
     def check(story: stories.Story, view: stories.StepView, lines: dict[str, str]) -> Problems:
         r = story.untreated
         first, last = stories.ESCALATION[0][1], stories.ESCALATION[-1][1]
         before = _fear(r, stories.ROUNDS_UNTIL - 45.0, first)
         after = _fear(r, last + stories.AFTERMATH, 145.0)
-        quoted = (before, after) if kind != "closer" else ()
-        yield from _quotes(lines, first, last, *quoted)
-        if kind == "grows" and after <= before:  # "... worse for a while: ... mean fear is still 0.31, against 0.14"
+        yield from _quotes(lines, first, last)
+        if kind != "closer":
+            yield from _compares(lines, after, before)
+        if kind == "grows" and after <= before:  # "... worse for a while: ... the fear is still clearly higher"
             yield f"worse for a while, but mean fear after is {after:.3f} against {before:.3f}"
         if kind == "grows_floor":  # "... worse for a while: in the weeks after ... closeness drops to zero"
             yield from _drops_to_zero(r)
@@ -390,13 +500,14 @@ def _drops_to_zero(r: sim.Result) -> Problems:
 
 
 def _intervention(kind: str) -> Claim:
-    """"From day 150 both work on ... In the weeks after, the fear is 23% lower / about the same /
-    23% higher than without it": mean fear of days 160-195, with against without."""
+    """"From day 150 both work on ... In the weeks after, the fear is clearly lower / about as high /
+    somewhat higher than without it": mean fear of days 160-195, with against without."""
     def check(story: stories.Story, view: stories.StepView, lines: dict[str, str]) -> Problems:
         start, end = stories.INTERVENTION_AT + 10.0, stories.INTERVENTION_UNTIL
         with_it, without = _fear(story.treated, start, end), _fear(story.untreated, start, end)
         change = 100.0 * (with_it / without - 1.0)
-        yield from _quotes(lines, stories.INTERVENTION_AT, *(() if kind == "same" else (abs(change),)))
+        yield from _quotes(lines, stories.INTERVENTION_AT)
+        yield from _compares(lines, with_it, without)
         bounds = {"lower": (-100.0, 100.0 * (stories.LOWER - 1.0)), "same": (100.0 * (stories.LOWER - 1.0),
                   100.0 * (1.0 / stories.LOWER - 1.0)), "higher": (100.0 * (1.0 / stories.LOWER - 1.0), np.inf)}[kind]
         if not bounds[0] <= change <= bounds[1]:
@@ -405,9 +516,10 @@ def _intervention(kind: str) -> Claim:
 
 
 def _gradual(story: stories.Story, view: stories.StepView, lines: dict[str, str]) -> Problems:
-    """"Coaching works slowly: by day 195 each of them has learned about 22% of the way ...\""""
+    """"Coaching works slowly: by day 195 each of them has come a small part of the way ...\""""
     learned = 100.0 * view.result.learned[:, -1]
-    yield from _quotes(lines, stories.INTERVENTION_UNTIL, learned.max())
+    yield from _quotes(lines, stories.INTERVENTION_UNTIL)
+    yield from _levels(lines, "learned", float(learned.max()) / 100.0)
     if learned.max() - learned.min() > 1.0 or learned.max() >= 50.0:
         yield f"each has slowly learned the same, but they learned {learned.round(1)} %"
 
@@ -461,11 +573,12 @@ def _settling_late(story: stories.Story, view: stories.StepView, lines: dict[str
 
 
 def _settling_cycles(kind: str) -> Claim:
-    """"With ... the rounds go on, but mean fear is 0.31 instead of 0.52" / "..., and in the long run
-    mean fear is about the same" / "..., with more fear than without it": days 250-500."""
+    """"With ... the rounds go on, but with clearly less fear" / "..., in the long run with about the
+    same fear" / "..., with somewhat more fear": days 250-500, against the run without it."""
     def check(story: stories.Story, view: stories.StepView, lines: dict[str, str]) -> Problems:
         with_it, without = _late_fears(story)
-        yield from _quotes(lines, with_it, without)
+        yield from _quotes(lines)
+        yield from _sized(lines, {"less": "lower", "same": "same", "more": "higher"}[kind], with_it, without)
         yield from _without(story, lines)
         ratio = with_it / without
         if not {"less": ratio < stories.LOWER, "same": stories.LOWER <= ratio <= 1.0 / stories.LOWER,
@@ -498,10 +611,10 @@ def _without_texts(story: stories.Story, lines: dict[str, str]) -> Iterator[tupl
 
 
 def _settling_doubt(story: stories.Story, view: stories.StepView, lines: dict[str, str]) -> Problems:
-    """"But a doubt lingers: at the end, the doubt whether to stay or to go is still at 0.34 for Sam
-    (it tips at 0.5).\""""
+    """"But a doubt lingers: at the end, for Sam the doubt whether to stay or to go is still felt, though
+    it has not tipped into a break-up." (above the doubt that shows, below the tipping point)."""
     r = story.treated
-    yield from _quotes(lines, r.doubt[:, -1].max(), TIP)
+    yield from _quotes(lines)
     yield from _names_doubter(story, r, lines)
     if not DOUBT_AT < r.doubt[:, -1].max() < TIP or r.verdict == "escalates":
         yield f"a lingering doubt, but it is {r.doubt[:, -1].max():.3f} and the run {r.verdict}s"
@@ -675,14 +788,66 @@ def test_every_step_has_a_caption_in_both_languages_with_nothing_left_to_fill_in
     assert {key for key, _ in variants} == set(stories.STEPS)
 
 
-def test_the_summaries_quote_the_captions_numbers(told):
-    """The handout's one-line summary of a step quotes only numbers its caption quotes."""
+def _words_of_levels(line: str, lang: str) -> set[str]:
+    """The level and change words a line uses ("very close", "clearly"), as catalog keys."""
+    words = {f"level_{kind}_{band}": word for kind in LEVELS for band, word in _bands(kind, lang).items()}
+    words |= {f"change_{size}": text(f"change_{size}", lang) for size in ("little", "clearly", "much")}
+    return set(_found(line, words))
+
+
+def test_the_summaries_quote_the_captions_numbers_and_words(told):
+    """The handout's one-line summary of a step quotes only numbers its caption quotes, and uses only
+    level and change words its caption uses ("clearly less fear" after "clearly lower than without it")."""
     wrong = []
     for story in told:
         for view in story.steps:
             for lang in LANGS:
-                said = {n[:2] for line in captions.caption(view, story, lang) for n in _numbers(line)}
-                summed = {n[:2] for n in _numbers(captions.summary(view, story, lang))}
-                if not summed <= said:
-                    wrong.append((view.key, view.variant, lang, captions.summary(view, story, lang)))
+                caption, summary = captions.caption(view, story, lang), captions.summary(view, story, lang)
+                said = {n[:2] for line in caption for n in _numbers(line)}
+                summed = {n[:2] for n in _numbers(summary)}
+                words = set().union(*(_words_of_levels(line, lang) for line in caption))
+                if not summed <= said or not _words_of_levels(summary, lang) <= words:
+                    wrong.append((view.key, view.variant, lang, summary))
+    assert not wrong, wrong[:5]
+
+
+@pytest.mark.parametrize(("kind", "value", "band"), [
+    ("closeness", 0.3, "little"), ("closeness", 0.9, "some"), ("closeness", 2.4, "much"),
+    ("fear", 0.1, "low"), ("fear", 0.3, "moderate"), ("fear", 0.6, "high"),
+    ("swing", 0.05, "hardly"), ("swing", 0.3, "little"), ("swing", 1.2, "strongly"),
+    ("learned", 0.22, "small"), ("learned", 0.5, "good"), ("learned", 0.86, "most"),
+    ("doubt", 0.2, "hidden"), ("doubt", 0.4, "shown"),
+])
+def test_level_words_name_the_pages_bands(kind, value, band):
+    """Hand-picked values on either side of each bound: closeness below 0.5 is little, from 1.2 much (the
+    main page's bounds); a fear below a fifth of the ceiling is low, from half of it high; a swing below
+    0.1 is hardly one, from 0.5 strong; coaching's 22 % is a small part of the way; a doubt shows from 0.3."""
+    assert captions.level_key(kind, value) == band
+    assert all(captions.level_word(kind, value, lang) == _bands(kind, lang)[band] for lang in LANGS)
+
+
+@pytest.mark.parametrize(("new", "old", "change"), [
+    (0.4, 1.0, ("lower", "much")), (0.6, 1.0, ("lower", "clearly")), (0.8, 1.0, ("lower", "little")),
+    (0.9, 1.0, ("same", "")), (1.1, 1.0, ("same", "")), (1.3, 1.0, ("higher", "little")),
+    (1.6, 1.0, ("higher", "clearly")), (2.5, 1.0, ("higher", "much")), (0.3, 0.0, ("same", "")),
+])
+def test_change_words_name_the_size_of_a_change(new, old, change):
+    """Hand-worked: within 15 % either way (the story's LOWER) is about the same; a third less or half as
+    much again is a clear change; half or twice as much is much. Nothing to compare with is the same."""
+    assert captions.change_key(new, old) == change
+    for lang in LANGS:
+        assert captions.compare_words(new, old, lang) == _change_phrases(lang)[change]
+
+
+def test_the_handouts_words_on_the_second_half_agree_with_the_runs(told):
+    """"From day 250 on: the fear is clearly lower than without it, and closeness swings hardly at all
+    (without it: strongly).": mean fear and closeness peak to trough of days 250-500, both runs."""
+    wrong = []
+    for story in told[::5]:
+        lines = {lang: handout.late_words(story, lang) for lang in LANGS}
+        with_it, without = (_fear(r, handout.LATE, stories.END) for r in (story.treated, story.untreated))
+        swings = [_swing(r, handout.LATE, stories.END) for r in (story.treated, story.untreated)]
+        problems = [*_quotes(lines, handout.LATE), *_compares(lines, with_it, without),
+                    *_levels(lines, "swing", *swings)]
+        wrong += [f"{_who(story)}: {p}" for p in problems]
     assert not wrong, wrong[:5]

@@ -60,8 +60,9 @@ def test_coaching_works_slowly_and_then_the_classic_trap_settles():
     view = story.step("intervention")
     assert view.fields["learned"] == pytest.approx(100.0 * (1.0 - math.exp(-45.0 / 180.0)), abs=0.5)
     assert view.answer == "lower"
-    line = captions.caption(view, story, "en")[-1]
-    assert "22%" in line and line == text("cap_intervention_gradual", "en", until=195.0, learned=view.fields["learned"])
+    line = captions.caption(view, story, "en")[-1]  # 22 % of the way: under a third, "a small part"
+    assert line == text("cap_intervention_gradual", "en", until=195.0, learned=text("level_learned_small", "en"))
+    assert "22" not in line
     settling = story.step("settling")
     assert settling.answer == "settles" and story.untreated.verdict == "cycles"
     late = story.treated.closeness[story.treated.t > stories.END - 50.0]
@@ -152,10 +153,40 @@ def test_both_catalogs_hold_the_same_keys_and_the_same_fields():
         assert en[key].strip() and nl[key].strip(), key
 
 
+TIME_FIELDS = {"day", "start", "end", "until", "settle", "period", "intimate"}
+"""Fields a workshop text may write as a number: days (a time, not one of the model's numbers)."""
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_no_text_writes_a_model_number(lang):
+    """Issue 13, point 6: levels and changes are words; only days are written as decimals (counts of rounds,
+    votes and steps are filled in unformatted)."""
+    texts = json.loads((ROOT / "ui" / "locales" / f"workshop.{lang}.json").read_text(encoding="utf-8"))
+    numbers = {(key, name) for key, words in texts.items()
+               for _, name, spec, _ in string.Formatter().parse(words) if name and spec}
+    assert {name for _, name in numbers} <= TIME_FIELDS, sorted(numbers)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_scene_says_how_close_they_are_in_words(trap_story, lang):
+    """Under the figures: "far apart", "fairly close" or "very close" for the closeness of the frame's day."""
+    r = trap_story.untreated
+    seen = set()
+    for day in (0.0, 1.2, 3.6, 5.0, 8.0, 30.0):
+        frame = animation.dance_figure(r, day, trap_story.names(), lang)
+        index = int(round(day / r.dt))
+        shown = {t.get_text() for t in frame.axes[0].texts} - {text("anim_day", lang, day=float(r.t[index]))}
+        band = captions.level_key("closeness", float(r.closeness[index]))
+        assert text(f"level_closeness_{band}", lang) in shown, (day, float(r.closeness[index]))
+        assert not any(re.search(r"\d", t) for t in shown), shown  # the day is the frame's only number
+        seen.add(band)
+    assert len(seen) >= 2
+
+
 FAMILIES = ("step_", "q_", "choice_", "cap_", "mark_", "sum_", "short_", "style_", "node_", "link_", "iv_",
             "preset_", "lang_", "course_", "handout_png", "handout_pdf", "room_err_",
             "quiz_q_", "quiz_reflex_", "quiz_pursuit_", "quiz_course_", "quiz_safety_", "quiz_title_", "quiz_result_",
-            "quiz_pre_", "quiz_post_", "notes_tip_", "notes_status_")
+            "quiz_pre_", "quiz_post_", "notes_tip_", "notes_status_", "level_", "change_", "compare_")
 """Key families the code builds from a name (f-strings); the test below exercises each family's members."""
 
 

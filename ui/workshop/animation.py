@@ -22,6 +22,7 @@ from PIL import Image
 import sim
 from sim.plots.palette import CLOSENESS_COLOR, PARTNER_COLORS
 
+from .captions import level_word
 from .texts import plain, short, text
 
 __all__ = ["FEAR_COLOR", "FRAMES", "FPS", "PACE", "SCENE_SECONDS", "ScenePlan", "dance_figure", "dance_gif",
@@ -99,11 +100,17 @@ def _person(ax: Any, x: float, color: str, glow: float, label: str) -> None:
 
 def _bars(ax: Any, left: float, color: str, name: str, closeness_fear: float, left_fear: float,
           ceiling: float, lang: str) -> None:
-    """A partner's two fear bars (fear of closeness, fear of being left; full bar = the ceiling)."""
-    ax.text(left, -0.2, name, ha="left", va="center", fontsize=15, fontweight="bold", color=color)
+    """A partner's two fear bars (fear of closeness, fear of being left; full bar = the ceiling).
+
+    The right partner's name and labels end at the bar's right end, so that the longer Dutch labels
+    ("angst om verlaten te worden") stay inside the figure.
+    """
+    right = left > 0.0
+    x, align = (left + BAR, "right") if right else (left, "left")
+    ax.text(x, -0.2, name, ha=align, va="center", fontsize=15, fontweight="bold", color=color)
     for row, (key, value) in enumerate((("bar_close", closeness_fear), ("bar_left", left_fear))):
         y = -0.66 - 0.44 * row
-        ax.text(left, y + 0.14, text(key, lang), ha="left", va="bottom", fontsize=13.5, color=color)
+        ax.text(x, y + 0.14, text(key, lang), ha=align, va="bottom", fontsize=13.5, color=color)
         ax.add_patch(Rectangle((left, y - 0.08), BAR, 0.16, facecolor="#eeeeee", edgecolor="none", zorder=2))
         share = float(np.clip(value / ceiling, 0.0, 1.0))
         ax.add_patch(Rectangle((left, y - 0.08), BAR * share, 0.16, facecolor=FEAR_COLOR,
@@ -133,7 +140,7 @@ def draw_dance(ax: Any, result: sim.Result, day: float, names: tuple[str, str], 
     half = gap(closeness) / 2.0
     ax.plot([-2.5, 2.5], [0.0, 0.0], color="#999999", linewidth=2, zorder=0)
     ax.plot([-half, half], [-0.08, -0.08], color=CLOSENESS_COLOR, linewidth=3, zorder=2, solid_capstyle="butt")
-    ax.text(0.0, -0.16, text("anim_closeness", lang, value=closeness), ha="center", va="top", fontsize=14,
+    ax.text(0.0, -0.16, level_word("closeness", closeness, lang), ha="center", va="top", fontsize=14,
             color=CLOSENESS_COLOR, zorder=4)
     for i, side in ((0, -1), (1, 1)):
         x = side * half

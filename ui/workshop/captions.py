@@ -1,9 +1,16 @@
 """What the coach reads out: each step's title, question, choices and caption, in English or Dutch.
 
-Texts come from the catalog (``ui/locales/workshop.<lang>.json``); numbers and names come from the
-step's run (:class:`sim.story.StepView`), and the visible signals and feelings from the
+Texts come from the catalog (``ui/locales/workshop.<lang>.json``); names, days and counts come from
+the step's run (:class:`sim.story.StepView`), and the visible signals and feelings from the
 model's own texts (``sim.SIGNALS``, ``sim.FEELINGS``). Names are passed through ``escape`` so that
 the page can make them safe (and coloured) for markdown and the handout safe for matplotlib.
+
+No sentence quotes one of the model's numbers. A level (closeness, a fear, a swing, how far coaching
+has come, a doubt) is said in words by :func:`level_word`, with the bounds of the main page's chart
+words (:mod:`ui.chart_words`); a change in fear (with against without, after against before) by
+:func:`change_key`, with the story's own "about the same" (``sim.story.LOWER``) and the bounds
+declared here (:data:`CLEARLY`, :data:`MUCH`). Days, rounds and days per round are time and counts:
+they stay numbers.
 """
 
 from __future__ import annotations
@@ -15,11 +22,67 @@ from typing import Any
 import sim
 from sim.signals import DOUBT_AT
 from sim.story import CHOICES, ESCALATION, INTERVENTION_AT, INTIMATE_AT, LOWER, STEPS, StepView, Story
+from ui.chart_words import CLOSENESS_LEVELS, FEAR_LEVELS, SWING_LEVELS
 
 from .texts import text
 
-__all__ = ["caption", "caption_keys", "choice_label", "couple_label", "intervention_label", "question", "same",
+__all__ = ["CLEARLY", "LEARNED_LEVELS", "LEVELS", "MUCH", "caption", "caption_keys", "change_key", "choice_label",
+           "compare_words", "couple_label", "intervention_label", "level_key", "level_word", "question", "same",
            "step_title", "summary", "verdict_line"]
+
+CLEARLY = 1.5
+"""A change in fear by this factor (half as much again), or by its inverse (a third less), is clear; a
+smaller one, beyond the story's "about the same" (between ``LOWER`` and ``1 / LOWER``), is somewhat."""
+MUCH = 2.0
+"""A change in fear by this factor (twice as much), or by its inverse (half as much), is much."""
+LEARNED_LEVELS = (1.0 / 3.0, 2.0 / 3.0)
+"""Shares of the way to a secure partner's responses that divide a small part, a good part and most of it."""
+LEVELS: dict[str, tuple[tuple[float, ...], tuple[str, ...]]] = {
+    "closeness": (CLOSENESS_LEVELS, ("little", "some", "much")),
+    "fear": (FEAR_LEVELS, ("low", "moderate", "high")),
+    "swing": (SWING_LEVELS, ("hardly", "little", "strongly")),
+    "learned": (LEARNED_LEVELS, ("small", "good", "most")),
+    "doubt": ((DOUBT_AT,), ("hidden", "shown")),
+}
+"""Kind of level -> (its bounds, its bands, lowest first); the words are the catalog's ``level_<kind>_<band>``.
+
+Closeness is the model's closeness and a swing its peak to trough (the page's bounds); a fear is a
+share of the couple's fear ceiling (the page's ``FEAR_LEVELS``); learning is the share of the way
+to a secure partner; a doubt below ``sim.signals.DOUBT_AT`` does not show yet, above it it shows."""
+
+
+def level_key(kind: str, value: float) -> str:
+    """The band of ``value`` among the levels of ``kind`` (a key of :data:`LEVELS`), e.g. "high"."""
+    bounds, bands = LEVELS[kind]
+    return bands[sum(value >= bound for bound in bounds)]
+
+
+def level_word(kind: str, value: float, lang: str) -> str:
+    """The level of ``value`` in words (the catalog's ``level_<kind>_<band>``): "very close", "moderate"..."""
+    return text(f"level_{kind}_{level_key(kind, value)}", lang)
+
+
+def change_key(new: float, old: float) -> tuple[str, str]:
+    """How ``new`` compares with ``old`` (two mean fears): its direction, "lower", "same" or "higher", and
+    its size, "little", "clearly" or "much" ("" when about the same: the story's LOWER to 1 / LOWER)."""
+    ratio = new / old if old > 1e-9 else 1.0
+    if LOWER <= ratio <= 1.0 / LOWER:
+        return "same", ""
+    factor = max(ratio, 1.0 / ratio) if ratio > 0.0 else math.inf
+    size = "much" if factor >= MUCH else "clearly" if factor >= CLEARLY else "little"
+    return ("lower" if ratio < 1.0 else "higher"), size
+
+
+def compare_words(new: float, old: float, lang: str) -> str:
+    """``new`` against ``old`` as the start of a comparison that "before" or "without it" ends: "somewhat
+    lower than", "about as high as", "much higher than"."""
+    direction, size = change_key(new, old)
+    return text(f"compare_{direction}", lang, size=text(f"change_{size}", lang) if size else "")
+
+
+def _change_size(new: float, old: float, lang: str) -> str:
+    """The size of a change, for a sentence that gives its direction itself ("{change} less fear")."""
+    return text(f"change_{change_key(new, old)[1] or 'little'}", lang)
 
 Escape = Callable[[str, int], str]
 """How a name is written: ``escape(name, partner index)``."""
@@ -71,19 +134,35 @@ def couple_label(couple: sim.Couple, lang: str, escape: Escape = same) -> str:
 
 
 def _fields(view: StepView, story: Story, lang: str, escape: Escape) -> dict[str, Any]:
-    """Everything a caption or a summary of ``view`` may name: the step's numbers, names, the intervention."""
+    """Everything a caption or a summary of ``view`` may name: names, days and counts, the intervention,
+    and the step's levels and changes in words (see the module's docstring)."""
     names = _names(story, escape)
-    f: dict[str, Any] = dict(view.fields)
+    v = view.fields
+    f: dict[str, Any] = dict(v)
     f.update(names)
     f["iv"] = intervention_label(story.intervention, lang)
+    ceiling = float(story.couple.fear_ceiling)
     if view.key == "intimate":
-        f["first"] = names["ab"[int(view.fields["first"])]]
+        f["first"] = names["ab"[int(v["first"])]]
+        before, after = (level_key("closeness", float(v[k])) for k in ("before", "after"))
+        f["jump"] = text("jump_same" if before == after else "jump", lang,
+                         before=text(f"level_closeness_{before}", lang), after=text(f"level_closeness_{after}", lang))
+    if view.key == "withdrawal":
+        f["level"] = level_word("fear", float(v["alarm"]) / ceiling, lang)
+    if view.key == "pursuit":
+        f["level"] = level_word("fear", float(v["fear"]) / ceiling, lang)
     if view.key == "rounds" and not math.isfinite(float(f.get("period", math.nan))):
         f["period"] = _mean_gap(view.marks)
+    if view.key == "escalation":
+        f["compare"] = compare_words(float(v["tension_after"]), float(v["tension_before"]), lang)
     if view.key == "intervention":
-        f["change"] = abs(float(view.fields["change"]))
+        f["change"] = _change_size(float(v["with"]), float(v["without"]), lang)
+        f["learned"] = level_word("learned", float(v["learned"]) / 100.0, lang)
     if view.key == "settling":
-        f["without_text"] = text(f"short_{view.fields['without']}", lang)
+        f["without_text"] = text(f"short_{v['without']}", lang)
+        f["change"] = _change_size(float(v["tension"]), float(v["tension_without"]), lang)
+    if "doubt" in v:
+        f["stage"] = level_word("doubt", float(v["doubt"]), lang)
     if "doubter" in view.fields:
         doubter = int(view.fields["doubter"])
         f["who"] = names["ab"[doubter]] if doubter < 2 else text("both_names", lang, a=names["a"], b=names["b"])

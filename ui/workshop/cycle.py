@@ -33,7 +33,9 @@ RADII = (1.5, 1.22)
 XLIM, YLIM = 2.12, 1.72
 """Half-width and half-height of the drawing area."""
 BOX = (1.0, 0.46)
-"""Width and height of a node's box (drawing units)."""
+"""Width and height of a node's box (drawing units), for a label of up to three lines."""
+LINE = 0.17
+"""Height a node's box grows by for each line of its label past the third ("angst om / verlaten / te worden")."""
 
 
 def _node_angle(k: int) -> float:
@@ -45,10 +47,15 @@ def _on_ring(angle: float) -> tuple[float, float]:
     return RADII[0] * float(np.cos(angle)), RADII[1] * float(np.sin(angle))
 
 
-def _exit_angle(k: int, direction: int, margin: float = 0.05) -> float:
-    """The angle at which the ring leaves node k's box, going clockwise (-1) or counter-clockwise (+1)."""
+def _box(label: str) -> tuple[float, float]:
+    """Width and height of the box of a node whose label is ``label`` (BOX, taller past three lines)."""
+    return BOX[0], BOX[1] + LINE * max(0, label.count("\n") - 2)
+
+
+def _exit_angle(k: int, direction: int, box: tuple[float, float] = BOX, margin: float = 0.05) -> float:
+    """The angle at which the ring leaves node k's ``box``, going clockwise (-1) or counter-clockwise (+1)."""
     center = np.array(_on_ring(_node_angle(k)))
-    half = np.array(BOX) / 2.0 + margin
+    half = np.array(box) / 2.0 + margin
     for step in np.linspace(0.0, np.pi / 3.0, 400):
         angle = _node_angle(k) + direction * step
         if np.any(np.abs(np.array(_on_ring(angle)) - center) > half):
@@ -56,9 +63,10 @@ def _exit_angle(k: int, direction: int, margin: float = 0.05) -> float:
     return _node_angle(k) + direction * np.pi / 6.0
 
 
-def _arc(k: int) -> Path:
-    """The ring between node k and node k + 1 (clockwise), from box edge to box edge."""
-    angles = np.linspace(_exit_angle(k, -1), _exit_angle(k + 1, +1), 40)
+def _arc(k: int, boxes: list[tuple[float, float]]) -> Path:
+    """The ring between node k and node k + 1 (clockwise), from box edge to box edge (``boxes``: each node's)."""
+    nxt = (k + 1) % len(NODES)
+    angles = np.linspace(_exit_angle(k, -1, boxes[k]), _exit_angle(k + 1, +1, boxes[nxt]), 40)
     return Path(np.column_stack([RADII[0] * np.cos(angles), RADII[1] * np.sin(angles)]))
 
 
@@ -96,24 +104,23 @@ def draw_cycle_map(active: int, names: tuple[str, str], withdrawer: int, pursuer
     ax.axis("off")
     scale = size / 6.4
     who = {"w": plain(short(names[withdrawer], 9)), "p": plain(short(names[pursuer], 9))}
+    labels = [text(f"node_{node}", lang) + (f"\n({who[owner]})" if owner is not None else "")
+              for node, owner in zip(NODES, OWNER, strict=True)]
+    boxes = [_box(label) for label in labels]
     for k in range(len(NODES)):
         lit = active == k
         color = _owner_color(OWNER[(k + 1) % len(NODES)], withdrawer, pursuer) if lit else INACTIVE
         if lit:
-            ax.add_patch(FancyArrowPatch(path=_arc(k), arrowstyle="-", linewidth=24 * scale, color=ACTIVE_GLOW,
+            ax.add_patch(FancyArrowPatch(path=_arc(k, boxes), arrowstyle="-", linewidth=24 * scale, color=ACTIVE_GLOW,
                                          alpha=0.75, zorder=1))
         head = "head_length=0.9,head_width=0.6" if lit else "head_length=0.6,head_width=0.35"
-        ax.add_patch(FancyArrowPatch(path=_arc(k), arrowstyle=f"-|>,{head}", mutation_scale=(26 if lit else 18) * scale,
-                                     linewidth=(7 if lit else 3) * scale, color=color, zorder=2))
-    for k, node in enumerate(NODES):
+        ax.add_patch(FancyArrowPatch(path=_arc(k, boxes), arrowstyle=f"-|>,{head}",
+                                     mutation_scale=(26 if lit else 18) * scale, linewidth=(7 if lit else 3) * scale,
+                                     color=color, zorder=2))
+    for k, (label, (width, height)) in enumerate(zip(labels, boxes, strict=True)):
         x, y = _on_ring(_node_angle(k))
-        owner = OWNER[k]
-        color = _owner_color(owner, withdrawer, pursuer)
+        color = _owner_color(OWNER[k], withdrawer, pursuer)
         touched = active >= 0 and k in (active, (active + 1) % len(NODES))
-        label = text(f"node_{node}", lang)
-        if owner is not None:
-            label = f"{label}\n({who[owner]})"
-        width, height = BOX
         ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
                                     boxstyle="round,pad=0.03,rounding_size=0.1",
                                     facecolor=color if touched else "white", edgecolor=color,

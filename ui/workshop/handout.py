@@ -2,9 +2,10 @@
 
 The page holds: the couple, a chart of the whole story (closeness and the two fears that drive
 the dance, with the run without the intervention faded underneath), the verdict with and without the
-intervention, the story in seven lines, the loop, what the chosen intervention does, a few
-numbers, and the model's hedge. The file's metadata carries the verdict, the language and the
-intervention, so that a program can check a handout without reading its pixels.
+intervention, the story in seven lines, the loop, what the chosen intervention does, how the fear
+and the swings of the second half compare (in words, no model numbers), and the model's hedge. The
+file's metadata carries the verdict, the language and the intervention, so that a program can check
+a handout without reading its pixels.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ import sim
 from sim.plots.palette import CLOSENESS_COLOR, PARTNER_COLORS, VERDICT_COLORS
 from sim.story import END, ESCALATION, INTERVENTION_AT, INTIMATE_AT, Story
 
-from .captions import couple_label, intervention_label, step_title, summary, verdict_line
+from .captions import compare_words, couple_label, intervention_label, level_word, step_title, summary, verdict_line
 from .charts import STRESS_COLOR, png
 from .cycle import describe, draw_cycle_map, link_states
 from .texts import plain, short, text
 
-__all__ = ["A4", "FORMATS", "handout", "handout_metadata", "preset_name"]
+__all__ = ["A4", "FORMATS", "handout", "handout_metadata", "late_words", "preset_name"]
 
 A4 = (8.27, 11.69)
 """Page size in inches (portrait)."""
@@ -39,7 +40,7 @@ LOOP_SIZE = 8.6
 """Type size of the two loop texts: two of the model's longest loops (the pursue-withdraw one, with
 and without the intervention) must end above the footer in Dutch too."""
 LATE = END / 2.0
-"""The handout's numbers cover the second half of the story (the late window of the verdict)."""
+"""The handout's late words (fear, swing) cover the second half of the story (the late window of the verdict)."""
 
 
 def preset_name(couple: sim.Couple) -> str | None:
@@ -84,6 +85,15 @@ def _late(result: sim.Result, start: float) -> tuple[float, float]:
     window = slice(int(round(start / result.dt)), None)
     fears = result.engulfment[:, window].sum(axis=0) + result.abandonment[:, window].sum(axis=0)
     return float(0.5 * fears.mean()), float(np.ptp(result.closeness[window]))
+
+
+def late_words(story: Story, lang: str) -> str:
+    """The handout's line on the second half of the story: the fear with the intervention against without
+    it, and how strongly closeness swings with and without it, in words (``handout_late``)."""
+    tension, swing = _late(story.treated, LATE)
+    tension_without, swing_without = _late(story.untreated, LATE)
+    return text("handout_late", lang, day=LATE, fear=compare_words(tension, tension_without, lang),
+                swing=level_word("swing", swing, lang), swing_without=level_word("swing", swing_without, lang))
 
 
 def _heading(fig: Figure, x: float, y: float, words: str, width: int = 60) -> float:
@@ -156,14 +166,11 @@ def _draw(story: Story, lang: str) -> Figure:
     _chart(top, bottom, story, lang)
 
     verdict = story.treated.verdict
-    tension, swing = _late(story.treated, LATE)
-    tension_without, swing_without = _late(story.untreated, LATE)
     _box(fig, (0.06, 0.45, 0.88, 0.088), VERDICT_COLORS[verdict])
     y = _body(fig, 0.08, 0.53, text("handout_with", lang, iv=iv) + " " + verdict_line(verdict, lang), 78, 10.5)
     fig.texts[-1].set_fontweight("bold")
     _body(fig, 0.08, y, text("handout_without", lang, verdict=text(f"short_{story.untreated.verdict}", lang)) + " "
-          + text("handout_late", lang, day=LATE, tension=tension, tension_without=tension_without, swing=swing,
-                 swing_without=swing_without), 100, 9.5)
+          + late_words(story, lang), 100, 9.5)
 
     _heading(fig, 0.06, 0.43, text("handout_story", lang))
     y = 0.406
