@@ -189,7 +189,7 @@ def test_the_couples_drawn_lie_inside_the_margins_and_their_shares_match_single_
     on the same couples drawn inside the margins (an independent path through the engine)."""
     a = answers(ANXIOUS, AVOIDANT)
     me, partner = guide.score_person(a, "me"), guide.score_person(a, "partner")
-    couples = guide.nearby_couples(me, partner, np.random.default_rng(0), 12)
+    couples = guide.nearby(me, partner, seed=0, n=12).couples(0, 12)
     assert len(couples) == 12
     for couple in couples:
         for person, scores in ((couple.a, me), (couple.b, partner)):

@@ -22,6 +22,7 @@ import numpy as np
 
 import sim
 from sim.partners import Couple, Partner
+from sim.sweep import RandomCouples, sweep_summary
 from sim.verdict import VERDICTS
 
 from .i18n import t
@@ -46,13 +47,12 @@ __all__ = [
     "estimate",
     "item_score",
     "level",
-    "nearby_couples",
+    "nearby",
     "range_levels",
     "score_person",
     "summary",
     "sureness",
     "text",
-    "verdict_shares",
 ]
 
 CATALOG = "guide"
@@ -192,28 +192,19 @@ def central_couple(me: Mapping[str, Estimate], partner: Mapping[str, Estimate], 
     return Couple(a=people[0], b=people[1])
 
 
-def nearby_couples(me: Mapping[str, Estimate], partner: Mapping[str, Estimate], rng: np.random.Generator,
-                   n: int = COUPLES) -> list[Couple]:
-    """``n`` couples drawn uniformly inside the four ranges (each score independently), from ``rng``."""
-    columns = {(who, d): rng.uniform(e.low, e.high, size=n)
-               for who, scores in (("a", me), ("b", partner)) for d, e in scores.items()}
-    return [Couple(a=Partner(name="A", **{d: float(columns[("a", d)][i]) for d in me}),
-                   b=Partner(name="B", **{d: float(columns[("b", d)][i]) for d in partner}))
-            for i in range(n)]
-
-
-def verdict_shares(verdicts: Sequence[str]) -> dict[str, float]:
-    """Share of each verdict ("settles", "cycles", "escalates") among ``verdicts``; every verdict is a key."""
-    count = max(len(verdicts), 1)
-    return {v: sum(1 for x in verdicts if x == v) / count for v in VERDICTS}
+def nearby(me: Mapping[str, Estimate], partner: Mapping[str, Estimate], seed: int = 0,
+           n: int = COUPLES) -> RandomCouples:
+    """``n`` couples drawn uniformly inside the four ranges (each score independently), the other
+    parameters those of a default couple: the sweep's population of random couples."""
+    ranges = {f"{who}.{d}": (e.low, e.high) for who, scores in (("a", me), ("b", partner)) for d, e in scores.items()}
+    return RandomCouples(n, ranges=ranges, base=Couple(), seed=seed)
 
 
 def sureness(me: Mapping[str, Estimate], partner: Mapping[str, Estimate], seed: int = 0,
              n: int = COUPLES) -> Sureness:
-    """How sure the picture is: the model run on ``n`` couples drawn inside the ranges (:func:`nearby_couples`
-    with ``np.random.default_rng(seed)``, then ``sim.simulate_batch``), summed up by :func:`summary`."""
-    couples = nearby_couples(me, partner, np.random.default_rng(seed), n)
-    return summary(verdict_shares([str(v) for v in sim.simulate_batch(couples).verdict]), n)
+    """How sure the picture is: the model run on the ``n`` couples of :func:`nearby` (the sweep's
+    verdict shares, ``sim.sweep.sweep_summary``), summed up by :func:`summary`."""
+    return summary(sweep_summary(nearby(me, partner, seed, n)).shares(), n)
 
 
 def summary(shares: Mapping[str, float], count: int) -> Sureness:
